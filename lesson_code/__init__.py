@@ -1,0 +1,47 @@
+"""Ravine's lesson code: landscapes, optimizers, one runner and the theory.
+
+Pure Python, standard library only, the single source of truth for every
+figure, widget, notebook and test of the course. Quick start:
+
+    from lesson_code import get_landscape, momentum, run
+    traj = run(momentum(lr=0.1, beta=0.9), get_landscape("ravine"),
+               num_steps=300)
+    print(traj.message)
+
+`lesson_code.browser` (JSON in, JSON out, for the web worker) is imported
+on its own: `from lesson_code.browser import handle`.
+"""
+
+from .landscapes import (FACTORIES, LANDSCAPES, Landscape, check_point,
+                         get_landscape, himmelblau, make_landscape,
+                         narrow_ravine, quadratic, rosenbrock,
+                         rotated_ravine, round_bowl, saddle)
+from .optimizers import (OPTIMIZERS, AdamState, EmptyState, MomentumState,
+                         Optimizer, RMSpropState, adam, make_optimizer,
+                         momentum, nesterov, rmsprop, sgd)
+from .runner import Trajectory, race, run
+from .theory import (condition_number, critical_beta, effective_window,
+                     ema, ema_weights, gd_contraction, gd_max_lr,
+                     measured_rate, momentum_contraction, momentum_max_lr,
+                     optimal_gd, optimal_momentum, rate_map, steps_to_shrink,
+                     velocity_after)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    # landscapes
+    "Landscape", "quadratic", "narrow_ravine", "round_bowl",
+    "rotated_ravine", "rosenbrock", "saddle", "himmelblau", "LANDSCAPES",
+    "FACTORIES", "get_landscape", "make_landscape", "check_point",
+    # optimizers
+    "Optimizer", "EmptyState", "MomentumState", "RMSpropState", "AdamState",
+    "sgd", "momentum", "nesterov", "rmsprop", "adam", "OPTIMIZERS",
+    "make_optimizer",
+    # runner
+    "Trajectory", "run", "race",
+    # theory
+    "gd_contraction", "momentum_contraction", "gd_max_lr", "momentum_max_lr",
+    "condition_number", "optimal_gd", "optimal_momentum", "critical_beta",
+    "steps_to_shrink", "ema", "ema_weights", "effective_window",
+    "velocity_after", "rate_map", "measured_rate",
+]

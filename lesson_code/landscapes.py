@@ -1,0 +1,246 @@
+"""Loss landscapes: each one small value with f, its analytic gradient and facts.
+
+A `Landscape` carries everything a lesson, a figure or the navigator needs:
+the function, its gradient, plotting bounds, its minima, a default start and,
+where the Hessian is constant (quadratics), its exact eigenvalues. Points are
+tuples of floats; `f(w) -> float`, `grad(w) -> tuple`.
+
+The lessons' main stage is the narrow ravine
+
+    f(x, y) = ½ (0.1 x² + 10 y²)      λ_min = 0.1 along x, λ_max = 10 along y,
+
+so κ = λ_max / λ_min = 100, starting at (−8, 2).
+
+The functions multiply (x * x) rather than raise to a power: float ** float
+raises OverflowError on huge inputs, while products overflow quietly to inf,
+which the runner then reports as a divergence.
+"""
+
+import math
+from typing import Callable, NamedTuple
+
+__all__ = [
+    "Landscape", "quadratic", "narrow_ravine", "round_bowl", "rotated_ravine",
+    "rosenbrock", "saddle", "himmelblau", "LANDSCAPES", "FACTORIES",
+    "get_landscape", "make_landscape", "check_point",
+]
+
+
+class Landscape(NamedTuple):
+    """One loss surface in the plane (a value; build it with a factory below).
+
+    name: registry key ("ravine"); title: words for a heading; formula: LaTeX.
+    f(w) -> float and grad(w) -> tuple of floats, w a tuple (x, y).
+    bounds: ((xmin, xmax), (ymin, ymax)), the plotting window.
+    minima: tuple of points (empty when f is unbounded below).
+    start: the default starting point.
+    eigenvalues: (λ_min, λ_max) of the Hessian when it is constant, else None.
+    f_min: the minimum value of f, or None when f has no minimum.
+    """
+    name: str
+    title: str
+    formula: str
+    f: Callable
+    grad: Callable
+    bounds: tuple
+    minima: tuple
+    start: tuple
+    eigenvalues: tuple | None
+    f_min: float | None
+
+
+def check_point(w, name="start", dim=None):
+    """Return w as a tuple of finite floats, or raise ValueError naming it."""
+    try:
+        point = tuple(float(c) for c in w)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a list of numbers, got {w!r}") from None
+    if not point or (dim is not None and len(point) != dim):
+        raise ValueError(f"{name} must have {dim or 'at least one'} "
+                         f"coordinates, got {len(point)}")
+    if not all(math.isfinite(c) for c in point):
+        raise ValueError(f"{name} must be finite numbers (no NaN or "
+                         f"infinity), got {w!r}")
+    return point
+
+
+def _positive(name, x):
+    if not isinstance(x, (int, float)) or isinstance(x, bool) \
+            or not math.isfinite(x) or x <= 0:
+        raise ValueError(f"{name} must be a positive finite number, got {x!r}")
+    return float(x)
+
+
+def quadratic(name, title, a, b, c=0.0, start=(-8.0, 2.0),
+              bounds=((-10.0, 10.0), (-4.0, 4.0))):
+    """The quadratic f(x, y) = ½ (a x² + 2c x y + b y²), minimum 0 at (0, 0).
+
+    Its Hessian [[a, c], [c, b]] is constant, so its eigenvalues are exact:
+    λ = (a + b)/2 ∓ √(((a − b)/2)² + c²).
+    """
+    mean, half_gap = (a + b) / 2, math.hypot((a - b) / 2, c)
+    eigenvalues = (mean - half_gap, mean + half_gap)
+    sign = "+" if c >= 0 else "-"
+    cross = f" {sign} {2 * abs(c):g}\\,xy" if c else ""
+    formula = f"\\tfrac12\\left({a:g}\\,x^2{cross} + {b:g}\\,y^2\\right)"
+
+    def f(w):
+        x, y = w
+        # f = ½ (a x² + 2c x y + b y²)
+        return 0.5 * (a * x * x + 2.0 * c * x * y + b * y * y)
+
+    def grad(w):
+        x, y = w
+        # ∇f = (a x + c y, c x + b y)
+        return (a * x + c * y, c * x + b * y)
+
+    return Landscape(name, title, formula, f, grad, bounds, ((0.0, 0.0),),
+                     tuple(start), eigenvalues, 0.0)
+
+
+def narrow_ravine(kappa=100.0, lam_max=10.0):
+    """The ravine ½(λ_min x² + λ_max y²) with λ_min = λ_max/κ (x is the floor)."""
+    kappa, lam_max = _positive("kappa", kappa), _positive("lam_max", lam_max)
+    if kappa < 1:
+        raise ValueError(f"kappa is λ_max/λ_min and must be at least 1, "
+                         f"got {kappa!r}")
+    return quadratic("ravine", f"Narrow ravine (κ = {kappa:g})",
+                     lam_max / kappa, lam_max)
+
+
+def round_bowl(lam=1.0):
+    """The round bowl ½ λ (x² + y²): κ = 1, every direction equally steep."""
+    lam = _positive("lam", lam)
+    return quadratic("bowl", "Round bowl (κ = 1)", lam, lam,
+                     start=(-3.0, 2.0), bounds=((-4.0, 4.0), (-4.0, 4.0)))
+
+
+def rotated_ravine(kappa=100.0, angle_deg=30.0, lam_max=10.0):
+    """The ravine turned by angle_deg: the floor runs along (cos θ, sin θ).
+
+    Same eigenvalues as narrow_ravine(kappa, lam_max), but the eigenvectors
+    are off the axes, so per-coordinate methods (RMSProp, Adam) lose their
+    advantage. H = R diag(λ_min, λ_max) Rᵀ with R the rotation by θ.
+    """
+    kappa, lam_max = _positive("kappa", kappa), _positive("lam_max", lam_max)
+    if kappa < 1 or not math.isfinite(angle_deg):
+        raise ValueError("kappa must be at least 1 and angle_deg finite")
+    lam_min, theta = lam_max / kappa, math.radians(angle_deg)
+    cos, sin = math.cos(theta), math.sin(theta)
+    # H = R diag(λ_min, λ_max) Rᵀ
+    a = lam_min * cos * cos + lam_max * sin * sin
+    b = lam_min * sin * sin + lam_max * cos * cos
+    c = (lam_min - lam_max) * sin * cos
+    # the ravine's start (−8, 2), turned with it
+    start = (-8.0 * cos - 2.0 * sin, -8.0 * sin + 2.0 * cos)
+    scape = quadratic("rotated-ravine",
+                      f"Rotated ravine (κ = {kappa:g}, {angle_deg:g}°)",
+                      a, b, c, start=start,
+                      bounds=((-10.0, 10.0), (-7.0, 7.0)))
+    # report the eigenvalues we built it from, not the re-derived ones
+    return scape._replace(eigenvalues=(lam_min, lam_max))
+
+
+def rosenbrock(a=1.0, b=100.0):
+    """Rosenbrock's banana (a − x)² + b (y − x²)², minimum 0 at (a, a²)."""
+
+    def f(w):
+        x, y = w
+        # f = (a − x)² + b (y − x²)²
+        return (a - x) * (a - x) + b * (y - x * x) * (y - x * x)
+
+    def grad(w):
+        x, y = w
+        # ∂f/∂x = −2(a − x) − 4 b x (y − x²),  ∂f/∂y = 2 b (y − x²)
+        return (-2.0 * (a - x) - 4.0 * b * x * (y - x * x),
+                2.0 * b * (y - x * x))
+
+    return Landscape("rosenbrock", "Rosenbrock's banana",
+                     f"(1 - x)^2 + {b:g}\\,(y - x^2)^2", f, grad,
+                     ((-2.0, 2.0), (-1.0, 3.0)), ((a, a * a),), (-1.5, 2.0),
+                     None, 0.0)
+
+
+def saddle():
+    """The saddle ½ (x² − y²): a minimum along x, a maximum along y.
+
+    Its Hessian is constant with eigenvalues −1 and 1; f is unbounded below,
+    so there is no minimum (f_min None). Start just off the ridge to watch
+    the escape.
+    """
+    f = quadratic("saddle", "Saddle", 1.0, -1.0)
+    return f._replace(title="Saddle point", formula="\\tfrac12(x^2 - y^2)",
+                      minima=(), start=(-3.0, 0.01), f_min=None,
+                      bounds=((-4.0, 4.0), (-4.0, 4.0)))
+
+
+# The four minima of Himmelblau's function (Newton-polished; f = 0 at each).
+HIMMELBLAU_MINIMA = (
+    (3.0, 2.0),
+    (-2.805118086952745, 3.131312518250573),
+    (-3.779310253377747, -3.283185991286169),
+    (3.5844283403304917, -1.8481265269644034),
+)
+
+
+def himmelblau():
+    """Himmelblau's function (x² + y − 11)² + (x + y² − 7)²: four minima of 0."""
+
+    def f(w):
+        x, y = w
+        p, q = x * x + y - 11.0, x + y * y - 7.0
+        # f = p² + q²,  p = x² + y − 11,  q = x + y² − 7
+        return p * p + q * q
+
+    def grad(w):
+        x, y = w
+        p, q = x * x + y - 11.0, x + y * y - 7.0
+        # ∇f = (4 x p + 2 q, 2 p + 4 y q)
+        return (4.0 * x * p + 2.0 * q, 2.0 * p + 4.0 * y * q)
+
+    return Landscape("himmelblau", "Himmelblau (four minima)",
+                     "(x^2 + y - 11)^2 + (x + y^2 - 7)^2", f, grad,
+                     ((-5.0, 5.0), (-5.0, 5.0)), HIMMELBLAU_MINIMA,
+                     (0.0, 0.0), None, 0.0)
+
+
+LANDSCAPES = {scape.name: scape for scape in (
+    narrow_ravine(), round_bowl(), rotated_ravine(), rosenbrock(), saddle(),
+    himmelblau())}
+
+
+def get_landscape(name):
+    """The registered landscape called name; ValueError lists the known ones."""
+    if isinstance(name, Landscape):
+        return name
+    try:
+        return LANDSCAPES[name]
+    except (KeyError, TypeError):
+        known = ", ".join(LANDSCAPES)
+        raise ValueError(f"unknown landscape {name!r}; known landscapes: "
+                         f"{known}") from None
+
+
+# Registry names whose factory takes parameters (a κ slider, an angle).
+FACTORIES = {"ravine": narrow_ravine, "bowl": round_bowl,
+             "rotated-ravine": rotated_ravine, "rosenbrock": rosenbrock,
+             "saddle": saddle, "himmelblau": himmelblau}
+
+
+def make_landscape(name, **params):
+    """A registered landscape built with parameters, e.g.
+    make_landscape("ravine", kappa=50). No parameters: the registry's value."""
+    scape = get_landscape(name)
+    if not params:
+        return scape
+    factory = FACTORIES[scape.name]
+    code = factory.__code__
+    known = code.co_varnames[:code.co_argcount]
+    for key, value in params.items():
+        if key not in known:
+            takes = ", ".join(known) or "no parameters"
+            raise ValueError(f"landscape {name!r} has no parameter {key!r} "
+                             f"(it takes {takes})")
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ValueError(f"{key} must be a number, got {value!r}")
+    return factory(**params)

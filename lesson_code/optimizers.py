@@ -1,0 +1,247 @@
+"""Optimizers as pure `init`/`update` pairs over immutable NamedTuple state.
+
+An `Optimizer` is a value: `init(w) -> state` and
+`update(grad, state) -> (step, new_state)`, with the new point `w + step`.
+Vectors are tuples of floats of any length. State fields are the lessons'
+symbols: `v` (velocity), `m` (first moment), `s` (second moment), `t` (step
+count). Every rule follows the update torch.optim documents, so with the same
+hyperparameters on the same function the iterates equal torch's to rounding.
+
+Symbols: η = lr, β = beta (torch SGD's `momentum`), α = alpha,
+β₁, β₂ = beta1, beta2 (torch Adam's `betas`), ε = eps.
+
+Each update has a 2-D fast path (the lessons' plane) next to the general
+loop; both compute the same expression in the same order.
+"""
+
+import math
+from typing import Callable, NamedTuple
+
+__all__ = [
+    "Optimizer", "EmptyState", "MomentumState", "RMSpropState", "AdamState",
+    "sgd", "momentum", "nesterov", "rmsprop", "adam", "OPTIMIZERS",
+    "make_optimizer", "check_lr", "check_beta",
+]
+
+
+class Optimizer(NamedTuple):
+    """name: registry key; label: words for a legend; hyperparams: dict."""
+    name: str
+    label: str
+    hyperparams: dict
+    init: Callable
+    update: Callable
+
+
+class EmptyState(NamedTuple):
+    """Plain gradient descent remembers nothing."""
+
+
+class MomentumState(NamedTuple):
+    """v: the velocity (torch: `momentum_buffer`)."""
+    v: tuple
+
+
+class RMSpropState(NamedTuple):
+    """s: running average of g² (torch: `square_avg`)."""
+    s: tuple
+
+
+class AdamState(NamedTuple):
+    """t: steps taken; m: average of g (torch `exp_avg`); s: of g² (`exp_avg_sq`)."""
+    t: int
+    m: tuple
+    s: tuple
+
+
+def _number(name, x):
+    if isinstance(x, bool) or not isinstance(x, (int, float)):
+        raise ValueError(f"{name} must be a number, got {x!r}")
+    if not math.isfinite(x):
+        raise ValueError(f"{name} must be finite, got {x!r}")
+    return float(x)
+
+
+def check_lr(lr, name="lr"):
+    """The learning rate η as a float; ValueError unless 0 < η < ∞."""
+    lr = _number(name, lr)
+    if lr <= 0:
+        raise ValueError(f"{name} (the learning rate η) must be positive, "
+                         f"got {lr!r}")
+    return lr
+
+
+def check_beta(beta, name="beta"):
+    """A decay rate β as a float; ValueError unless 0 ≤ β < 1."""
+    beta = _number(name, beta)
+    if not 0 <= beta < 1:
+        raise ValueError(f"{name} must be at least 0 and below 1 (β = 1 never "
+                         f"forgets, β > 1 blows up), got {beta!r}")
+    return beta
+
+
+def _check_eps(eps):
+    eps = _number("eps", eps)
+    if eps <= 0:
+        raise ValueError(f"eps must be a small positive number such as 1e-8 "
+                         f"(it keeps the division finite), got {eps!r}")
+    return eps
+
+
+def _zeros(w):
+    return (0.0,) * len(w)
+
+
+def sgd(lr):
+    """Gradient descent w ← w − η g.  torch: `SGD(params, lr)`."""
+    lr = check_lr(lr)
+
+    def update(g, state):
+        # Δw = −η g
+        return tuple([-lr * gi for gi in g]), state
+
+    return Optimizer("sgd", "GD", {"lr": lr}, lambda w: EmptyState(), update)
+
+
+def momentum(lr, beta=0.9):
+    """Heavy-ball momentum in torch's convention (the lessons' convention):
+
+        v_t = β v_{t−1} + g_t,   w_{t+1} = w_t − η v_t,   v_0 = 0,
+
+    which is `torch.optim.SGD(params, lr=η, momentum=β)` (dampening 0);
+    the state's `v` is torch's `momentum_buffer` (torch sets v_1 = g_1, the
+    same as v_0 = 0 here). Other books write the same method two other ways:
+
+    * Sutskever et al. (2013): v ← β v + η g, w ← w − v. Same iterates,
+      with v_sutskever = η · v_ours (for a fixed η).
+    * EMA form: v ← β v + (1 − β) g, w ← w − η' v. Same iterates when
+      η' = η / (1 − β), with v_ema = (1 − β) · v_ours.
+
+    With β = 0 it is plain gradient descent. Stable on a quadratic iff
+    η < (2 + 2β) / λ_max.
+    """
+    lr, beta = check_lr(lr), check_beta(beta)
+
+    def update(g, state):
+        v = state.v
+        if len(g) == 2:
+            # v_t = β v_{t−1} + g_t
+            v0, v1 = beta * v[0] + g[0], beta * v[1] + g[1]
+            # Δw = −η v_t
+            return (-lr * v0, -lr * v1), MomentumState((v0, v1))
+        # v_t = β v_{t−1} + g_t
+        v = tuple([beta * vi + gi for vi, gi in zip(v, g)])
+        # Δw = −η v_t
+        return tuple([-lr * vi for vi in v]), MomentumState(v)
+
+    return Optimizer("momentum", "Momentum", {"lr": lr, "beta": beta},
+                     lambda w: MomentumState(_zeros(w)), update)
+
+
+def nesterov(lr, beta=0.9):
+    """Nesterov momentum as torch implements it (`SGD(lr, momentum=β,
+    nesterov=True)`): v_t = β v_{t−1} + g_t, then w ← w − η (g_t + β v_t).
+    The step looks ahead along the fresh velocity. `v` is `momentum_buffer`.
+    """
+    lr, beta = check_lr(lr), check_beta(beta)
+
+    def update(g, state):
+        v = state.v
+        if len(g) == 2:
+            # v_t = β v_{t−1} + g_t
+            v0, v1 = beta * v[0] + g[0], beta * v[1] + g[1]
+            # Δw = −η (g_t + β v_t)
+            step = (-lr * (g[0] + beta * v0), -lr * (g[1] + beta * v1))
+            return step, MomentumState((v0, v1))
+        # v_t = β v_{t−1} + g_t
+        v = tuple([beta * vi + gi for vi, gi in zip(v, g)])
+        # Δw = −η (g_t + β v_t)
+        step = tuple([-lr * (gi + beta * vi) for gi, vi in zip(g, v)])
+        return step, MomentumState(v)
+
+    return Optimizer("nesterov", "Nesterov", {"lr": lr, "beta": beta},
+                     lambda w: MomentumState(_zeros(w)), update)
+
+
+def rmsprop(lr=0.01, alpha=0.99, eps=1e-8):
+    """RMSProp as `torch.optim.RMSprop(params, lr, alpha, eps)` (not centered,
+    no momentum): s_t = α s_{t−1} + (1 − α) g_t², s_0 = 0,
+    w ← w − η g_t / (√s_t + ε). `s` is torch's `square_avg`. Defaults are
+    torch's.
+    """
+    lr, alpha, eps = check_lr(lr), check_beta(alpha, "alpha"), _check_eps(eps)
+    sqrt = math.sqrt
+
+    def update(g, state):
+        # s_t = α s_{t−1} + (1 − α) g_t²
+        s = tuple([alpha * si + (1 - alpha) * gi * gi
+                   for si, gi in zip(state.s, g)])
+        # Δw = −η g_t / (√s_t + ε)
+        step = tuple([-lr * gi / (sqrt(si) + eps) for gi, si in zip(g, s)])
+        return step, RMSpropState(s)
+
+    return Optimizer("rmsprop", "RMSProp",
+                     {"lr": lr, "alpha": alpha, "eps": eps},
+                     lambda w: RMSpropState(_zeros(w)), update)
+
+
+def adam(lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
+    """Adam as `torch.optim.Adam(params, lr, betas=(β₁, β₂), eps)` (no
+    amsgrad, no weight decay), with bias correction and ε added after the
+    square root of the corrected second moment:
+
+        m_t = β₁ m_{t−1} + (1 − β₁) g_t      (torch `exp_avg`)
+        s_t = β₂ s_{t−1} + (1 − β₂) g_t²     (torch `exp_avg_sq`)
+        w ← w − η m̂ / (√ŝ + ε),  m̂ = m_t/(1 − β₁ᵗ), ŝ = s_t/(1 − β₂ᵗ).
+
+    Defaults are torch's.
+    """
+    lr, eps = check_lr(lr), _check_eps(eps)
+    beta1, beta2 = check_beta(beta1, "beta1"), check_beta(beta2, "beta2")
+    sqrt = math.sqrt
+
+    def update(g, state):
+        t = state.t + 1
+        # m_t = β₁ m_{t−1} + (1 − β₁) g_t
+        m = tuple([beta1 * mi + (1 - beta1) * gi
+                   for mi, gi in zip(state.m, g)])
+        # s_t = β₂ s_{t−1} + (1 − β₂) g_t²
+        s = tuple([beta2 * si + (1 - beta2) * gi * gi
+                   for si, gi in zip(state.s, g)])
+        c1, c2 = 1 - beta1 ** t, 1 - beta2 ** t
+        # Δw = −η m̂ / (√ŝ + ε)
+        step = tuple([-lr * (mi / c1) / (sqrt(si / c2) + eps)
+                      for mi, si in zip(m, s)])
+        return step, AdamState(t, m, s)
+
+    return Optimizer("adam", "Adam",
+                     {"lr": lr, "beta1": beta1, "beta2": beta2, "eps": eps},
+                     lambda w: AdamState(0, _zeros(w), _zeros(w)), update)
+
+
+OPTIMIZERS = {"sgd": sgd, "momentum": momentum, "nesterov": nesterov,
+              "rmsprop": rmsprop, "adam": adam}
+
+# Other names a learner may type for the same factory.
+ALIASES = {"gd": "sgd"}
+
+
+def make_optimizer(name, **hyperparams):
+    """Build a registered optimizer by name, e.g. make_optimizer("momentum",
+    lr=0.1, beta=0.9). ValueError names unknown optimizers or arguments."""
+    key = ALIASES.get(name, name) if isinstance(name, str) else name
+    if key not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {name!r}; known optimizers: "
+                         f"{', '.join(OPTIMIZERS)}")
+    factory = OPTIMIZERS[key]
+    params = factory.__code__.co_varnames[:factory.__code__.co_argcount]
+    for arg in hyperparams:
+        if arg not in params:
+            raise ValueError(f"{arg} is not a hyperparameter of {key} (it "
+                             f"takes {', '.join(params)})")
+    required = params[:len(params) - len(factory.__defaults__ or ())]
+    for arg in required:
+        if arg not in hyperparams:
+            raise ValueError(f"{arg} is missing: {key} needs a learning "
+                             f"rate η")
+    return factory(**hyperparams)

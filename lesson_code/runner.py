@@ -1,0 +1,201 @@
+"""The one loop over steps: (optimizer, landscape, start, num_steps) → Trajectory.
+
+Nothing else in Ravine iterates an optimizer. `run` accepts any object with
+`f(w)` and `grad(w)` (tuples of floats of any length), and uses `f_min` and
+`bounds` when it has them, so a lab can pass a small model's loss.
+
+How a run ends (`status`, `step`, `message`):
+
+* "converged" at step k: the first k with f(w_k) − f_min ≤ tol (default
+  tol = 1e-6). Without a known f_min, the first k with ‖∇f(w_k)‖ ≤ tol.
+* "diverged" at step k: w_k or f(w_k) is not finite (NaN, ±inf, overflow),
+  or w_k is far outside the plotting bounds: more than FAR = 1000 plot
+  widths beyond an edge, in any coordinate.
+* "running": num_steps steps taken without either ("still running").
+
+points[0] is the start and points[k] the point after k steps; losses[k] is
+f(points[k]). Points and losses are always finite: a run that diverges to a
+non-finite value stops at the last finite point (a point that flew far but
+stayed finite is kept, to show the leap).
+"""
+
+import math
+import random
+from typing import NamedTuple
+
+from .landscapes import check_point
+
+__all__ = ["Trajectory", "run", "race", "check_steps", "race_labels",
+           "MAX_STEPS", "FAR"]
+
+# Learners type step counts; a cap keeps a typo from freezing the page.
+MAX_STEPS = 100_000
+# "Far outside" the bounds: this many plot widths beyond an edge.
+FAR = 1000.0
+
+
+class Trajectory(NamedTuple):
+    """A finished run. status is "converged", "diverged" or "running"."""
+    label: str
+    points: tuple
+    losses: tuple
+    status: str
+    step: int
+    message: str
+    # Only with run(..., record=True): states[k] is the optimizer state
+    # after k steps, grads[k] the gradient used for step k + 1.
+    states: tuple | None = None
+    grads: tuple | None = None
+
+
+def check_steps(num_steps, cap=MAX_STEPS, name="num_steps"):
+    """num_steps as an int; ValueError unless 1 ≤ num_steps ≤ cap."""
+    if isinstance(num_steps, float) and num_steps.is_integer():
+        num_steps = int(num_steps)
+    if isinstance(num_steps, bool) or not isinstance(num_steps, int):
+        raise ValueError(f"{name} must be a whole number of steps, "
+                         f"got {num_steps!r}")
+    if not 1 <= num_steps <= cap:
+        raise ValueError(f"{name} must be between 1 and {cap}, "
+                         f"got {num_steps}")
+    return num_steps
+
+
+def _far_box(bounds, dim):
+    """Per-coordinate (lo, hi) FAR plot widths beyond the bounds, or None."""
+    if bounds is None or len(bounds) != dim:
+        return None
+    box = []
+    for lo, hi in bounds:
+        width = hi - lo
+        box.append((lo - FAR * width, hi + FAR * width))
+    return box
+
+
+def _ending(status, step):
+    if status == "running":
+        return "still running"
+    return f"{status} at step {step}"
+
+
+def run(optimizer, landscape, start=None, num_steps=100, tol=1e-6,
+        noise=0.0, seed=0, label=None, record=False):
+    """Run optimizer on landscape from start (default: landscape.start).
+
+    noise > 0 adds seeded Gaussian noise of that standard deviation to each
+    gradient coordinate (random.Random(seed)): a stochastic-gradient variant.
+    Convergence is still judged on the true loss (or true gradient).
+    record=True also keeps every optimizer state and gradient used.
+    """
+    num_steps = check_steps(num_steps)
+    if start is None:
+        start = landscape.start
+    w = check_point(start)
+    tol = float(tol)
+    noise = float(noise)
+    if not (math.isfinite(tol) and tol >= 0):
+        raise ValueError(f"tol must be a finite number ≥ 0, got {tol!r}")
+    if not (math.isfinite(noise) and noise >= 0):
+        raise ValueError(f"noise must be a finite number ≥ 0, got {noise!r}")
+    f, grad, update = landscape.f, landscape.grad, optimizer.update
+    f_min = getattr(landscape, "f_min", None)
+    box = _far_box(getattr(landscape, "bounds", None), len(w))
+    gauss = random.Random(seed).gauss
+    isfinite, sqrt = math.isfinite, math.sqrt
+
+    loss = f(w)
+    if not isfinite(loss):
+        raise ValueError(f"the loss at the start {w} is not finite")
+    state = optimizer.init(w)
+    points, losses, states, grads = [w], [loss], [state], []
+    status, k = "running", num_steps
+    two_d = len(w) == 2
+    if two_d and box is not None:
+        (xlo, xhi), (ylo, yhi) = box
+    for i in range(num_steps + 1):
+        if f_min is not None and loss - f_min <= tol:
+            status, k = "converged", i
+            break
+        try:
+            g = grad(w)
+            if f_min is None and sqrt(sum([gi * gi for gi in g])) <= tol:
+                status, k = "converged", i
+                break
+            if i == num_steps:
+                break
+            if noise:
+                g = tuple([gi + noise * gauss(0.0, 1.0) for gi in g])
+            step, state = update(g, state)
+            if record:
+                states.append(state)
+                grads.append(g)
+            if two_d:
+                # w_{k+1} = w_k + Δw
+                w = (w[0] + step[0], w[1] + step[1])
+            else:
+                w = tuple([wi + si for wi, si in zip(w, step)])
+            loss = f(w)
+        except OverflowError:
+            status, k = "diverged", i + 1
+            break
+        if two_d and box is not None:
+            # one comparison chain catches NaN too (NaN compares False)
+            inside = xlo <= w[0] <= xhi and ylo <= w[1] <= yhi
+        else:
+            inside = all(map(isfinite, w)) and (box is None or all(
+                lo <= c <= hi for c, (lo, hi) in zip(w, box)))
+        if not inside or not isfinite(loss):
+            status, k = "diverged", i + 1
+            if isfinite(loss) and all(map(isfinite, w)):
+                points.append(w)
+                losses.append(loss)
+            break
+        points.append(w)
+        losses.append(loss)
+    if not record:
+        states = grads = None
+    else:
+        n = len(points)
+        states, grads = tuple(states[:n]), tuple(grads[:n - 1])
+    return Trajectory(label or optimizer.label, tuple(points), tuple(losses),
+                      status, k, _ending(status, k), states, grads)
+
+
+_SYMBOLS = {"lr": "η", "beta": "β", "alpha": "α", "beta1": "β₁",
+            "beta2": "β₂", "eps": "ε"}
+
+
+def race_labels(optimizers):
+    """Distinct legend labels: optimizers sharing a label get the
+    hyperparameters that tell them apart, e.g. "Momentum (β = 0.5)"."""
+    labels = [opt.label for opt in optimizers]
+    for label in set(labels):
+        group = [o for o in optimizers if o.label == label]
+        if len(group) < 2:
+            continue
+        keys = [key for key in group[0].hyperparams
+                if len({repr(o.hyperparams.get(key)) for o in group}) > 1]
+        for i, opt in enumerate(optimizers):
+            if opt.label == label and keys:
+                parts = [f"{_SYMBOLS.get(key, key)} = {opt.hyperparams[key]:g}"
+                         for key in keys]
+                labels[i] = f"{label} ({', '.join(parts)})"
+    seen = {}
+    for i, label in enumerate(labels):
+        seen[label] = seen.get(label, 0) + 1
+        if labels.count(label) > 1:
+            labels[i] = f"{label} #{seen[label]}"
+    return labels
+
+
+def race(optimizers, landscape, start=None, num_steps=100, tol=1e-6,
+         noise=0.0, seed=0, record=False):
+    """Run each optimizer from the same start (and the same noise seed);
+    one Trajectory each, with distinct labels."""
+    optimizers = list(optimizers)
+    if not optimizers:
+        raise ValueError("a race needs at least one optimizer")
+    labels = race_labels(optimizers)
+    return [run(opt, landscape, start, num_steps, tol, noise, seed, label,
+                record)
+            for opt, label in zip(optimizers, labels)]

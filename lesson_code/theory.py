@@ -1,0 +1,213 @@
+"""What the lessons state about GD and momentum on a quadratic, as functions.
+
+On f(w) = ½ wᵀ H w each eigen-direction of H (eigenvalue λ) evolves alone.
+GD multiplies its error by (1 − ηλ) per step. Momentum (v ← βv + g,
+w ← w − ηv) makes the error obey
+
+    w_{t+1} = (1 + β − ηλ) w_t − β w_{t−1},
+
+so per step it shrinks by the spectral radius of [[1 + β − ηλ, −β], [1, 0]],
+the larger |z| of the roots of z² − (1 + β − ηλ) z + β = 0.
+A contraction factor below 1 converges; 1 or more does not. Rates here are
+per step, for the error ‖w − w*‖ (the loss gap shrinks by rate² per step).
+"""
+
+import cmath
+import math
+
+from .optimizers import check_beta, check_lr
+
+__all__ = [
+    "gd_contraction", "momentum_contraction", "gd_max_lr", "momentum_max_lr",
+    "condition_number", "optimal_gd", "optimal_momentum", "critical_beta",
+    "steps_to_shrink", "ema", "ema_weights", "effective_window",
+    "velocity_after", "rate_map", "measured_rate",
+]
+
+
+def _eig(lam, name="lam"):
+    if isinstance(lam, bool) or not isinstance(lam, (int, float)) \
+            or not math.isfinite(lam):
+        raise ValueError(f"{name} (an eigenvalue λ) must be a finite number, "
+                         f"got {lam!r}")
+    return float(lam)
+
+
+def _spectrum(lam_min, lam_max):
+    lam_min, lam_max = _eig(lam_min, "lam_min"), _eig(lam_max, "lam_max")
+    if not 0 < lam_min <= lam_max:
+        raise ValueError(f"need 0 < lam_min ≤ lam_max (a convex quadratic), "
+                         f"got {lam_min!r} and {lam_max!r}")
+    return lam_min, lam_max
+
+
+def gd_contraction(lr, lam):
+    """|1 − ηλ|: how much one GD step scales the error along eigenvalue λ."""
+    lr, lam = check_lr(lr), _eig(lam)
+    # e_{t+1} = (1 − ηλ) e_t
+    return abs(1.0 - lr * lam)
+
+
+def momentum_contraction(lr, beta, lam):
+    """Spectral radius of momentum's iteration matrix [[1+β−ηλ, −β], [1, 0]].
+
+    Its eigenvalues are the roots z of z² − (1 + β − ηλ) z + β = 0.
+    """
+    lr, beta, lam = check_lr(lr), check_beta(beta), _eig(lam)
+    trace = 1.0 + beta - lr * lam
+    # z = (tr ± √(tr² − 4β)) / 2
+    root = cmath.sqrt(trace * trace - 4.0 * beta)
+    return max(abs((trace + root) / 2), abs((trace - root) / 2))
+
+
+def _positive(name, lam):
+    lam = _eig(lam, name)
+    if lam <= 0:
+        raise ValueError(f"{name} must be positive, got {lam!r}")
+    return lam
+
+
+def gd_max_lr(lam_max):
+    """2/λ_max: GD converges on a quadratic iff η < 2/λ_max."""
+    # |1 − ηλ_max| < 1  ⇔  η < 2/λ_max
+    return 2.0 / _positive("lam_max", lam_max)
+
+
+def momentum_max_lr(beta, lam_max):
+    """(2 + 2β)/λ_max: momentum converges on a quadratic iff η is below it."""
+    beta = check_beta(beta)
+    # the root z = −1 appears when 1 + β − ηλ = −(1 + β)
+    return (2.0 + 2.0 * beta) / _positive("lam_max", lam_max)
+
+
+def condition_number(lam_min, lam_max):
+    """κ = λ_max / λ_min."""
+    lam_min, lam_max = _spectrum(lam_min, lam_max)
+    return lam_max / lam_min
+
+
+def optimal_gd(lam_min, lam_max):
+    """(η*, rate) for GD: η* = 2/(λ_min + λ_max), rate = (κ − 1)/(κ + 1)."""
+    lam_min, lam_max = _spectrum(lam_min, lam_max)
+    kappa = lam_max / lam_min
+    # η* balances |1 − ηλ_min| = |1 − ηλ_max|
+    return 2.0 / (lam_min + lam_max), (kappa - 1.0) / (kappa + 1.0)
+
+
+def optimal_momentum(lam_min, lam_max):
+    """(η*, β*, rate) for momentum (Polyak's heavy ball):
+
+    η* = 4/(√λ_max + √λ_min)², β* = ((√κ − 1)/(√κ + 1))²,
+    rate = (√κ − 1)/(√κ + 1).
+    """
+    lam_min, lam_max = _spectrum(lam_min, lam_max)
+    root_kappa = math.sqrt(lam_max / lam_min)
+    rate = (root_kappa - 1.0) / (root_kappa + 1.0)
+    # η* = 4 / (√λ_max + √λ_min)²
+    lr = 4.0 / (math.sqrt(lam_max) + math.sqrt(lam_min)) ** 2
+    return lr, rate * rate, rate
+
+
+def critical_beta(lr, lam):
+    """β = (1 − √(ηλ))²: critical damping along eigenvalue λ.
+
+    There the two roots coincide and the contraction is exactly
+    |1 − √(ηλ)| (the smallest any β achieves for this η and λ); below it the
+    error decays without oscillating, above it it spirals. Needs 0 < ηλ < 4.
+    """
+    lr, lam = check_lr(lr), _eig(lam)
+    if not 0 < lr * lam < 4:
+        raise ValueError(f"critical damping needs 0 < η·λ < 4, "
+                         f"got η·λ = {lr * lam:g}")
+    # β_c = (1 − √(ηλ))²
+    return (1.0 - math.sqrt(lr * lam)) ** 2
+
+
+def steps_to_shrink(rate, factor=10.0):
+    """Steps for the error to shrink by factor at a per-step rate:
+    the smallest n with rateⁿ ≤ 1/factor, i.e. n = ⌈ln(factor)/ln(1/rate)⌉."""
+    if not (isinstance(rate, (int, float)) and 0 <= rate < 1):
+        raise ValueError(f"rate must be in [0, 1) to shrink anything, "
+                         f"got {rate!r}")
+    if not (isinstance(factor, (int, float)) and 1 < factor < math.inf):
+        raise ValueError(f"factor must be a finite number above 1, "
+                         f"got {factor!r}")
+    if rate == 0:
+        return 1
+    n = math.ceil(math.log(factor) / -math.log(rate))
+    # guard the ceiling against rounding in the logarithms
+    while n > 1 and rate ** (n - 1) <= 1.0 / factor:
+        n -= 1
+    return n
+
+
+def ema(xs, beta, debias=False):
+    """Running averages e_t = β e_{t−1} + (1 − β) x_t from e_0 = 0, one per x.
+
+    debias=True divides by (1 − βᵗ), Adam's bias correction.
+    """
+    beta = check_beta(beta)
+    out, e = [], 0.0
+    for t, x in enumerate(xs, start=1):
+        # e_t = β e_{t−1} + (1 − β) x_t
+        e = beta * e + (1.0 - beta) * x
+        out.append(e / (1.0 - beta ** t) if debias else e)
+    return out
+
+
+def ema_weights(beta, n):
+    """Weights (1 − β) βᵏ of x_{t−k}, k = 0 … n−1, in e_t; they sum to 1 − βⁿ."""
+    beta = check_beta(beta)
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"n must be a positive whole number, got {n!r}")
+    return [(1.0 - beta) * beta ** k for k in range(n)]
+
+
+def effective_window(beta):
+    """1/(1 − β): roughly how many recent values an EMA averages over."""
+    return 1.0 / (1.0 - check_beta(beta))
+
+
+def velocity_after(grads, beta, v0=0.0):
+    """Velocity after the gradients in grads (oldest first), in the lessons'
+    convention v_t = β v_{t−1} + g_t. Scalars, or tuples for vectors."""
+    beta = check_beta(beta)
+    v = v0
+    for g in grads:
+        if isinstance(g, (int, float)):
+            # v_t = β v_{t−1} + g_t
+            v = beta * v + g
+        else:
+            if isinstance(v, (int, float)):
+                v = (float(v),) * len(g)
+            v = tuple(beta * vi + gi for vi, gi in zip(v, g))
+    return v
+
+
+def rate_map(lam_min, lam_max, lrs, betas):
+    """Rows (one per β in betas) of the worst momentum contraction over the
+    spectrum, max(ρ(λ_min), ρ(λ_max)), for each η in lrs. β = 0 is GD.
+    Values ≥ 1 mean that (η, β) does not converge."""
+    lam_min, lam_max = _spectrum(lam_min, lam_max)
+    return [[max(momentum_contraction(lr, beta, lam_min),
+                 momentum_contraction(lr, beta, lam_max)) for lr in lrs]
+            for beta in betas]
+
+
+def measured_rate(trajectory, f_min=0.0, first=None, last=None):
+    """Per-step error contraction measured from a run's losses.
+
+    On a quadratic f − f_min is quadratic in the error, so the error rate is
+    ((L_last − f_min)/(L_first − f_min)) ** (1/(2 (last − first))).
+    Defaults: the second half of the losses (after the transient).
+    Accepts a Trajectory or a sequence of losses.
+    """
+    losses = getattr(trajectory, "losses", trajectory)
+    last = len(losses) - 1 if last is None else last
+    first = last // 2 if first is None else first
+    if not 0 <= first < last < len(losses):
+        raise ValueError("need at least two losses to measure a rate")
+    gap0, gap1 = losses[first] - f_min, losses[last] - f_min
+    if gap0 <= 0 or gap1 <= 0:
+        raise ValueError("the loss reached f_min exactly; no rate to measure")
+    return (gap1 / gap0) ** (1.0 / (2 * (last - first)))
