@@ -23,6 +23,7 @@ from .runner import Trajectory, race, run
 from .theory import (condition_number, critical_beta, effective_window,
                      ema, ema_weights, gd_contraction, gd_max_lr,
                      measured_rate, momentum_contraction, momentum_max_lr,
+                     nesterov_contraction, nesterov_max_lr,
                      optimal_gd, optimal_momentum, rate_map, steps_to_shrink,
                      velocity_after)
 
@@ -40,7 +41,8 @@ __all__ = [
     # runner
     "Trajectory", "run", "race",
     # theory
-    "gd_contraction", "momentum_contraction", "gd_max_lr", "momentum_max_lr",
+    "gd_contraction", "momentum_contraction", "nesterov_contraction",
+    "gd_max_lr", "momentum_max_lr", "nesterov_max_lr",
     "condition_number", "optimal_gd", "optimal_momentum", "critical_beta",
     "steps_to_shrink", "ema", "ema_weights", "effective_window",
     "velocity_after", "rate_map", "measured_rate",

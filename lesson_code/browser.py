@@ -59,7 +59,12 @@ def _landscape(args):
     if isinstance(spec, dict):
         params = dict(spec)
         name = params.pop("name", None)
-        return _guard("landscape", make_landscape, name, **params)
+        try:
+            return make_landscape(name, **params)
+        except ValueError as err:
+            word = str(err).split(" ", 1)[0]
+            field = f"landscape.{word}" if word in params else "landscape"
+            raise BadRequest(str(err), field) from None
     return _guard("landscape", get_landscape, spec)
 
 
@@ -120,14 +125,20 @@ def _race_setup(args, extra=()):
 
 def limits(scape, opts):
     """Largest stable η on this landscape: {"gd": 2/λ_max, "momentum":
-    (2+2β)/λ_max for the race's first momentum β}, null where unknown."""
+    (2+2β)/λ_max and "nesterov" for the race's first β of each}, null where
+    unknown (no constant Hessian, or no such optimizer in the race)."""
     eig = scape.eigenvalues
     if eig is None or eig[1] <= 0:
-        return {"gd": None, "momentum": None}
-    betas = [o.hyperparams["beta"] for o in opts if o.name == "momentum"]
-    return {"gd": theory.gd_max_lr(eig[1]),
-            "momentum": theory.momentum_max_lr(betas[0], eig[1])
-            if betas else None}
+        return {"gd": None, "momentum": None, "nesterov": None}
+    found = {}
+    for o in opts:
+        found.setdefault(o.name, o.hyperparams.get("beta"))
+    lam_max = eig[1]
+    return {"gd": theory.gd_max_lr(lam_max),
+            "momentum": theory.momentum_max_lr(found["momentum"], lam_max)
+            if "momentum" in found else None,
+            "nesterov": theory.nesterov_max_lr(found["nesterov"], lam_max)
+            if "nesterov" in found else None}
 
 
 def explain(traj, opt, scape, tol):
@@ -142,7 +153,7 @@ def explain(traj, opt, scape, tol):
                     "plot whatever the step size.")
         if eig is not None and heavy:
             limit = 2.0 + 2.0 * beta
-            bound = "2" if opt.name == "sgd" else f"2 + 2β = {limit:g}"
+            bound = "2" if opt.name == "sgd" else f"2 + 2β = {limit:.3g}"
             return (f"η·λ_max = {lr * eig[1]:.3g} > {bound}: every step "
                     "overshoots the steep direction further, so the "
                     "bounce grows until the numbers blow up.")

@@ -80,6 +80,9 @@ def quadratic(name, title, a, b, c=0.0, start=(-8.0, 2.0),
     """
     mean, half_gap = (a + b) / 2, math.hypot((a - b) / 2, c)
     eigenvalues = (mean - half_gap, mean + half_gap)
+    if c == 0:
+        # axis-aligned: the eigenvalues are a and b exactly
+        eigenvalues = (min(a, b), max(a, b))
     sign = "+" if c >= 0 else "-"
     cross = f" {sign} {2 * abs(c):g}\\,xy" if c else ""
     formula = f"\\tfrac12\\left({a:g}\\,x^2{cross} + {b:g}\\,y^2\\right)"
@@ -133,10 +136,13 @@ def rotated_ravine(kappa=100.0, angle_deg=30.0, lam_max=10.0):
     c = (lam_min - lam_max) * sin * cos
     # the ravine's start (−8, 2), turned with it
     start = (-8.0 * cos - 2.0 * sin, -8.0 * sin + 2.0 * cos)
+    # a 20 × 14 window, widened if the turned start would fall outside it
+    half_x, half_y = max(10.0, 1.25 * abs(start[0])), max(7.0,
+                                                          1.25 * abs(start[1]))
     scape = quadratic("rotated-ravine",
                       f"Rotated ravine (κ = {kappa:g}, {angle_deg:g}°)",
                       a, b, c, start=start,
-                      bounds=((-10.0, 10.0), (-7.0, 7.0)))
+                      bounds=((-half_x, half_x), (-half_y, half_y)))
     # report the eigenvalues we built it from, not the re-derived ones
     return scape._replace(eigenvalues=(lam_min, lam_max))
 

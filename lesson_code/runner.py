@@ -90,7 +90,8 @@ def run(optimizer, landscape, start=None, num_steps=100, tol=1e-6,
     num_steps = check_steps(num_steps)
     if start is None:
         start = landscape.start
-    w = check_point(start)
+    bounds = getattr(landscape, "bounds", None)
+    w = check_point(start, "start", len(bounds) if bounds else None)
     tol = float(tol)
     noise = float(noise)
     if not (math.isfinite(tol) and tol >= 0):
@@ -99,7 +100,7 @@ def run(optimizer, landscape, start=None, num_steps=100, tol=1e-6,
         raise ValueError(f"noise must be a finite number ≥ 0, got {noise!r}")
     f, grad, update = landscape.f, landscape.grad, optimizer.update
     f_min = getattr(landscape, "f_min", None)
-    box = _far_box(getattr(landscape, "bounds", None), len(w))
+    box = _far_box(bounds, len(w))
     gauss = random.Random(seed).gauss
     isfinite, sqrt = math.isfinite, math.sqrt
 

@@ -18,7 +18,8 @@ import math
 from .optimizers import check_beta, check_lr
 
 __all__ = [
-    "gd_contraction", "momentum_contraction", "gd_max_lr", "momentum_max_lr",
+    "gd_contraction", "momentum_contraction", "nesterov_contraction",
+    "gd_max_lr", "momentum_max_lr", "nesterov_max_lr",
     "condition_number", "optimal_gd", "optimal_momentum", "critical_beta",
     "steps_to_shrink", "ema", "ema_weights", "effective_window",
     "velocity_after", "rate_map", "measured_rate",
@@ -67,6 +68,16 @@ def _positive(name, lam):
     return lam
 
 
+def nesterov_contraction(lr, beta, lam):
+    """Spectral radius for Nesterov in torch's form (v ← βv + g,
+    w ← w − η(g + βv)): the roots of z² − (1 + β)(1 − ηλ) z + β(1 − ηλ)."""
+    lr, beta, lam = check_lr(lr), check_beta(beta), _eig(lam)
+    trace, det = (1.0 + beta) * (1.0 - lr * lam), beta * (1.0 - lr * lam)
+    # z = (tr ± √(tr² − 4 det)) / 2
+    root = cmath.sqrt(trace * trace - 4.0 * det)
+    return max(abs((trace + root) / 2), abs((trace - root) / 2))
+
+
 def gd_max_lr(lam_max):
     """2/λ_max: GD converges on a quadratic iff η < 2/λ_max."""
     # |1 − ηλ_max| < 1  ⇔  η < 2/λ_max
@@ -78,6 +89,14 @@ def momentum_max_lr(beta, lam_max):
     beta = check_beta(beta)
     # the root z = −1 appears when 1 + β − ηλ = −(1 + β)
     return (2.0 + 2.0 * beta) / _positive("lam_max", lam_max)
+
+
+def nesterov_max_lr(beta, lam_max):
+    """(2 + 2β)/((1 + 2β) λ_max): the stability limit of torch's Nesterov."""
+    beta = check_beta(beta)
+    # the root z = −1 appears when ηλ (1 + 2β) = 2 + 2β
+    return (2.0 + 2.0 * beta) / ((1.0 + 2.0 * beta) *
+                                 _positive("lam_max", lam_max))
 
 
 def condition_number(lam_min, lam_max):

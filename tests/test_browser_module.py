@@ -1,0 +1,231 @@
+"""The worker's entry point: JSON in, JSON out, the same numbers as Python."""
+
+import contextlib
+import io
+import json
+
+import pytest
+
+from lesson_code import get_landscape, make_optimizer, race
+from lesson_code.browser import MAX_STEPS, call, handle
+
+DEFAULT_RACE = {"landscape": "ravine", "num_steps": 500,
+                "optimizers": [{"name": "sgd", "lr": 0.19},
+                               {"name": "momentum", "lr": 0.1, "beta": 0.9}]}
+
+
+def ask(op, args=None):
+    reply = json.loads(handle(json.dumps({"op": op, "args": args or {}})),
+                       parse_constant=lambda c: pytest.fail(f"JSON had {c}"))
+    return reply
+
+
+def result(op, args=None):
+    reply = ask(op, args)
+    assert reply["ok"], reply
+    return reply["result"]
+
+
+def test_race_payload_is_the_runners_trajectory_as_flat_lists():
+    runs = result("race", DEFAULT_RACE)["runs"]
+    opts = [make_optimizer("sgd", lr=0.19),
+            make_optimizer("momentum", lr=0.1, beta=0.9)]
+    for payload, traj in zip(runs, race(opts, get_landscape("ravine"),
+                                        num_steps=500)):
+        assert payload["xs"] == [p[0] for p in traj.points]
+        assert payload["ys"] == [p[1] for p in traj.points]
+        assert payload["losses"] == list(traj.losses)
+        assert (payload["status"], payload["step"], payload["message"]) == (
+            traj.status, traj.step, traj.message)
+
+
+def test_limits_are_two_over_lam_max_and_two_plus_two_beta_over_lam_max():
+    limits = result("race", DEFAULT_RACE)["limits"]
+    assert limits["gd"] == 0.2
+    assert limits["momentum"] == pytest.approx(0.38)
+    rosen = result("race", {**DEFAULT_RACE, "landscape": "rosenbrock"})
+    assert rosen["limits"]["gd"] is None
+
+
+def test_divergent_gd_is_explained_by_lr_times_lam_max_above_two():
+    run = result("race", {"optimizers": [{"name": "sgd", "lr": 0.23}],
+                          "num_steps": 500})["runs"][0]
+    assert run["status"] == "diverged"
+    assert "η·λ_max = 2.3 > 2" in run["explanation"]
+    assert "overshoots the steep direction" in run["explanation"]
+
+
+def test_divergent_momentum_is_compared_with_two_plus_two_beta():
+    run = result("race", {"optimizers": [{"name": "momentum", "lr": 0.4,
+                                          "beta": 0.9}]})["runs"][0]
+    assert run["status"] == "diverged"
+    assert "η·λ_max = 4 > 2 + 2β = 3.8" in run["explanation"]
+
+
+def test_slow_runs_are_told_the_theoretical_rate():
+    run = result("race", {"optimizers": [{"name": "sgd", "lr": 0.1}],
+                          "num_steps": 20})["runs"][0]
+    assert run["message"] == "still running"
+    assert "0.99 per step" in run["explanation"]
+
+
+def test_converged_runs_get_a_plain_sentence():
+    run = result("race", DEFAULT_RACE)["runs"][1]
+    assert run["status"] == "converged"
+    assert run["explanation"].startswith(f"Converged at step {run['step']}")
+
+
+def test_snippet_reproduces_the_race_when_executed():
+    source = result("snippet", DEFAULT_RACE)
+    namespace = {}
+    with contextlib.redirect_stdout(io.StringIO()) as out:
+        exec(source, namespace)
+    runs = result("race", DEFAULT_RACE)["runs"]
+    for traj, payload in zip(namespace["runs"], runs):
+        assert [p[0] for p in traj.points] == payload["xs"]
+        assert [p[1] for p in traj.points] == payload["ys"]
+    assert "GD: converged at step" in out.getvalue()
+    assert max(len(line) for line in source.splitlines()) <= 78
+
+
+def test_snippet_of_a_parameterised_landscape_with_noise_reproduces_it():
+    args = {**DEFAULT_RACE, "landscape": {"name": "ravine", "kappa": 50},
+            "noise": 0.3, "seed": 7, "start": [-5, 1.5]}
+    namespace = {}
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(result("snippet", args), namespace)
+    runs = result("race", args)["runs"]
+    assert [[p[1] for p in t.points] for t in namespace["runs"]] == [
+        r["ys"] for r in runs]
+
+
+def test_contour_values_are_f_on_a_row_major_grid_of_y_rows():
+    grid = result("contour", {"landscape": "ravine", "nx": 5, "ny": 4})
+    f = get_landscape("ravine").f
+    assert len(grid["values"]) == 5 * 4
+    for j, y in enumerate(grid["ys"]):
+        for i, x in enumerate(grid["xs"]):
+            assert grid["values"][j * 5 + i] == f((x, y))
+    assert grid["xs"][0] == -10 and grid["ys"][-1] == 4
+
+
+def test_contour_levels_climb_geometrically_above_f_min():
+    levels = result("contour", {"landscape": "ravine"})["levels"]
+    ratios = [b / a for a, b in zip(levels, levels[1:])]
+    assert all(r > 1 for r in ratios)
+    assert max(ratios) == pytest.approx(min(ratios))
+    saddle = result("contour", {"landscape": "saddle"})["levels"]
+    assert saddle == sorted(saddle) and saddle[0] < 0 < saddle[-1]
+
+
+def test_landscapes_op_lists_the_registry_with_eigenvalues():
+    listed = {s["name"]: s for s in result("landscapes")}
+    assert set(listed) == {"ravine", "bowl", "rotated-ravine", "rosenbrock",
+                           "saddle", "himmelblau"}
+    assert listed["ravine"]["eigenvalues"] == [0.1, 10.0]
+    assert listed["ravine"]["start"] == [-8.0, 2.0]
+
+
+def test_step_detail_shows_w_next_equals_w_plus_update():
+    args = {**DEFAULT_RACE, "step": 3}
+    for detail in result("step_detail", args)["runs"]:
+        w, update, w_next = detail["w"], detail["update"], detail["w_next"]
+        assert w_next == [w[0] + update[0], w[1] + update[1]]
+        assert detail["step"] == 3 and not detail["ended"]
+    momentum_detail = result("step_detail", args)["runs"][1]
+    assert momentum_detail["state_next"]["v"] == [
+        0.9 * v + g for v, g in zip(momentum_detail["state"]["v"],
+                                    momentum_detail["grad"])]
+
+
+def test_step_detail_past_the_end_shows_the_last_point():
+    detail = result("step_detail", {**DEFAULT_RACE, "step": 4000})["runs"][1]
+    assert detail["ended"] and "update" not in detail
+
+
+def test_a_diverging_race_still_emits_strict_json():
+    reply = handle(json.dumps({"op": "race", "args": {
+        "landscape": "rosenbrock", "num_steps": 5000,
+        "optimizers": [{"name": "sgd", "lr": 0.5}]}}))
+    assert "NaN" not in reply and "Infinity" not in reply
+    assert json.loads(reply)["result"]["runs"][0]["status"] == "diverged"
+
+
+def with_optimizer(**spec):
+    return {**DEFAULT_RACE, "optimizers": [{"name": "sgd", "lr": 0.1}, spec]}
+
+
+BAD = [
+    ("race", with_optimizer(name="momentum", lr=0), "optimizers[1].lr",
+     "must be positive"),
+    ("race", with_optimizer(name="momentum", lr=-1), "optimizers[1].lr",
+     "must be positive"),
+    ("race", with_optimizer(name="momentum", lr=0.1, beta=1.0),
+     "optimizers[1].beta", "below 1"),
+    ("race", with_optimizer(name="momentum", lr=0.1, beta=-0.2),
+     "optimizers[1].beta", "at least 0"),
+    ("race", with_optimizer(name="momentum", lr="fast"), "optimizers[1].lr",
+     "must be a number"),
+    ("race", with_optimizer(name="adamw", lr=0.1), "optimizers[1].name",
+     "unknown optimizer"),
+    ("race", with_optimizer(name="sgd", lr=0.1, beta=0.9),
+     "optimizers[1].beta", "not a hyperparameter"),
+    ("race", with_optimizer(name="momentum"), "optimizers[1].lr",
+     "lr is missing"),
+    ("race", with_optimizer(lr=0.1), "optimizers[1]", "must look like"),
+    ("race", {**DEFAULT_RACE, "optimizers": []}, "optimizers", "non-empty"),
+    ("race", {**DEFAULT_RACE, "landscape": "valley"}, "landscape",
+     "unknown landscape"),
+    ("race", {**DEFAULT_RACE, "landscape": {"name": "ravine", "kappa": 0}},
+     "landscape.kappa", "kappa must be a positive"),
+    ("race", {**DEFAULT_RACE, "landscape": {"name": "ravine", "kappa": 0.5}},
+     "landscape", "at least 1"),
+    ("race", {**DEFAULT_RACE, "start": [1, "a"]}, "start", "numbers"),
+    ("race", {**DEFAULT_RACE, "start": [1, 2, 3]}, "start", "2 coordinates"),
+    ("race", {**DEFAULT_RACE, "num_steps": 0}, "num_steps", "between 1"),
+    ("race", {**DEFAULT_RACE, "num_steps": 2.5}, "num_steps", "whole"),
+    ("race", {**DEFAULT_RACE, "num_steps": "500"}, "num_steps", "whole"),
+    ("race", {**DEFAULT_RACE, "num_steps": MAX_STEPS + 1}, "num_steps",
+     f"between 1 and {MAX_STEPS}"),
+    ("race", {**DEFAULT_RACE, "noise": -1}, "noise", "≥ 0"),
+    ("race", {**DEFAULT_RACE, "seed": 1.5}, "seed", "whole number"),
+    ("race", {**DEFAULT_RACE, "nun_steps": 5}, "nun_steps",
+     "unknown argument"),
+    ("contour", {"nx": 1}, "nx", "at least 2"),
+    ("contour", {"ny": 100000}, "ny", "between 1 and"),
+    ("step_detail", {**DEFAULT_RACE, "step": -1}, "step", "whole number"),
+    ("teleport", {}, "op", "unknown op 'teleport'"),
+]
+
+
+@pytest.mark.parametrize("op, args, field, words", BAD,
+                         ids=[f"{b[0]}-{b[2]}-{b[3]}" for b in BAD])
+def test_bad_input_gets_a_learners_message_and_the_field(op, args, field,
+                                                         words):
+    reply = ask(op, args)
+    assert reply["ok"] is False
+    assert reply["field"] == field
+    assert words in reply["error"]
+    assert "internal error" not in reply["error"]
+    with pytest.raises(ValueError):
+        call(op, args)
+
+
+@pytest.mark.parametrize("raw", ['{"op": "race", "args": {"optimizers": '
+                                 '[{"name": "sgd", "lr": NaN}]}}',
+                                 '{"op": "race", "args": {"optimizers": [{"name"'
+                                 ': "sgd", "lr": 0.1}], "start": [Infinity, 0]'
+                                 '}}'])
+def test_non_finite_numbers_in_the_request_are_refused(raw):
+    reply = json.loads(handle(raw))
+    assert reply["ok"] is False and "finite" in reply["error"]
+
+
+@pytest.mark.parametrize("raw, words", [("{", "not valid JSON"),
+                                        ("[1, 2]", "JSON object"),
+                                        (None, "JSON string"),
+                                        ('{"op": "race", "args": 3}',
+                                         "args must be")])
+def test_malformed_requests_get_an_error_reply_not_an_exception(raw, words):
+    reply = json.loads(handle(raw))
+    assert reply["ok"] is False and words in reply["error"]
