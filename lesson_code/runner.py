@@ -26,12 +26,13 @@ from typing import NamedTuple
 from .landscapes import check_point
 
 __all__ = ["Trajectory", "run", "race", "check_steps", "race_labels",
-           "MAX_STEPS", "FAR"]
+           "normal_sampler", "MAX_STEPS", "FAR"]
 
 # Learners type step counts; a cap keeps a typo from freezing the page.
 MAX_STEPS = 100_000
 # "Far outside" the bounds: this many plot widths beyond an edge.
 FAR = 1000.0
+INF = math.inf
 
 
 class Trajectory(NamedTuple):
@@ -62,9 +63,10 @@ def check_steps(num_steps, cap=MAX_STEPS, name="num_steps"):
 
 
 def _far_box(bounds, dim):
-    """Per-coordinate (lo, hi) FAR plot widths beyond the bounds, or None."""
+    """Per-coordinate (lo, hi) FAR plot widths beyond the bounds
+    (−∞, ∞ without bounds)."""
     if bounds is None or len(bounds) != dim:
-        return None
+        return [(-INF, INF)] * dim
     box = []
     for lo, hi in bounds:
         width = hi - lo
@@ -78,88 +80,124 @@ def _ending(status, step):
     return f"{status} at step {step}"
 
 
+def _check_run(landscape, start, num_steps, tol, noise):
+    """Validated (num_steps, start point, tol, noise) for run."""
+    num_steps = check_steps(num_steps)
+    bounds = getattr(landscape, "bounds", None)
+    w = check_point(landscape.start if start is None else start, "start",
+                    len(bounds) if bounds else None)
+    for name, value in (("tol", tol), ("noise", noise)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) \
+                or not (math.isfinite(value) and value >= 0):
+            raise ValueError(f"{name} must be a finite number ≥ 0, "
+                             f"got {value!r}")
+    return num_steps, w, float(tol), float(noise)
+
+
 def run(optimizer, landscape, start=None, num_steps=100, tol=1e-6,
         noise=0.0, seed=0, label=None, record=False):
     """Run optimizer on landscape from start (default: landscape.start).
 
     noise > 0 adds seeded Gaussian noise of that standard deviation to each
-    gradient coordinate (random.Random(seed)): a stochastic-gradient variant.
+    gradient coordinate (normal_sampler(seed)): a stochastic-gradient
+    variant, bit-identical in CPython and Pyodide.
     Convergence is still judged on the true loss (or true gradient).
     record=True also keeps every optimizer state and gradient used.
     """
-    num_steps = check_steps(num_steps)
-    if start is None:
-        start = landscape.start
-    bounds = getattr(landscape, "bounds", None)
-    w = check_point(start, "start", len(bounds) if bounds else None)
-    tol = float(tol)
-    noise = float(noise)
-    if not (math.isfinite(tol) and tol >= 0):
-        raise ValueError(f"tol must be a finite number ≥ 0, got {tol!r}")
-    if not (math.isfinite(noise) and noise >= 0):
-        raise ValueError(f"noise must be a finite number ≥ 0, got {noise!r}")
+    num_steps, w, tol, noise = _check_run(landscape, start, num_steps, tol,
+                                          noise)
     f, grad, update = landscape.f, landscape.grad, optimizer.update
     f_min = getattr(landscape, "f_min", None)
-    box = _far_box(bounds, len(w))
-    gauss = random.Random(seed).gauss
-    isfinite, sqrt = math.isfinite, math.sqrt
+    # f − f_min ≤ tol  ⇔  loss ≤ stop; without f_min, judge ‖∇f‖ instead
+    stop = -INF if f_min is None else f_min + tol
+    box = _far_box(getattr(landscape, "bounds", None), len(w))
+    two_d = len(w) == 2
+    if two_d:
+        (xlo, xhi), (ylo, yhi) = box
+    gauss = normal_sampler(seed)
 
     loss = f(w)
-    if not isfinite(loss):
+    if not -INF < loss < INF:
         raise ValueError(f"the loss at the start {w} is not finite")
     state = optimizer.init(w)
     points, losses, states, grads = [w], [loss], [state], []
     status, k = "running", num_steps
-    two_d = len(w) == 2
-    if two_d and box is not None:
-        (xlo, xhi), (ylo, yhi) = box
     for i in range(num_steps + 1):
-        if f_min is not None and loss - f_min <= tol:
+        if loss <= stop:
             status, k = "converged", i
             break
         try:
             g = grad(w)
-            if f_min is None and sqrt(sum([gi * gi for gi in g])) <= tol:
+            if f_min is None and _norm(g) <= tol:
                 status, k = "converged", i
                 break
             if i == num_steps:
                 break
             if noise:
-                g = tuple([gi + noise * gauss(0.0, 1.0) for gi in g])
+                g = tuple([gi + noise * gauss() for gi in g])
             step, state = update(g, state)
-            if record:
-                states.append(state)
-                grads.append(g)
             if two_d:
                 # w_{k+1} = w_k + Δw
                 w = (w[0] + step[0], w[1] + step[1])
+                # strict comparisons are False for NaN and ±inf too
+                near = xlo < w[0] < xhi and ylo < w[1] < yhi
             else:
                 w = tuple([wi + si for wi, si in zip(w, step)])
+                near = all([lo < c < hi for c, (lo, hi) in zip(w, box)])
             loss = f(w)
         except OverflowError:
             status, k = "diverged", i + 1
             break
-        if two_d and box is not None:
-            # one comparison chain catches NaN too (NaN compares False)
-            inside = xlo <= w[0] <= xhi and ylo <= w[1] <= yhi
-        else:
-            inside = all(map(isfinite, w)) and (box is None or all(
-                lo <= c <= hi for c, (lo, hi) in zip(w, box)))
-        if not inside or not isfinite(loss):
+        if record:
+            states.append(state)
+            grads.append(g)
+        if not (near and -INF < loss < INF):
             status, k = "diverged", i + 1
-            if isfinite(loss) and all(map(isfinite, w)):
+            if -INF < loss < INF and all(map(math.isfinite, w)):
                 points.append(w)
                 losses.append(loss)
             break
         points.append(w)
         losses.append(loss)
-    if not record:
-        states = grads = None
-    else:
+    if record:
         n = len(points)
         states, grads = tuple(states[:n]), tuple(grads[:n - 1])
+    else:
+        states = grads = None
     return Trajectory(label or optimizer.label, tuple(points), tuple(losses),
                       status, k, _ending(status, k), states, grads)
+
+
+def normal_sampler(seed):
+    """A function returning standard normal samples, seeded.
+
+    Marsaglia's polar method on random.Random(seed): it needs only log and
+    sqrt, whose results agree to the bit between CPython and Pyodide, while
+    random.gauss uses cos/sin, which differ in the last bit (so seeded noisy
+    runs would drift apart).
+    """
+    uniform, spare = random.Random(seed).random, []
+    log, sqrt = math.log, math.sqrt
+
+    def sample():
+        if spare:
+            return spare.pop()
+        while True:
+            u, v = 2.0 * uniform() - 1.0, 2.0 * uniform() - 1.0
+            s = u * u + v * v
+            if 0.0 < s < 1.0:
+                break
+        # (u, v) · √(−2 ln s / s) are two independent N(0, 1) samples
+        factor = sqrt(-2.0 * log(s) / s)
+        spare.append(v * factor)
+        return u * factor
+
+    return sample
+
+
+def _norm(g):
+    # ‖g‖ = √(Σ g_i²)
+    return math.sqrt(sum([gi * gi for gi in g]))
 
 
 _SYMBOLS = {"lr": "η", "beta": "β", "alpha": "α", "beta1": "β₁",

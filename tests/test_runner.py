@@ -201,3 +201,14 @@ def test_bad_run_arguments_raise_valueerror_in_words(kwargs, words):
 def test_an_empty_race_is_refused():
     with pytest.raises(ValueError, match="at least one optimizer"):
         race([], RAVINE)
+
+
+def test_seeded_noise_is_standard_normal():
+    from lesson_code.runner import normal_sampler
+    sample = normal_sampler(5)
+    xs = [sample() for _ in range(20000)]
+    mean = sum(xs) / len(xs)
+    var = sum((x - mean) ** 2 for x in xs) / len(xs)
+    assert abs(mean) < 0.03 and abs(var - 1) < 0.03
+    assert sum(abs(x) < 1 for x in xs) / len(xs) == pytest.approx(0.6827,
+                                                                  abs=0.01)
