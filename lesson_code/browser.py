@@ -105,7 +105,8 @@ RACE_ARGS = {"landscape", "optimizers", "start", "num_steps", "tol", "noise",
 
 
 def _race_setup(args, extra=()):
-    """Validated (landscape, optimizers, start, num_steps, tol, noise, seed)."""
+    """Validated (landscape, optimizers, start, num_steps, tol, noise,
+    seed)."""
     for key in args:
         if key not in RACE_ARGS and key not in extra:
             raise BadRequest(f"unknown argument {key!r}; a race takes "
@@ -141,19 +142,35 @@ def limits(scape, opts):
             if "nesterov" in found else None}
 
 
+def _bound(opt, beta):
+    """The largest stable η·λ_max for opt, in words, or None."""
+    if opt.name == "sgd":
+        return "2"
+    if opt.name == "momentum":
+        return f"2 + 2β = {2.0 + 2.0 * beta:.3g}"
+    if opt.name == "nesterov":
+        return f"(2 + 2β)/(1 + 2β) = {(2 + 2 * beta) / (1 + 2 * beta):.3g}"
+    return None
+
+
+def _rate(opt, lr, beta, eig):
+    """Theory's per-step contraction on a quadratic with spectrum eig."""
+    contraction = (theory.nesterov_contraction if opt.name == "nesterov"
+                   else theory.momentum_contraction)
+    return max(contraction(lr, beta, lam) for lam in eig)
+
+
 def explain(traj, opt, scape, tol):
     """One or two plain sentences on why the run ended as it did."""
     eig, lr = scape.eigenvalues, opt.hyperparams["lr"]
     beta = opt.hyperparams.get("beta", 0.0)
-    heavy = opt.name in ("sgd", "momentum")
+    bound = _bound(opt, beta) if eig is not None else None
     if traj.status == "diverged":
         if eig is not None and eig[0] < 0:
             return (f"λ_min = {eig[0]:g} < 0: along that direction the "
                     "surface falls away forever, so the run leaves the "
                     "plot whatever the step size.")
-        if eig is not None and heavy:
-            limit = 2.0 + 2.0 * beta
-            bound = "2" if opt.name == "sgd" else f"2 + 2β = {limit:.3g}"
+        if bound:
             return (f"η·λ_max = {lr * eig[1]:.3g} > {bound}: every step "
                     "overshoots the steep direction further, so the "
                     "bounce grows until the numbers blow up.")
@@ -165,8 +182,8 @@ def explain(traj, opt, scape, tol):
         return (f"Converged at step {traj.step}: {what} fell below the "
                 f"tolerance {tol:g}.")
     text = f"Still running after {traj.step} steps (not yet within {tol:g})."
-    if eig is not None and eig[0] > 0 and heavy:
-        rate = max(theory.momentum_contraction(lr, beta, lam) for lam in eig)
+    if bound and eig[0] > 0:
+        rate = _rate(opt, lr, beta, eig)
         if rate >= 1:
             return text + (f" η·λ_max = {lr * eig[1]:.3g} sits on the "
                            "stability limit: the bounce neither grows nor "
@@ -236,7 +253,8 @@ def _step_number(args):
     k = args.get("step", 0)
     if isinstance(k, float) and k.is_integer():
         k = int(k)
-    if isinstance(k, bool) or not isinstance(k, int) or not 0 <= k <= MAX_STEPS:
+    if isinstance(k, bool) or not isinstance(k, int) \
+            or not 0 <= k <= MAX_STEPS:
         raise BadRequest(f"step must be a whole number from 0 to {MAX_STEPS}, "
                          f"got {k!r}", "step")
     return k

@@ -1,4 +1,4 @@
-"""Loss landscapes: each one small value with f, its analytic gradient and facts.
+"""Loss landscapes: each one small value with f, its gradient and facts.
 
 A `Landscape` carries everything a lesson, a figure or the navigator needs:
 the function, its gradient, plotting bounds, its minima, a default start and,
@@ -54,7 +54,8 @@ def check_point(w, name="start", dim=None):
     try:
         point = tuple(float(c) for c in w)
     except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a list of numbers, got {w!r}") from None
+        raise ValueError(f"{name} must be a list of numbers, "
+                         f"got {w!r}") from None
     if not point or (dim is not None and len(point) != dim):
         raise ValueError(f"{name} must have {dim or 'at least one'} "
                          f"coordinates, got {len(point)}")
@@ -102,7 +103,7 @@ def quadratic(name, title, a, b, c=0.0, start=(-8.0, 2.0),
 
 
 def narrow_ravine(kappa=100.0, lam_max=10.0):
-    """The ravine ½(λ_min x² + λ_max y²) with λ_min = λ_max/κ (x is the floor)."""
+    """The ravine ½(λ_min x² + λ_max y²), λ_min = λ_max/κ (x: the floor)."""
     kappa, lam_max = _positive("kappa", kappa), _positive("lam_max", lam_max)
     if kappa < 1:
         raise ValueError(f"kappa is λ_max/λ_min and must be at least 1, "
@@ -190,7 +191,7 @@ HIMMELBLAU_MINIMA = (
 
 
 def himmelblau():
-    """Himmelblau's function (x² + y − 11)² + (x + y² − 7)²: four minima of 0."""
+    """Himmelblau's (x² + y − 11)² + (x + y² − 7)²: four minima of 0."""
 
     def f(w):
         x, y = w
@@ -216,7 +217,8 @@ LANDSCAPES = {scape.name: scape for scape in (
 
 
 def get_landscape(name):
-    """The registered landscape called name; ValueError lists the known ones."""
+    """The registered landscape called name (ValueError lists the known
+    ones)."""
     if isinstance(name, Landscape):
         return name
     try:

@@ -48,7 +48,8 @@ class RMSpropState(NamedTuple):
 
 
 class AdamState(NamedTuple):
-    """t: steps taken; m: average of g (torch `exp_avg`); s: of g² (`exp_avg_sq`)."""
+    """t: steps taken; m: average of g (torch `exp_avg`);
+    s: average of g² (torch `exp_avg_sq`)."""
     t: int
     m: tuple
     s: tuple

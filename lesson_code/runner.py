@@ -1,4 +1,5 @@
-"""The one loop over steps: (optimizer, landscape, start, num_steps) → Trajectory.
+"""The one loop over steps: (optimizer, landscape, start, num_steps) →
+Trajectory.
 
 Nothing else in Ravine iterates an optimizer. `run` accepts any object with
 `f(w)` and `grad(w)` (tuples of floats of any length), and uses `f_min` and
@@ -108,8 +109,9 @@ def run(optimizer, landscape, start=None, num_steps=100, tol=1e-6,
                                           noise)
     f, grad, update = landscape.f, landscape.grad, optimizer.update
     f_min = getattr(landscape, "f_min", None)
+    inf = INF
     # f − f_min ≤ tol  ⇔  loss ≤ stop; without f_min, judge ‖∇f‖ instead
-    stop = -INF if f_min is None else f_min + tol
+    stop = -inf if f_min is None else f_min + tol
     box = _far_box(getattr(landscape, "bounds", None), len(w))
     two_d = len(w) == 2
     if two_d:
@@ -121,6 +123,7 @@ def run(optimizer, landscape, start=None, num_steps=100, tol=1e-6,
         raise ValueError(f"the loss at the start {w} is not finite")
     state = optimizer.init(w)
     points, losses, states, grads = [w], [loss], [state], []
+    keep_point, keep_loss = points.append, losses.append
     status, k = "running", num_steps
     for i in range(num_steps + 1):
         if loss <= stop:
@@ -151,14 +154,14 @@ def run(optimizer, landscape, start=None, num_steps=100, tol=1e-6,
         if record:
             states.append(state)
             grads.append(g)
-        if not (near and -INF < loss < INF):
+        if not (near and -inf < loss < inf):
             status, k = "diverged", i + 1
-            if -INF < loss < INF and all(map(math.isfinite, w)):
-                points.append(w)
-                losses.append(loss)
+            if -inf < loss < inf and all(map(math.isfinite, w)):
+                keep_point(w)
+                keep_loss(loss)
             break
-        points.append(w)
-        losses.append(loss)
+        keep_point(w)
+        keep_loss(loss)
     if record:
         n = len(points)
         states, grads = tuple(states[:n]), tuple(grads[:n - 1])

@@ -175,7 +175,7 @@ def ema(xs, beta, debias=False):
 
 
 def ema_weights(beta, n):
-    """Weights (1 − β) βᵏ of x_{t−k}, k = 0 … n−1, in e_t; they sum to 1 − βⁿ."""
+    """Weights (1 − β) βᵏ of x_{t−k}, k = 0 … n−1, in e_t (sum: 1 − βⁿ)."""
     beta = check_beta(beta)
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"n must be a positive whole number, got {n!r}")

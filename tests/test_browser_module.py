@@ -231,3 +231,18 @@ def test_non_finite_numbers_in_the_request_are_refused(raw):
 def test_malformed_requests_get_an_error_reply_not_an_exception(raw, words):
     reply = json.loads(handle(raw))
     assert reply["ok"] is False and words in reply["error"]
+
+
+def test_divergent_nesterov_is_compared_with_its_own_limit():
+    run = result("race", {"optimizers": [{"name": "nesterov", "lr": 0.2,
+                                          "beta": 0.9}]})["runs"][0]
+    assert run["status"] == "diverged"
+    assert "η·λ_max = 2 > (2 + 2β)/(1 + 2β) = 1.36" in run["explanation"]
+
+
+def test_a_run_on_the_stability_limit_neither_grows_nor_shrinks():
+    run = result("race", {"optimizers": [{"name": "sgd", "lr": 0.2}],
+                          "num_steps": 300})["runs"][0]
+    assert run["status"] == "running"
+    assert "sits on the stability limit" in run["explanation"]
+    assert run["ys"][-1] == pytest.approx(2.0)   # y bounces: 2, −2, 2, …
