@@ -150,6 +150,10 @@ def rotated_ravine(kappa=100.0, angle_deg=30.0, lam_max=10.0):
 
 def rosenbrock(a=1.0, b=100.0):
     """Rosenbrock's banana (a − x)² + b (y − x²)², minimum 0 at (a, a²)."""
+    b = _positive("b", b)
+    if isinstance(a, bool) or not isinstance(a, (int, float)) \
+            or not math.isfinite(a):
+        raise ValueError(f"a must be a finite number, got {a!r}")
 
     def f(w):
         x, y = w
@@ -163,7 +167,7 @@ def rosenbrock(a=1.0, b=100.0):
                 2.0 * b * (y - x * x))
 
     return Landscape("rosenbrock", "Rosenbrock's banana",
-                     f"(1 - x)^2 + {b:g}\\,(y - x^2)^2", f, grad,
+                     f"({a:g} - x)^2 + {b:g}\\,(y - x^2)^2", f, grad,
                      ((-2.0, 2.0), (-1.0, 3.0)), ((a, a * a),), (-1.5, 2.0),
                      None, 0.0)
 

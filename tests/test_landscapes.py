@@ -139,3 +139,10 @@ def test_huge_points_overflow_to_inf_rather_than_raising():
     for scape in EVERY:
         value = scape.f((1e200, 1e200))
         assert math.isinf(value) or math.isnan(value)
+
+
+def test_rosenbrocks_minimum_moves_with_a():
+    scape = make_landscape("rosenbrock", a=2.0)
+    assert scape.minima == ((2.0, 4.0),) and scape.f((2.0, 4.0)) == 0.0
+    with pytest.raises(ValueError, match="b must be a positive"):
+        make_landscape("rosenbrock", b=-1.0)
