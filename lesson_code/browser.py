@@ -15,13 +15,21 @@ Ops and their args (a landscape is a registry name, or {"name": ...,
     contour     {landscape, nx=81, ny=61, levels=14}
     race        {landscape, optimizers: [{name, lr, beta?, ...}],
                  start=[x, y] (landscape's default), num_steps=200,
-                 tol=1e-6, noise=0, seed=0}
+                 tol=1e-6, noise=0, seed=0, packed=false}
     step_detail {race args + step: k}
     snippet     {race args}  -> Python source reproducing the race
+
+With "packed": true a race returns xs, ys and losses (and a contour its
+values) as base64 strings of little-endian float64 instead of lists: the
+same numbers bit for bit, about 20 times cheaper to encode than JSON floats.
+In JS: new Float64Array(Uint8Array.from(atob(s), c => c.charCodeAt(0))
+.buffer).
 """
 
+import base64
 import json
 import math
+import struct
 
 from . import theory
 from .landscapes import (LANDSCAPES, check_point, get_landscape,
@@ -101,7 +109,23 @@ def _number(args, key, default, low=0.0):
 
 
 RACE_ARGS = {"landscape", "optimizers", "start", "num_steps", "tol", "noise",
-             "seed"}
+             "seed", "packed"}
+
+
+def _packed(args):
+    packed = args.get("packed", False)
+    if not isinstance(packed, bool):
+        raise BadRequest(f"packed must be true or false, got {packed!r}",
+                         "packed")
+    return packed
+
+
+def floats(values, packed=False):
+    """values as a list, or packed: base64 of little-endian float64s."""
+    if not packed:
+        return list(values)
+    raw = struct.pack(f"<{len(values)}d", *values)
+    return base64.b64encode(raw).decode("ascii")
 
 
 def _race_setup(args, extra=()):
@@ -230,19 +254,23 @@ def op_contour(args):
     ys = [y0 + (y1 - y0) * j / (ny - 1) for j in range(ny)]
     f = scape.f
     values = [f((x, y)) for y in ys for x in xs]
+    if not all(map(math.isfinite, values)):
+        raise BadRequest("f is not finite somewhere on this grid",
+                         "landscape")
     return {"bounds": scape.bounds, "nx": nx, "ny": ny, "xs": xs, "ys": ys,
-            "values": values, "minima": scape.minima,
+            "values": floats(values, _packed(args)), "minima": scape.minima,
             "levels": contour_levels(values, scape.f_min, max(count, 2))}
 
 
 def op_race(args):
     scape, opts, start, num_steps, tol, noise, seed = _race_setup(args)
+    packed = _packed(args)
     runs = race(opts, scape, start, num_steps, tol, noise, seed)
     return {"runs": [{"label": t.label, "name": o.name,
                       "hyperparams": o.hyperparams,
-                      "xs": [p[0] for p in t.points],
-                      "ys": [p[1] for p in t.points],
-                      "losses": t.losses, "status": t.status,
+                      "xs": floats([p[0] for p in t.points], packed),
+                      "ys": floats([p[1] for p in t.points], packed),
+                      "losses": floats(t.losses, packed), "status": t.status,
                       "step": t.step, "message": t.message,
                       "explanation": explain(t, o, scape, tol)}
                      for t, o in zip(runs, opts)],

@@ -5,7 +5,8 @@ Usage: python scripts/bench_lesson_code.py [--repeats 7] [--pyodide DIR]
 Prints, for each optimizer, µs per `update` call and µs per runner step
 (grad + update + loss + checks), and the time to compute one race payload:
 `browser.handle` of a race op with sgd and momentum on the ravine, 500 steps
-each (the navigator's redraw). Figures are medians of --repeats runs (≥ 5).
+each (the navigator's redraw), with JSON float lists and with
+"packed": true (base64 float64). Figures are medians of --repeats runs (≥ 5).
 The goal is a payload in ≤ 5 ms in Pyodide. Pyodide is found as in
 tests/pyodide/run_pyodide.mjs (vendored core, else node_modules/pyodide).
 """
@@ -32,10 +33,11 @@ RAVINE = get_landscape("ravine")
 SETTINGS = {"sgd": {"lr": 0.01}, "momentum": {"lr": 0.01, "beta": 0.9},
             "nesterov": {"lr": 0.01, "beta": 0.9}, "rmsprop": {"lr": 0.01},
             "adam": {"lr": 0.01}}
-RACE = json.dumps({"op": "race", "args": {
-    "landscape": "ravine", "num_steps": 500,
-    "optimizers": [{"name": "sgd", "lr": 0.1},
-                   {"name": "momentum", "lr": 0.01, "beta": 0.9}]}})
+RACE_ARGS = {"landscape": "ravine", "num_steps": 500,
+             "optimizers": [{"name": "sgd", "lr": 0.1},
+                            {"name": "momentum", "lr": 0.01, "beta": 0.9}]}
+RACE = json.dumps({"op": "race", "args": RACE_ARGS})
+PACKED = json.dumps({"op": "race", "args": {**RACE_ARGS, "packed": True}})
 
 
 def median_time(fn, repeats):
@@ -69,6 +71,8 @@ def bench(repeats):
     assert [len(r["xs"]) for r in runs] == [501, 501], "race must run 2 x 500 steps"
     handle(RACE)
     out["race_ms"] = median_time(lambda: handle(RACE), max(repeats, 15)) * 1e3
+    out["packed_ms"] = median_time(lambda: handle(PACKED),
+                                   max(repeats, 15)) * 1e3
     return out
 
 
@@ -108,6 +112,8 @@ def report(cpy, pyo):
     verdict = "within" if pyo["race_ms"] <= GOAL_MS else "OVER"
     print(f"  {'race payload (2 × 500)':24}{cpy['race_ms']:15.2f} ms"
           f"{pyo['race_ms']:9.2f} ms   ({verdict} the {GOAL_MS:g} ms goal)")
+    print(f"  {'  the same, packed: true':24}{cpy['packed_ms']:15.2f} ms"
+          f"{pyo['packed_ms']:9.2f} ms")
 
 
 def main():

@@ -246,3 +246,29 @@ def test_a_run_on_the_stability_limit_neither_grows_nor_shrinks():
     assert run["status"] == "running"
     assert "sits on the stability limit" in run["explanation"]
     assert run["ys"][-1] == pytest.approx(2.0)   # y bounces: 2, −2, 2, …
+
+
+def unpack(text):
+    import base64
+    import struct
+    raw = base64.b64decode(text)
+    return list(struct.unpack(f"<{len(raw) // 8}d", raw))
+
+
+def test_packed_race_carries_the_same_floats_bit_for_bit():
+    plain = result("race", DEFAULT_RACE)["runs"]
+    packed = result("race", {**DEFAULT_RACE, "packed": True})["runs"]
+    for a, b in zip(plain, packed):
+        for key in ("xs", "ys", "losses"):
+            assert isinstance(b[key], str) and unpack(b[key]) == a[key]
+
+
+def test_packed_contour_values_are_the_same_grid():
+    plain = result("contour", {"nx": 7, "ny": 5})
+    packed = result("contour", {"nx": 7, "ny": 5, "packed": True})
+    assert unpack(packed["values"]) == plain["values"]
+
+
+def test_packed_must_be_a_boolean():
+    reply = ask("race", {**DEFAULT_RACE, "packed": "yes"})
+    assert (reply["ok"], reply["field"]) == (False, "packed")

@@ -70,6 +70,7 @@ RESULT = json.dumps({
     "non_stdlib_imports": ADDED,
     "version": lesson_code.__version__,
     "race": ask("race", **DEFAULT_RACE),
+    "race_packed": ask("race", packed=True, **DEFAULT_RACE),
     "race_divergent": ask("race", optimizers=[
         {"name": "sgd", "lr": 0.23}, {"name": "momentum", "lr": 0.4,
                                       "beta": 0.9}]),

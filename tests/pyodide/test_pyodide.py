@@ -74,7 +74,7 @@ def test_the_lessons_default_race_payload_is_identical(pyodide, cpython):
     assert [r["status"] for r in runs] == ["converged", "converged"]
 
 
-@pytest.mark.parametrize("key", ["race_divergent",
+@pytest.mark.parametrize("key", ["race_packed", "race_divergent",
                                  "race_every_optimizer_rosenbrock",
                                  "race_noisy_rotated", "race_himmelblau"])
 def test_every_optimizer_and_seeded_noise_agree(pyodide, cpython, key):
