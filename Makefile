@@ -1,0 +1,89 @@
+# Ravine: two commands do all set-up on a fresh Debian machine with python3 (3.11+),
+# npm and make.
+#
+#   make serve   set up, build the site and serve it at http://127.0.0.1:8000/ravine/
+#                (http://127.0.0.1:8000/ redirects there)
+#   make test    the same set-up, plus Chromium, then every test layer
+#
+# Each step is stamped, so a second run redoes only what changed.
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+BUILD  := build
+
+# Tools write caches under $HOME; keep them inside build/ (and out of the way of CI).
+export NO_MKDOCS_2_WARNING := 1
+export MPLCONFIGDIR        := $(CURDIR)/$(BUILD)/home/matplotlib
+export IPYTHONDIR          := $(CURDIR)/$(BUILD)/home/ipython
+export JUPYTER_CONFIG_DIR  := $(CURDIR)/$(BUILD)/home/jupyter
+export XDG_CONFIG_HOME     := $(CURDIR)/$(BUILD)/home/config
+export XDG_CACHE_HOME      := $(CURDIR)/$(BUILD)/home/cache
+export PYTHONDONTWRITEBYTECODE := 1
+
+LESSON_CODE := $(wildcard lesson_code/*.py)
+DOCS        := $(shell find docs -type f 2>/dev/null)
+FIGURE_SRC  := $(wildcard scripts/figures/*.py) scripts/render_figures.py
+
+# Where the site will be served (GitHub Pages builds pass https://<owner>.github.io/<repo>/).
+SITE_URL ?= http://127.0.0.1:8000/ravine/
+export SITE_URL
+
+.PHONY: serve test site setup prereqs chromium clean FORCE
+.DELETE_ON_ERROR:
+
+serve: site
+	@echo "Ctrl+C stops the server."
+	$(PY) scripts/serve.py --root $(BUILD)/site
+
+test: site chromium
+	$(PY) -m pytest
+
+site: $(BUILD)/.site.stamp
+setup: $(VENV)/.stamp node_modules/.stamp
+
+prereqs:
+	@PYTHON=$(PYTHON) sh scripts/check-prereqs.sh python npm
+
+chromium:
+	@sh scripts/check-prereqs.sh chromium
+
+# The virtual environment, with every pinned build and test dependency.
+$(VENV)/.stamp: pyproject.toml | prereqs
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[site,test]"
+	@touch $@
+
+# npm assets, exactly as package-lock.json pins them.
+node_modules/.stamp: package.json package-lock.json | prereqs
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# The lesson_code wheel that the browser installs.
+$(BUILD)/.wheel.stamp: $(LESSON_CODE) pyproject.toml $(VENV)/.stamp
+	rm -rf $(BUILD)/dist
+	$(PY) -m build --wheel --no-isolation --outdir $(BUILD)/dist . >/dev/null
+	@touch $@
+
+# Pyodide, KaTeX and CodeMirror checked against the npm lock, plus the wheel.
+$(BUILD)/.vendor.stamp: $(BUILD)/.wheel.stamp node_modules/.stamp scripts/vendor.py
+	$(PY) scripts/vendor.py --wheel $(wildcard $(BUILD)/dist/*.whl)
+	@touch $@
+
+# Static figures, rendered from lesson_code with matplotlib.
+$(BUILD)/.figures.stamp: $(LESSON_CODE) $(FIGURE_SRC) $(VENV)/.stamp
+	$(PY) scripts/render_figures.py
+	@touch $@
+
+# Rebuild when SITE_URL changes.
+$(BUILD)/.site-url: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(SITE_URL)' | cmp -s - $@ || echo '$(SITE_URL)' > $@
+
+$(BUILD)/.site.stamp: $(BUILD)/.site-url $(BUILD)/.vendor.stamp $(BUILD)/.figures.stamp $(DOCS) mkdocs.yml \
+		$(wildcard scripts/*.py)
+	$(VENV)/bin/mkdocs build --strict
+	@touch $@
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,18 @@
+// Mounts Ravine's widgets on inert HTML declared in the Markdown. Material re-emits
+// document$ after every instant navigation; each widget module loads only on pages that
+// use it, and the Python worker (python.js) is shared by all of them.
+const WIDGETS = [
+  ["[data-ravine-smoke]", "./smoke.js", "mountSmoke"],
+];
+
+function mountAll() {
+  for (const [selector, url, mount] of WIDGETS) {
+    const elements = [...document.querySelectorAll(selector)].filter((el) => !el.dataset.mounted);
+    if (!elements.length) continue;
+    elements.forEach((el) => (el.dataset.mounted = "true"));
+    import(url).then((module) => elements.forEach((el) => module[mount](el)));
+  }
+}
+
+if (window.document$) window.document$.subscribe(mountAll);
+else mountAll();

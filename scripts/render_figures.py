@@ -1,0 +1,57 @@
+"""Render every static figure of the site from lesson_code, with matplotlib.
+
+Usage: python scripts/render_figures.py [NAME ...]
+
+Figures are declared in scripts/figures/*.py: each module has a FIGURES dict that maps a
+file name ("ravine-zigzag.svg") to a function returning a matplotlib Figure. They are
+written to build/assets/figures/, which the MkDocs hook adds to the site, so a page
+shows one as ![what it shows](../figures/ravine-zigzag.svg) (relative to the page).
+"""
+
+import importlib.util
+import pathlib
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SOURCES = ROOT / "scripts" / "figures"
+OUT = ROOT / "build" / "assets" / "figures"
+
+# Same-looking SVGs on every machine: fixed hash salt, no embedded date, text as paths.
+matplotlib.rcParams.update({"svg.hashsalt": "ravine", "svg.fonttype": "path",
+                            "figure.dpi": 100, "savefig.bbox": "tight"})
+
+
+def declared_figures():
+    """{file name: function} from every module in scripts/figures/."""
+    figures = {}
+    for path in sorted(SOURCES.glob("*.py")):
+        spec = importlib.util.spec_from_file_location(f"figures_{path.stem}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        for name, make in getattr(module, "FIGURES", {}).items():
+            if name in figures:
+                sys.exit(f"render_figures: {name} is declared twice")
+            figures[name] = make
+    return figures
+
+
+def main(names):
+    figures = declared_figures()
+    unknown = set(names) - set(figures)
+    if unknown:
+        sys.exit(f"render_figures: no figure named {sorted(unknown)}")
+    OUT.mkdir(parents=True, exist_ok=True)
+    for name in names or sorted(figures):
+        fig = figures[name]()
+        fig.savefig(OUT / name, metadata={"Date": None} if name.endswith(".svg") else None)
+        plt.close(fig)
+        print(f"render_figures: {name}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

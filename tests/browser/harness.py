@@ -1,0 +1,87 @@
+"""Browser test harness: the guards every page runs under, and small helpers.
+
+Every test meets the built site as a reader does, and fails when
+- a request goes to any origin other than the local server (it is aborted, and listed);
+- a console error or an uncaught page error happens (unless the test said it expects that
+  message, with `guard.allow(pattern)`);
+- `check_axe(page)` finds a WCAG 2.2 A/AA violation.
+"""
+
+import json
+import os
+import re
+
+from paths import ROOT
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-dev-shm-usage",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-first-run",
+]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
+PYTHON_READY_MS = 60_000
+
+
+class Guard:
+    """Collects what must not happen in a page: outside requests and errors."""
+
+    def __init__(self, origin):
+        self.origin = origin
+        self.outside = []
+        self.errors = []
+        self.allowed = []
+
+    def allow(self, pattern):
+        """Expect console errors matching this regular expression (the test provokes them)."""
+        self.allowed.append(re.compile(pattern))
+
+    def route(self, route):
+        url = route.request.url
+        if url.startswith(self.origin + "/") or url.startswith(("data:", "blob:")):
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.abort()
+
+    def error(self, text):
+        if not any(p.search(text) for p in self.allowed):
+            self.errors.append(text)
+
+    def check(self):
+        assert not self.outside, f"requests outside the local server: {self.outside}"
+        assert not self.errors, f"console or page errors: {self.errors}"
+
+
+def open_context(browser, site_root, **options):
+    """A fresh browser context whose every request and error goes through a Guard."""
+    origin = re.match(r"https?://[^/]+", site_root).group(0)
+    guard = Guard(origin)
+    context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **options})
+    context.route("**/*", guard.route)
+    context.on("weberror", lambda error: guard.error(f"page error: {error.error}"))
+    context.on("console", lambda msg: msg.type == "error" and guard.error(
+        f"console: {msg.text} ({msg.location.get('url', '')})"))
+    return context, guard
+
+
+def check_axe(page, selector=None):
+    """Runs axe-core (vendored from npm) and fails on any WCAG 2.2 A/AA violation."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(content=AXE.read_text())
+    result = page.evaluate(
+        "([selector, tags]) => axe.run(selector || document,"
+        " {runOnly: {type: 'tag', values: tags}})", [selector, WCAG])
+    violations = [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"],
+         "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+    ]
+    assert not violations, f"{page.url}: WCAG violations:\n{json.dumps(violations, indent=1)}"
+
+
+def wait_python_ready(page, timeout=PYTHON_READY_MS):
+    """Waits until the tab's Python worker has loaded lesson_code (python.js sets the flag)."""
+    page.wait_for_function("document.documentElement.dataset.python === 'ready'",
+                           timeout=timeout)
