@@ -10,7 +10,10 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
-BUILD  := build
+BUILD  ?= build
+# Another BUILD folder (with its own SITE_URL port) lets two builds run side by side.
+export RAVINE_BUILD    := $(BUILD)
+export RAVINE_SITE_DIR := $(BUILD)/site
 
 # Tools write caches under $HOME; keep them inside build/ (and out of the way of CI).
 export NO_MKDOCS_2_WARNING := 1

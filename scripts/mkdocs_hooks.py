@@ -4,13 +4,14 @@
   figures) joins the site at the same relative path, without being written into docs/.
 """
 
+import os
 import pathlib
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-ASSETS = ROOT / "build" / "assets"
+ASSETS = ROOT / os.environ.get("RAVINE_BUILD", "build") / "assets"
 REQUIRED = ["vendor/pyodide/pyodide.mjs", "vendor/pyodide/pyodide-lock.json",
             "vendor/katex/katex.min.js"]
 

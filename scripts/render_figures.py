@@ -9,6 +9,7 @@ shows one as ![what it shows](../figures/ravine-zigzag.svg) (relative to the pag
 """
 
 import importlib.util
+import os
 import pathlib
 import sys
 
@@ -19,7 +20,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "scripts" / "figures"
-OUT = ROOT / "build" / "assets" / "figures"
+OUT = ROOT / os.environ.get("RAVINE_BUILD", "build") / "assets" / "figures"
 
 # Same-looking SVGs on every machine: fixed hash salt, no embedded date, text as paths.
 matplotlib.rcParams.update({"svg.hashsalt": "ravine", "svg.fonttype": "path",

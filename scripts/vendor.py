@@ -15,6 +15,7 @@ import base64
 import fnmatch
 import hashlib
 import json
+import os
 import pathlib
 import shutil
 import subprocess
@@ -24,7 +25,7 @@ import tempfile
 import zipfile
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-VENDOR = ROOT / "build" / "assets" / "vendor"
+VENDOR = ROOT / os.environ.get("RAVINE_BUILD", "build") / "assets" / "vendor"
 LOCK = ROOT / "package-lock.json"
 
 # npm package -> (destination under vendor/, glob patterns of files inside "package/").

@@ -7,6 +7,7 @@ Pyodide is a failure, not a skip.
 """
 
 import json
+import os
 import pathlib
 import shutil
 import subprocess
@@ -17,7 +18,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 RUNNER = HERE / "run_pyodide.mjs"
 PROBE = HERE / "probe.py"
-CANDIDATES = [ROOT / "build" / "assets" / "vendor" / "pyodide",
+CANDIDATES = [ROOT / os.environ.get("RAVINE_BUILD", "build") / "assets" / "vendor" / "pyodide",
               ROOT / "node_modules" / "pyodide"]
 CORE = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm",
         "python_stdlib.zip", "pyodide-lock.json"]
