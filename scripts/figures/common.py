@@ -1,0 +1,103 @@
+"""Shared plotting helpers for static figures (no FIGURES here: nothing to render).
+
+    draw_race(ax, landscape, trajectories)   contours + trajectories + minimum + legend
+
+Every value comes from lesson_code: the contour grid and its levels from the same
+`contour` op the navigator draws in the browser, the trajectories from `race`. The line
+styles are the navigator's (navigator-draw.js STYLES), so a static figure and the live
+widget show each optimizer alike: colour *and* dash *and* marker.
+
+Use it from another figure module (render_figures.py loads them by path):
+
+    import sys, pathlib
+    sys.path.insert(0, str(pathlib.Path(__file__).parent))
+    from common import draw_race
+"""
+
+from matplotlib.colors import BoundaryNorm, LinearSegmentedColormap
+
+from lesson_code import get_landscape, make_landscape
+from lesson_code.browser import call
+
+# name -> (colour, dash pattern, marker); keep in step with navigator-draw.js STYLES.
+STYLES = {
+    "sgd": ("#d55e00", (None, None), "o"),
+    "momentum": ("#0072b2", (0, (6, 3)), "s"),
+    "nesterov": ("#009e73", (0, (1.5, 2)), "^"),
+    "rmsprop": ("#b8509a", (0, (6, 2, 1.5, 2)), "D"),
+    "adam": ("#222222", (0, (10, 3)), "X"),
+}
+EXTRA = ["#8c564b", "#7f7f7f", "#bcbd22"]  # a second run of the same optimizer
+# The navigator's light-theme ramp: pale near the minimum, slate far from it.
+CMAP = LinearSegmentedColormap.from_list("ravine", ["#fbfaf5", "#e6e9ee", "#b7c0cf"])
+
+
+def _scape(landscape):
+    if isinstance(landscape, str):
+        return get_landscape(landscape)
+    if isinstance(landscape, dict):
+        params = {k: v for k, v in landscape.items() if k != "name"}
+        return make_landscape(landscape["name"], **params)
+    return landscape
+
+
+def draw_contours(ax, landscape, nx=121, ny=91, levels=14):
+    """Filled contours and contour lines of landscape (a name, spec or Landscape)."""
+    scape = _scape(landscape)
+    spec = {"name": scape.name} if isinstance(landscape, str) else landscape
+    grid = call("contour", {"landscape": spec if isinstance(spec, (str, dict))
+                            else scape.name, "nx": nx, "ny": ny, "levels": levels})
+    xs, ys, values = grid["xs"], grid["ys"], grid["values"]
+    z = [values[j * nx:(j + 1) * nx] for j in range(ny)]
+    levels = grid["levels"]
+    low, high = min(min(values), levels[0]), max(max(values), levels[-1])
+    # one band below the first level and one above the last, as in the navigator
+    edges = [low - 1e-9 * (1 + abs(low))] + levels + [high + 1e-9 * (1 + abs(high))]
+    ax.contourf(xs, ys, z, levels=edges, cmap=CMAP,
+                norm=BoundaryNorm(edges, CMAP.N))
+    ax.contour(xs, ys, z, levels=levels, colors="#8791a3",
+               linewidths=0.6)
+    for x, y in scape.minima:
+        ax.plot([x], [y], marker="*", markersize=13, color="#f5c542",
+                markeredgecolor="#333333", linestyle="none", zorder=5)
+    (x0, x1), (y0, y1) = scape.bounds
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_xlabel("x")
+    ax.set_ylabel("y")
+    return scape
+
+
+def draw_race(ax, landscape, trajectories, names=None, legend=True):
+    """Contours of landscape, then each trajectory (a lesson_code Trajectory, or a
+    race-op run dict with xs/ys/label/name) in the navigator's style, the start
+    point and a legend below the axes. names: optimizer names when trajectories are
+    Trajectory values (their labels are words, not names)."""
+    draw_contours(ax, landscape)
+    used = {}
+    for i, t in enumerate(trajectories):
+        if isinstance(t, dict):
+            xs, ys, label, name = t["xs"], t["ys"], t["label"], t["name"]
+        else:
+            xs, ys = [p[0] for p in t.points], [p[1] for p in t.points]
+            label = t.label
+            name = names[i] if names else label.lower().replace("gd", "sgd")
+        colour, dash, marker = STYLES.get(name, ("#444444", (None, None), "o"))
+        if used.get(name):
+            colour = EXTRA[(used[name] - 1) % len(EXTRA)]
+        used[name] = used.get(name, 0) + 1
+        every = max(1, len(xs) // 12)
+        ax.plot(xs, ys, color=colour, linestyle=dash if dash[0] is not None
+                else "-", linewidth=1.8, marker=marker, markevery=every,
+                markersize=5, label=label, zorder=4)
+    if trajectories:
+        first = trajectories[0]
+        x, y = (first["xs"][0], first["ys"][0]) if isinstance(first, dict) \
+            else first.points[0]
+        ax.plot([x], [y], marker="o", markersize=9, color="white",
+                markeredgecolor="#222222", markeredgewidth=2, zorder=6,
+                linestyle="none")
+    if legend and trajectories:
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14),
+                  ncol=min(5, len(trajectories)), frameon=False)
+    return ax

@@ -1,0 +1,172 @@
+"""MkDocs hook: ```navigator fences become inert HTML the navigator mounts on.
+
+Listed under `hooks:` in mkdocs.yml. A fence body is YAML (see /docs/dev/navigator.md):
+
+    id: walkthrough          landscape: ravine        start: [-8, 2]
+    lr: 0.18                 beta: 0.9                optimizers: [sgd, momentum]
+    num_steps: 300           caption: ...             landscapes: [ravine, bowl, ...]
+    full_width: false
+
+It renders as a <div class="ravine-navigator" data-navigator="{json}"> holding the static
+figure of the declared race (matplotlib, values from lesson_code, cached under
+$RAVINE_BUILD/navigator/ and copied into the site after the build, never into docs/) and a
+status line. A bad fence is a build error (a warning, which --strict turns into a failure).
+"""
+
+import hashlib
+import html
+import json
+import logging
+import os
+import pathlib
+import re
+import shutil
+import sys
+
+import yaml
+from mkdocs.utils import get_relative_url
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+CACHE = ROOT / os.environ.get("RAVINE_BUILD", "build") / "navigator"
+FIGURE_DIR = "assets/navigator"
+log = logging.getLogger("mkdocs.plugins.navigator")
+
+OPTIMIZER_NAMES = ["sgd", "momentum", "nesterov", "rmsprop", "adam"]
+WITH_BETA = {"momentum", "nesterov"}
+KEYS = {"id", "landscape", "start", "lr", "beta", "optimizers", "num_steps",
+        "caption", "landscapes", "full_width"}
+
+_page = None
+_ids = set()
+_figures = {}  # site uri -> cached png
+
+
+def on_config(config):
+    fences = config.mdx_configs.setdefault("pymdownx.superfences", {})
+    fences.setdefault("custom_fences", []).append(
+        {"name": "navigator", "class": "navigator", "format": format_navigator})
+    return config
+
+
+def on_page_markdown(markdown, page, config, files):
+    global _page
+    _page = page
+    _ids.clear()
+    return markdown
+
+
+def on_post_build(config):
+    for uri, png in _figures.items():
+        target = pathlib.Path(config.site_dir) / uri
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(png, target)
+
+
+def race_args(spec):
+    """The lesson_code race request for a declared state (navigator.js builds the same)."""
+    return {"landscape": spec["landscape"], "start": spec["start"],
+            "num_steps": spec["num_steps"],
+            "optimizers": [{"name": n, "lr": spec["lr"], **({"beta": spec["beta"]}
+                                                          if n in WITH_BETA else {})}
+                           for n in spec["optimizers"]]}
+
+
+def check(spec):
+    """The declared state, completed with defaults; ValueError in words."""
+    from lesson_code import LANDSCAPES
+    if not isinstance(spec, dict):
+        raise ValueError("the body must be YAML key: value lines")
+    unknown = set(spec) - KEYS
+    if unknown:
+        raise ValueError(f"unknown keys {sorted(unknown)}; known: {sorted(KEYS)}")
+    if not re.fullmatch(r"[a-z][a-z0-9-]*", str(spec.get("id", ""))):
+        raise ValueError("id must be lowercase letters, digits and dashes")
+    scape = LANDSCAPES.get(spec.get("landscape", "ravine"))
+    if scape is None:
+        raise ValueError(f"unknown landscape; known: {', '.join(LANDSCAPES)}")
+    out = {"id": spec["id"], "landscape": scape.name,
+           "start": [float(c) for c in spec.get("start", scape.start)],
+           "lr": float(spec.get("lr", 0.1)), "beta": float(spec.get("beta", 0.9)),
+           "optimizers": list(spec.get("optimizers", ["sgd", "momentum"])),
+           "num_steps": int(spec.get("num_steps", 300)),
+           "landscapes": list(spec.get("landscapes", [scape.name])),
+           "caption": str(spec.get("caption", "")),
+           "full_width": bool(spec.get("full_width", False))}
+    if len(out["start"]) != 2:
+        raise ValueError("start must be [x, y]")
+    if not 0 < out["lr"] <= 100 or not 0 <= out["beta"] < 1:
+        raise ValueError("need 0 < lr ≤ 100 and 0 ≤ beta < 1")
+    if not out["optimizers"] or set(out["optimizers"]) - set(OPTIMIZER_NAMES):
+        raise ValueError(f"optimizers must be some of {OPTIMIZER_NAMES}")
+    if not 1 <= out["num_steps"] <= 5000:
+        raise ValueError("num_steps must be from 1 to 5000")
+    if set(out["landscapes"]) - set(LANDSCAPES):
+        raise ValueError(f"landscapes must be some of {list(LANDSCAPES)}")
+    if out["landscape"] not in out["landscapes"]:
+        out["landscapes"].insert(0, out["landscape"])
+    return out
+
+
+def landscape_facts(names):
+    """What the page needs before Python is ready: titles, bounds, minima, eigenvalues."""
+    from lesson_code.browser import call
+    facts = {s["name"]: s for s in call("landscapes")}
+    return {n: {k: facts[n][k] for k in ("title", "bounds", "minima", "start",
+                                          "eigenvalues")} for n in names}
+
+
+def render_figure(spec):
+    """The declared race drawn with matplotlib; returns (cached png path, race result)."""
+    from lesson_code.browser import call
+    result = call("race", race_args(spec))
+    sources = [ROOT / "scripts" / "figures" / "common.py", *sorted((ROOT / "lesson_code").glob("*.py"))]
+    digest = hashlib.sha256(json.dumps(race_args(spec), sort_keys=True).encode())
+    for path in sources:
+        digest.update(path.read_bytes())
+    png = CACHE / f"{digest.hexdigest()[:20]}.png"
+    if not png.exists():
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+        sys.path.insert(0, str(ROOT / "scripts" / "figures"))
+        from common import draw_race
+        fig, ax = plt.subplots(figsize=(8, 5), dpi=110, layout="constrained")
+        draw_race(ax, spec["landscape"], result["runs"])
+        CACHE.mkdir(parents=True, exist_ok=True)
+        fig.savefig(png)
+        plt.close(fig)
+    return png, result
+
+
+def format_navigator(source, language, class_name, options, md, **kwargs):
+    where = _page.file.src_uri if _page else "?"
+    try:
+        spec = check(yaml.safe_load(source))
+        if spec["id"] in _ids:
+            raise ValueError(f"id {spec['id']!r} is used twice on this page")
+        _ids.add(spec["id"])
+        png, result = render_figure(spec)
+    except (ValueError, TypeError, yaml.YAMLError) as error:
+        log.warning(f"{where}: navigator fence: {error}")
+        return f'<p class="navigator-error">Navigator fence error: {html.escape(str(error))}</p>'
+    slug = where.removesuffix(".md").replace("/", "-")
+    uri = f"{FIGURE_DIR}/{slug}--{spec['id']}.png"
+    _figures[uri] = png
+    src = get_relative_url(uri, _page.url) if _page else uri
+    facts = landscape_facts(spec["landscapes"])
+    data = {**{k: spec[k] for k in ("id", "landscape", "start", "lr", "beta",
+                                     "optimizers", "num_steps", "landscapes")},
+            "facts": facts}
+    runs = "; ".join(f"{r['label']} {r['message']}" for r in result["runs"])
+    alt = (f"Static figure: {facts[spec['landscape']]['title']}, start "
+           f"({spec['start'][0]:g}, {spec['start'][1]:g}), η = {spec['lr']:g}: {runs}.")
+    caption = html.escape(spec["caption"])
+    wide = " navigator-wide" if spec["full_width"] else ""
+    return (
+        f'<div class="ravine-navigator{wide}" id="{spec["id"]}" '
+        f'data-navigator="{html.escape(json.dumps(data), quote=True)}">'
+        f'<figure class="navigator-figure"><div class="navigator-plot-box">'
+        f'<img class="navigator-static" src="{html.escape(src)}" alt="{html.escape(alt)}" '
+        f'width="880" height="550"></div>'
+        + (f"<figcaption>{caption}</figcaption>" if caption else "")
+        + '</figure><p class="navigator-loading" data-nav-loading>Loading Python…</p></div>')
