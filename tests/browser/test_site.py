@@ -21,15 +21,26 @@ def test_the_site_has_pages():
     assert "" in PAGES and "dev/smoke/" in PAGES, PAGES
 
 
-@pytest.mark.parametrize("path", PAGES)
 @pytest.mark.browser
-def test_page_loads_offline_and_meets_wcag(page, site_root, path):
-    """Every page: nothing outside the server, no console error, no WCAG 2.2 A/AA issue."""
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", PAGES)
+def test_page_loads_offline_and_meets_wcag(browser, site_root, path, scheme):
+    """Every page, in both themes: nothing outside the server, no console error, no
+    WCAG 2.2 A/AA violation once its widgets are live."""
+    context, guard = open_context(browser, site_root, color_scheme=scheme)
+    page = context.new_page()
     response = page.goto(site_root + path)
     assert response.status == 200
     page.wait_for_load_state("networkidle")
+    expected = "slate" if scheme == "dark" else "default"
+    assert page.locator("body").get_attribute("data-md-color-scheme") == expected
     assert page.locator("h1").first.is_visible()
+    if page.evaluate("document.documentElement.dataset.python"):
+        wait_python_ready(page)
+        page.wait_for_load_state("networkidle")
     check_axe(page)
+    context.close()
+    guard.check()
 
 
 @pytest.mark.browser
