@@ -1,0 +1,123 @@
+"""Static figures of the optimizers module's lessons 1 and 3 (ravine.md, adaptive.md).
+
+Every value comes from lesson_code; the settings below are the ones the pages state (the
+tests in tests/test_module_lessons.py compare the two).
+"""
+
+import matplotlib.pyplot as plt
+
+from lesson_code import (adam, gd_max_lr, momentum, narrow_ravine, nesterov,
+                         optimal_gd, rmsprop, rotated_ravine, run, sgd,
+                         steps_to_shrink)
+
+# Lesson 1: the condition numbers of the cost table, and the tolerance on the loss.
+KAPPAS = (1, 10, 100, 1000, 10000)
+TOL = 1e-6
+# Lesson 3: the race settings (one learning rate per optimizer, β = 0.9).
+ANGLES = tuple(range(0, 50, 5))
+
+
+def race_settings():
+    return [sgd(lr=0.19), momentum(lr=0.05, beta=0.9), nesterov(lr=0.05, beta=0.9),
+            rmsprop(lr=0.1), adam(lr=0.3)]
+
+
+def predicted_steps(kappa):
+    """GD at its best η on narrow_ravine(kappa): each direction's error shrinks by exactly
+    (κ − 1)/(κ + 1) per step, so the loss shrinks by its square."""
+    scape = narrow_ravine(kappa)
+    lam_min, lam_max = scape.eigenvalues
+    _, rate = optimal_gd(lam_min, lam_max)
+    return steps_to_shrink(rate, (scape.f(scape.start) / TOL) ** 0.5)
+
+
+def measured_steps(kappa):
+    scape = narrow_ravine(kappa)
+    lr, _ = optimal_gd(*scape.eigenvalues)
+    return run(sgd(lr=lr), scape, num_steps=100_000, tol=TOL).step
+
+
+def contraction_figure():
+    scape = narrow_ravine()
+    lam_min, lam_max = scape.eigenvalues
+    lr_max = gd_max_lr(lam_max)
+    lr_best, rate = optimal_gd(lam_min, lam_max)
+    lrs = [0.25 * k / 500 for k in range(1, 501)]
+    flat = [abs(1 - lr * lam_min) for lr in lrs]
+    steep = [abs(1 - lr * lam_max) for lr in lrs]
+    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    ax.plot(lrs, steep, color="#c2410c", label=f"steep direction, |1 − 10η|")
+    ax.plot(lrs, flat, color="#1d4ed8", label=f"flat direction, |1 − 0.1η|")
+    ax.axhline(1, color="0.3", lw=0.8)
+    ax.axvspan(lr_max, lrs[-1], color="0.85", lw=0)
+    ax.axvline(lr_max, color="0.3", ls="--", lw=1)
+    ax.annotate(f"ceiling 2/λ_max = {lr_max:g};\nbeyond it GD diverges", (lr_max, 1.45),
+                xytext=(-8, 0), textcoords="offset points", fontsize=9, ha="right")
+    ax.plot([lr_best], [rate], "ko")
+    ax.annotate(f"best η = {lr_best:.3f},\nfactor {rate:.3f}", (lr_best, rate),
+                xytext=(-92, -38), textcoords="offset points", fontsize=9,
+                arrowprops={"arrowstyle": "-", "color": "0.3"})
+    ax.set_xlim(0, lrs[-1])
+    ax.set_ylim(0, 1.6)
+    ax.set_xlabel("learning rate η")
+    ax.set_ylabel("error factor per step")
+    ax.set_title("Gradient descent on ½(0.1x² + 10y²): one η, two directions")
+    ax.legend(loc="lower left", fontsize=9)
+    return fig
+
+
+def cost_figure():
+    measured = [measured_steps(k) for k in KAPPAS]
+    predicted = [predicted_steps(k) for k in KAPPAS]
+    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    ax.loglog(KAPPAS, predicted, color="#1d4ed8", lw=1.5,
+              label="predicted: loss × ((κ − 1)/(κ + 1))² per step")
+    ax.loglog(KAPPAS, measured, "o", color="#c2410c", ms=7, mfc="none", mew=1.8,
+              label="measured: lesson_code.run")
+    for k, m in zip(KAPPAS, measured):
+        ax.annotate(f"{m:,}", (k, m), xytext=(8, -4), textcoords="offset points",
+                    fontsize=9, va="top")
+    ax.set_xlim(0.6, 3e4)
+    ax.set_xlabel("condition number κ = λ_max/λ_min")
+    ax.set_ylabel("steps until loss ≤ 10⁻⁶")
+    ax.set_title("Gradient descent at its best η: steps grow in proportion to κ")
+    ax.legend(loc="upper left", fontsize=9)
+    ax.grid(True, which="major", alpha=0.3)
+    return fig
+
+
+def rotation_steps():
+    """{label: [steps to converge at each angle]} for the race settings."""
+    rows = {}
+    for angle in ANGLES:
+        scape = rotated_ravine(angle_deg=angle)
+        for opt in race_settings():
+            traj = run(opt, scape, num_steps=5000)
+            rows.setdefault(opt.label, []).append(
+                traj.step if traj.status == "converged" else None)
+    return rows
+
+
+def rotation_figure():
+    styles = {"GD": ("#6b7280", "s"), "Momentum": ("#1d4ed8", "o"),
+              "Nesterov": ("#0f766e", "^"), "RMSProp": ("#b45309", "D"),
+              "Adam": ("#c2410c", "v")}
+    fig, ax = plt.subplots(figsize=(6.4, 3.8))
+    for label, steps in rotation_steps().items():
+        color, marker = styles[label]
+        ax.plot(ANGLES, steps, marker=marker, color=color, label=label)
+    ax.set_xlabel("rotation of the ravine (degrees)")
+    ax.set_ylabel("steps until loss ≤ 10⁻⁶")
+    ax.set_title("The same ravine (κ = 100), turned: who notices?")
+    ax.set_ylim(bottom=0)
+    ax.set_xticks(ANGLES)
+    ax.grid(True, alpha=0.3)
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=9)
+    return fig
+
+
+FIGURES = {
+    "lesson1-contraction.svg": contraction_figure,
+    "lesson1-cost.svg": cost_figure,
+    "lesson3-rotation.svg": rotation_figure,
+}

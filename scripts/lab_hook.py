@@ -1,0 +1,66 @@
+"""MkDocs hook for the optimizers lab (docs/optimizers/lab.py, rendered and executed by
+mkdocs-jupyter; listed under `hooks:` in mkdocs.yml).
+
+- The lab downloads as a notebook: docs/optimizers/lab.py (jupytext percent format) is
+  converted to `optimizers/lab.ipynb` in the site, without writing into docs/. The page
+  links to it with a relative URL, so the link works under any sub-path (mkdocs-jupyter's
+  own `nb_url` is root-absolute and breaks under /<repo>/ on GitHub Pages).
+- mkdocs-jupyter's template always emits a MathJax <script> (with our empty
+  `custom_mathjax_url`, an empty src) and a Mermaid loader that imports from a CDN; the lab
+  uses neither (KaTeX typesets its math, as on every page), so both are removed and the
+  page fetches nothing from another origin.
+- The notebook's outputs are wrapped in a container scoped by ravine.css (contrast).
+"""
+
+import pathlib
+import re
+
+import jupytext
+from mkdocs.structure.files import File
+
+LAB = "optimizers/lab.py"
+NOTEBOOK = "optimizers/lab.ipynb"
+SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S)
+MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
+MERMAID_STYLE = re.compile(r"<style>\s*\.jp-Mermaid:not.*?</style>\s*"
+                           r"<!-- End of mermaid configuration -->", re.S)
+
+
+def notebook_json(source):
+    """The lab as an .ipynb (JSON text), without outputs: the reader runs it."""
+    return jupytext.writes(jupytext.read(source), fmt="ipynb")
+
+
+def on_files(files, config):
+    lab = files.get_file_from_path(LAB)
+    if lab is not None:
+        content = notebook_json(pathlib.Path(lab.abs_src_path))
+        files.append(File.generated(config, NOTEBOOK, content=content))
+    return files
+
+
+def download_link():
+    return ('<p class="ravine-download"><a href="../lab.ipynb" download="ravine-lab.ipynb">'
+            "Download this lab as a Jupyter notebook</a> (lab.ipynb; it needs numpy, "
+            "matplotlib and the course's <code>lesson_code</code> package).</p>")
+
+
+def strip_cdn_scripts(html):
+    html = MATHJAX.sub("", html)
+    html = MERMAID_STYLE.sub("", html)
+    # the Mermaid loader: a module script that imports the library from a CDN
+    return SCRIPT.sub(lambda m: "" if "mermaid" in m.group(0) else m.group(0), html)
+
+
+def on_page_content(html, page, config, files):
+    if page.file.src_uri != LAB:
+        return html
+    html = strip_cdn_scripts(html)
+    link = download_link()
+    # right after the notebook's title, else at the top
+    match = re.search(r"</h1>", html)
+    if match:
+        html = html[:match.end()] + link + html[match.end():]
+    else:
+        html = link + html
+    return f'<div class="ravine-lab">{html}</div>'
