@@ -3,6 +3,11 @@
 // use it, and the Python worker (python.js) is shared by all of them.
 const WIDGETS = [
   ["[data-ravine-smoke]", "./smoke.js", "mountSmoke"],
+  ["[data-ravine-cell]", "./cells.js", "mountCell"],
+  ["[data-navigator]", "./navigator.js", "mountNavigator"],
+  ["[data-ravine-exercise]", "./exercise.js", "mountExercise"],
+  ["[data-ravine-predict]", "./predict.js", "mountPredict"],
+  ["[data-ravine-race]", "./race-buttons.js", "mountRaceButton"],
 ];
 
 function mountAll() {

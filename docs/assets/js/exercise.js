@@ -1,0 +1,71 @@
+// The exercise widget: checks a typed number against the answer lesson_code computed at
+// build time (scripts/lesson_hook.py puts it in data-answer). No Python runs here.
+//
+//   <section data-ravine-exercise data-answer data-tolerance data-answer-text data-unit>
+//     <form data-form> <input> <button type=submit> </form>
+//     <p role=status data-feedback>   <details data-solution>
+//   </section>
+
+/** The number a reader typed, or null: accepts "2.5", "2,5", "−3", "1e-3" and "3/4". */
+export function parseNumber(text) {
+  const clean = String(text).trim().replace(/[\u2212\u2013]/g, "-").replace(/\s+/g, "");
+  if (!clean) return null;
+  const decimal = clean.includes(".") ? clean : clean.replace(",", ".");
+  const number = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+  if (number.test(decimal)) return Number(decimal);
+  const fraction = decimal.match(/^([-+]?\d+\.?\d*)\/(\d+\.?\d*)$/);
+  if (fraction && Number(fraction[2]) !== 0) return Number(fraction[1]) / Number(fraction[2]);
+  return null;
+}
+
+/** The verdict on one attempt: {kind: "empty" | "invalid" | "right" | "high" | "low", message}. */
+export function judge(text, { answer, tolerance, answerText, unit }) {
+  const value = parseNumber(text);
+  const within = `within ±${tolerance}${unit ? ` ${unit}` : ""}`;
+  if (!String(text).trim()) {
+    return { kind: "empty", message: "Type a number first, for example 12.5, then press Check." };
+  }
+  if (value === null || !Number.isFinite(value)) {
+    return {
+      kind: "invalid",
+      message: `“${String(text).trim()}” is not a number I can read. Type digits such as 12.5 or −0.3 (a fraction such as 3/4 works too).`,
+    };
+  }
+  // A hair of slack so that a typed boundary value is not lost to rounding.
+  if (Math.abs(value - answer) <= tolerance * (1 + 1e-9)) {
+    return {
+      kind: "right",
+      message: `Right: ${String(text).trim()} is ${within} of the exact value, ${answerText}${unit ? ` ${unit}` : ""}. The worked solution is open below.`,
+    };
+  }
+  const kind = value > answer ? "high" : "low";
+  return {
+    kind,
+    message: `Not yet: ${String(text).trim()} is too ${kind}; the answer must be ${within} of the exact value. Try again, or open the hint.`,
+  };
+}
+
+export function mountExercise(el) {
+  const form = el.querySelector("[data-form]");
+  const input = form.querySelector("input");
+  const feedback = el.querySelector("[data-feedback]");
+  const solution = el.querySelector("[data-solution]");
+  const expected = {
+    answer: Number(el.dataset.answer),
+    tolerance: Number(el.dataset.tolerance),
+    answerText: el.dataset.answerText,
+    unit: el.dataset.unit,
+  };
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const verdict = judge(input.value, expected);
+    el.dataset.state = verdict.kind;
+    // Re-set the text even when it is unchanged, so a screen reader announces it again.
+    feedback.textContent = "";
+    requestAnimationFrame(() => (feedback.textContent = verdict.message));
+    input.setAttribute("aria-invalid", String(verdict.kind !== "right"));
+    if (verdict.kind === "right") solution.open = true;
+    else if (verdict.kind === "empty" || verdict.kind === "invalid") input.focus();
+  });
+  el.dataset.ready = "true";
+}

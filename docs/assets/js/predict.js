@@ -1,0 +1,88 @@
+// The prediction widget: the reader commits to an answer about a race, the navigator runs
+// it, and the result from the navigator's events is revealed next to the prediction.
+//
+//   <section data-ravine-predict data-navigator-id="<navigator id>" data-setup="{navigator:set
+//            detail}" data-answer="<index of the right choice>" data-expected="[{label, name,
+//            status, step, message}] (the race computed by lesson_code at build time)">
+//     <fieldset> radios </fieldset> <button data-action=setup> <button data-action=commit>
+//     <p role=status data-feedback>  <details data-reveal>
+//   </section>
+
+const same = (runs, expected) =>
+  Array.isArray(runs) && runs.length === expected.length &&
+  runs.every((run, i) => run.status === expected[i].status && run.step === expected[i].step);
+
+export function mountPredict(el) {
+  const setup = JSON.parse(el.dataset.setup);
+  const expected = JSON.parse(el.dataset.expected);
+  const answer = Number(el.dataset.answer);
+  const radios = [...el.querySelectorAll('input[type="radio"]')];
+  const feedback = el.querySelector("[data-feedback]");
+  const reveal = el.querySelector("[data-reveal]");
+  const setupButton = el.querySelector('[data-action="setup"]');
+  const commitButton = el.querySelector('[data-action="commit"]');
+  const choiceText = (i) => radios[i].closest("label").textContent.trim();
+  const navigator = () => document.getElementById(el.dataset.navigatorId);
+  let armed = null; // the committed choice, while its race runs
+
+  const say = (text) => {
+    feedback.textContent = "";
+    requestAnimationFrame(() => (feedback.textContent = text));
+  };
+  const send = (run) => {
+    const nav = navigator();
+    if (!nav) {
+      say("The race navigator is missing from this page, so the race cannot run here.");
+      return false;
+    }
+    nav.dispatchEvent(new CustomEvent("navigator:set", { detail: { ...setup, run } }));
+    return nav;
+  };
+
+  // Until the reader has committed, the answer stays out of sight (it is readable
+  // without JavaScript).
+  reveal.hidden = true;
+
+  setupButton.addEventListener("click", () => {
+    if (send(false)) say("The navigator is set up for this race. Make your prediction, then commit it to run the race.");
+  });
+
+  commitButton.addEventListener("click", () => {
+    const chosen = radios.findIndex((radio) => radio.checked);
+    if (chosen < 0) {
+      say("Choose one of the answers first.");
+      radios[0].focus();
+      return;
+    }
+    const nav = send(true);
+    if (!nav) return;
+    armed = chosen;
+    radios.forEach((radio) => (radio.disabled = true));
+    commitButton.disabled = true;
+    el.dataset.state = "running";
+    say(`Prediction locked in: ${choiceText(chosen)}. The race is running in the navigator…`);
+    nav.scrollIntoView({ block: "nearest", behavior: matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth" });
+  });
+
+  const onFinished = (event) => {
+    if (armed === null || event.target.id !== el.dataset.navigatorId) return;
+    const runs = event.detail?.runs ?? [];
+    const results = runs.map((run) => `${run.label}: ${run.message}`).join("; ");
+    if (!same(runs, expected)) {
+      say(`The navigator ran a different race (${results}). Press “Set up this race” to restore this one.`);
+      return;
+    }
+    const right = armed === answer;
+    el.dataset.state = right ? "right" : "wrong";
+    say(`${results}. You predicted “${choiceText(armed)}”: ${right ? "right" : `not this time; the answer is “${choiceText(answer)}”`}.`);
+    reveal.hidden = false;
+    reveal.open = true;
+    radios.forEach((radio) => (radio.disabled = false));
+    commitButton.disabled = false;
+    armed = null;
+  };
+  // On the navigator itself (the event may not bubble); the checks above make a second
+  // delivery harmless.
+  (navigator() ?? document).addEventListener("navigator:finished", onFinished);
+  el.dataset.ready = "true";
+}

@@ -1,0 +1,156 @@
+"""Static figures of the Momentum lesson (docs/optimizers/momentum.md).
+
+Every value comes from lesson_code: the race and its contours (through the
+shared draw_race helper in common.py), the EMA weights, predicted and measured
+rates, and the rate map. Rendered by scripts/render_figures.py.
+"""
+
+import pathlib
+import sys
+
+import matplotlib.pyplot as plt
+import numpy
+
+sys.path.insert(0, str(pathlib.Path(__file__).parent))
+from common import STYLES, draw_race  # noqa: E402
+
+from lesson_code import (effective_window, ema_weights,  # noqa: E402
+                         momentum, momentum_contraction, momentum_max_lr,
+                         narrow_ravine, optimal_gd, optimal_momentum,
+                         critical_beta, measured_rate, rate_map, run, sgd)
+
+RAVINE = narrow_ravine()
+LAM_MIN, LAM_MAX = RAVINE.eigenvalues
+LR, START = 0.18, (-8.0, 2.0)
+BETAS = (0.5, 0.75, 0.9)
+INK = "#333333"
+
+
+def predicted(lr, beta):
+    """Worst contraction over the ravine's two directions."""
+    return max(momentum_contraction(lr, beta, lam) for lam in RAVINE.eigenvalues)
+
+
+def measured(lr, beta, num_steps=600):
+    """Rate measured from a long run's losses (steps 300–600), or None if it
+    diverged."""
+    opt = sgd(lr) if beta == 0 else momentum(lr, beta)
+    traj = run(opt, RAVINE, START, num_steps, tol=0.0)
+    if traj.status == "diverged":
+        return None
+    return measured_rate(traj)
+
+
+def zigzag():
+    fig, ax = plt.subplots(figsize=(8, 4.2), layout="constrained")
+    traj = run(sgd(LR), RAVINE, START, 60)
+    draw_race(ax, RAVINE, [traj._replace(label=f"GD, η = {LR:g}, first 60 steps")],
+              names=["sgd"])
+    ax.set_title("Gradient descent bounces across the ravine and crawls along it")
+    return fig
+
+
+def ema_figure():
+    fig, ax = plt.subplots(figsize=(8, 3.8), layout="constrained")
+    colours = ["#0072b2", "#d55e00", "#009e73"]
+    for beta, colour in zip((0.9, 0.99, 0.999), colours):
+        n = 10_000
+        weights = ema_weights(beta, n)
+        ks = range(1, n + 1)  # k + 1, so the newest value sits at 1 on a log axis
+        ax.plot(ks, weights, color=colour, linewidth=2,
+                label=f"β = {beta:g}: window 1/(1−β) = {effective_window(beta):.0f}")
+        window = effective_window(beta)
+        ax.axvline(window, color=colour, linestyle=(0, (4, 3)), linewidth=1)
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_ylim(1e-6, 0.3)
+    ax.set_xlabel("how many steps ago (k + 1, log scale)")
+    ax.set_ylabel("weight (1 − β) βᵏ (log scale)")
+    ax.set_title("EMA weights: flat over about 1/(1−β) steps, then a fast fall")
+    ax.legend(frameon=False, loc="lower left")
+    return fig
+
+
+def rate_figure():
+    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 4), layout="constrained",
+                                      sharey=True)
+    lrs = [0.01 + 0.39 * i / 199 for i in range(200)]
+    dots = [0.02 + 0.02 * i for i in range(20)]
+    series = [(0.0, "GD (β = 0)", STYLES["sgd"][0])] + [
+        (b, f"momentum, β = {b:g}", c)
+        for b, c in zip(BETAS, ["#56b4e9", "#009e73", STYLES["momentum"][0]])]
+    for beta, label, colour in series:
+        left.plot(lrs, [predicted(lr, beta) for lr in lrs], color=colour,
+                  linewidth=1.6, label=label)
+        pts = [(lr, measured(lr, beta)) for lr in dots]
+        pts = [(lr, m) for lr, m in pts if m is not None]
+        left.plot([p[0] for p in pts], [p[1] for p in pts], "o", color=colour,
+                  markersize=4, markeredgecolor=INK, markeredgewidth=0.5)
+    left.axhline(1.0, color=INK, linewidth=0.8)
+    left.set_ylim(0.8, 1.05)
+    left.set_xlabel("learning rate η")
+    left.set_ylabel("error shrink factor per step")
+    left.set_title("Against η: lines predicted, dots measured")
+    left.legend(frameon=False, fontsize=8, loc="lower left")
+
+    betas = [0.99 * i / 199 for i in range(200)]
+    right.plot(betas, [predicted(LR, b) for b in betas], color=STYLES["momentum"][0],
+               linewidth=1.6, label="predicted")
+    bdots = [0.05 * i for i in range(20)]
+    right.plot(bdots, [measured(LR, b) for b in bdots], "o",
+               color=STYLES["momentum"][0], markersize=4, markeredgecolor=INK,
+               markeredgewidth=0.5, label="measured")
+    bc = critical_beta(LR, LAM_MIN)
+    right.axvline(bc, color=INK, linestyle=(0, (4, 3)), linewidth=1)
+    right.annotate(f"critical β = {bc:.3f}\nrate {predicted(LR, bc):.3f}",
+                   (bc, predicted(LR, bc)), xytext=(0.25, 0.83), fontsize=8,
+                   arrowprops={"arrowstyle": "->", "color": INK})
+    right.set_xlabel("momentum β")
+    right.set_title(f"Against β at η = {LR:g}")
+    right.legend(frameon=False, fontsize=8, loc="lower left")
+    return fig
+
+
+def rate_map_figure():
+    fig, ax = plt.subplots(figsize=(8, 4.8), layout="constrained")
+    nx, ny = 161, 100
+    lrs = [0.4 * (i + 0.5) / nx for i in range(nx)]
+    betas = [0.99 * j / (ny - 1) for j in range(ny)]
+    rows = rate_map(LAM_MIN, LAM_MAX, lrs, betas)
+    # (η, β) pairs that do not converge are drawn grey, not as a colour of the scale
+    shown = numpy.ma.masked_greater_equal(numpy.array(rows), 1.0)
+    cmap = plt.get_cmap("viridis").with_extremes(bad="#d0d0d0")
+    image = ax.pcolormesh(lrs, betas, shown, cmap=cmap, vmin=0.8, vmax=1.0,
+                          shading="nearest", rasterized=True)
+    fig.colorbar(image, ax=ax, label="rate per step (grey: no convergence)")
+    ax.contour(lrs, betas, rows, levels=[1.0], colors="black", linewidths=2)
+    ax.plot([momentum_max_lr(b, LAM_MAX) for b in betas], betas,
+            color="#e69f00", linestyle=(0, (3, 2)), linewidth=1.2,
+            label="theory's edge: η = (2 + 2β)/λ_max")
+    lr_gd, rate_gd = optimal_gd(LAM_MIN, LAM_MAX)
+    lr_m, beta_m, rate_m = optimal_momentum(LAM_MIN, LAM_MAX)
+    ax.plot([lr_gd], [0.0], marker="o", markersize=9, color="#d55e00",
+            markeredgecolor="white", linestyle="none", clip_on=False,
+            label=f"best GD: η = {lr_gd:.3f}, rate {rate_gd:.3f}")
+    ax.plot([lr_m], [beta_m], marker="*", markersize=15, color="#f5c542",
+            markeredgecolor=INK, linestyle="none",
+            label=f"best momentum: η = {lr_m:.3f}, β = {beta_m:.3f}, rate {rate_m:.3f}")
+    ax.plot([LR] * 3, [0.5, 0.9, 0.99], marker="s", markersize=6, color="white",
+            markeredgecolor=INK, linestyle="none",
+            label=f"the walk-through: η = {LR:g}, β = 0.5, 0.9, 0.99")
+    ax.set_xlim(0, 0.4)
+    ax.set_ylim(0, 1.0)
+    ax.set_xlabel("learning rate η")
+    ax.set_ylabel("momentum β")
+    ax.set_title("Rate per step on the ravine (κ = 100); black line: edge of stability")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2,
+              frameon=False, fontsize=8)
+    return fig
+
+
+FIGURES = {
+    "momentum-zigzag.svg": zigzag,
+    "momentum-ema-weights.svg": ema_figure,
+    "momentum-measured-rate.svg": rate_figure,
+    "momentum-rate-map.svg": rate_map_figure,
+}
