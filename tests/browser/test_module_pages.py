@@ -1,0 +1,196 @@
+"""The optimizers module's pages as a reader meets them, on the built site under /ravine/:
+each exercise answered wrong then right, each prediction committed and its race run, the
+playground's experiment buttons, the lab's executed outputs and its notebook download.
+Every race result the page shows is compared with lesson_code run here, in CPython.
+"""
+
+import json
+import re
+
+import pytest
+import yaml
+from harness import check_axe, wait_python_ready
+from paths import DOCS
+
+from lesson_code.browser import call
+from scripts import lesson_hook
+
+pytestmark = pytest.mark.browser
+LIVE_MS = 90_000
+
+
+def fences(page_name, lang):
+    text = (DOCS / "optimizers" / page_name).read_text()
+    body, meta = lesson_hook.get_data(text)
+    ns = lesson_hook.namespace(meta, page_name)
+    return [(m["body"], ns) for m in lesson_hook.FENCE.finditer(body) if m["lang"] == lang]
+
+
+def exercises(page_name):
+    return [lesson_hook.exercise(body, ns) for body, ns in fences(page_name, "exercise")]
+
+
+def predictions(page_name):
+    return [lesson_hook.predict(body, ns) for body, ns in fences(page_name, "predict")]
+
+
+def expected_race(setup):
+    return call("race", lesson_hook.race_request(setup))["runs"]
+
+
+def scoreboard(nav):
+    board = nav.get_by_role("status", name="Scoreboard")
+    return {li.locator("strong").inner_text(): li.inner_text() for li in board.locator("li").all()}
+
+
+def assert_scoreboard(nav, runs):
+    lines = scoreboard(nav)
+    assert list(lines) == [r["label"] for r in runs], lines
+    for r in runs:
+        assert r["message"] in lines[r["label"]], (r["label"], lines[r["label"]])
+
+
+def open_page(page, site_root, path):
+    page.goto(site_root + path)
+    page.locator("h1").first.wait_for()
+
+
+def answer_exercise(page, ex):
+    section = page.locator(f"#{ex['id']}")
+    section.scroll_into_view_if_needed()
+    box = section.get_by_role("textbox")
+    feedback = section.get_by_role("status")
+    wrong = ex["answer"] + 10 * ex["tolerance"] + 1
+    box.fill(f"{wrong:g}")
+    section.get_by_role("button", name="Check").click()
+    page.wait_for_function("el => el.textContent.startsWith('Not yet')",
+                           arg=feedback.element_handle(), timeout=10_000)
+    assert not section.locator("details[data-solution]").evaluate("d => d.open")
+    box.fill(ex["answer_text"])
+    section.get_by_role("button", name="Check").click()
+    page.wait_for_function("el => el.textContent.startsWith('Right')",
+                           arg=feedback.element_handle(), timeout=10_000)
+    assert section.locator("details[data-solution]").evaluate("d => d.open")
+
+
+def commit_prediction(page, p, choice):
+    section = page.locator(f"#{p['id']}")
+    section.scroll_into_view_if_needed()
+    section.get_by_role("radio").nth(choice).check()
+    section.get_by_role("button", name="Commit my prediction and run").click()
+    feedback = section.get_by_role("status")
+    page.wait_for_function("el => el.textContent.includes('You predicted')",
+                           arg=feedback.element_handle(), timeout=LIVE_MS)
+    text = feedback.inner_text()
+    for run in expected_race(p["setup"]):
+        assert f"{run['label']}: {run['message']}" in text, text
+    return text
+
+
+def walk_lesson(page, site_root, path, page_name):
+    open_page(page, site_root, path)
+    page.locator(".navigator-live").first.wait_for(timeout=LIVE_MS)
+    wait_python_ready(page)
+    for ex in exercises(page_name):
+        answer_exercise(page, ex)
+    for p in predictions(page_name):
+        wrong = (p["answer"] + 1) % len(p["choices"])
+        text = commit_prediction(page, p, wrong)
+        assert "not this time" in text
+        nav = page.locator(f"#{p['navigator']}")
+        assert_scoreboard(nav, expected_race(p["setup"]))
+        text = commit_prediction(page, p, p["answer"])
+        assert "right" in text and "not this time" not in text
+        assert page.locator(f"#{p['id']} details[data-reveal]").evaluate("d => d.open")
+    check_axe(page)
+
+
+def test_ravine_lesson_exercises_and_prediction(page, site_root):
+    walk_lesson(page, site_root, "optimizers/ravine/", "ravine.md")
+
+
+def test_adaptive_lesson_exercises_and_both_races(page, site_root):
+    walk_lesson(page, site_root, "optimizers/adaptive/", "adaptive.md")
+
+
+def test_ravine_page_states_the_ceiling_and_the_cost_table(page, site_root):
+    open_page(page, site_root, "optimizers/ravine/")
+    text = page.locator("article").inner_text()
+    assert "= 0.2" in text
+    table = page.locator("article table").first
+    rows = table.locator("tbody tr").all()
+    from lesson_code import narrow_ravine, optimal_gd, run, sgd
+    for row, kappa in zip(rows, (1, 10, 100, 1000, 10000)):
+        cells = [c.inner_text().replace(",", "") for c in row.locator("td").all()]
+        scape = narrow_ravine(kappa)
+        measured = run(sgd(lr=optimal_gd(*scape.eigenvalues)[0]), scape,
+                       num_steps=100_000).step
+        assert cells == [str(kappa), str(measured), str(measured)]
+    for img in page.locator("article img[src*='figures/lesson1']").all():
+        assert len(img.get_attribute("alt")) > 80
+        assert img.evaluate("i => i.complete && i.naturalWidth > 0")
+
+
+def test_playground_buttons_set_up_and_run_their_races(page, site_root):
+    open_page(page, site_root, "optimizers/playground/")
+    nav = page.locator("#playground")
+    nav.locator(".navigator-live").or_(page.locator("#playground.navigator-live")).first \
+        .wait_for(timeout=LIVE_MS)
+    wait_python_ready(page)
+    page.evaluate("""() => { window.finished = [];
+        document.querySelector('#playground').addEventListener('navigator:finished',
+            e => window.finished.push(e.detail)); }""")
+    buttons = page.locator("button[data-ravine-race]").all()
+    assert len(buttons) == 7
+    for k in (1, 3):  # GD and momentum at η = 0.3; the rotated race of all five
+        spec = json.loads(buttons[k].get_attribute("data-ravine-race"))
+        buttons[k].click()
+        page.wait_for_function("n => window.finished.length >= n", arg=len(
+            page.evaluate("window.finished")) + 1, timeout=LIVE_MS)
+        expected = expected_race(spec["detail"])
+        detail = page.evaluate("window.finished[window.finished.length - 1]")
+        assert [(r["label"], r["message"]) for r in detail["runs"]] == \
+            [(r["label"], r["message"]) for r in expected]
+        assert_scoreboard(nav, expected)
+    check_axe(page)
+
+
+def test_the_lab_shows_its_executed_outputs_and_its_notebook_downloads(page, site_root):
+    open_page(page, site_root, "optimizers/lab/")
+    article = page.locator("article")
+    images = article.locator("img[src^='data:image/png']").all()
+    assert len(images) == 3
+    for img in images:
+        assert len(img.get_attribute("alt")) > 80
+        assert img.evaluate("i => i.complete && i.naturalWidth > 200")
+    assert re.search(r"condition number κ = \d+", article.inner_text())
+    link = article.get_by_role("link", name="Download this lab as a Jupyter notebook")
+    href = link.get_attribute("href")
+    assert not href.startswith("/")
+    url = page.evaluate("h => new URL(h, location.href).href", href)
+    assert url == site_root + "optimizers/lab.ipynb"
+    response = page.request.get(url)
+    assert response.status == 200
+    nb = json.loads(response.text())
+    assert nb["nbformat"] == 4 and nb["metadata"]["kernelspec"]["language"] == "python"
+    check_axe(page)
+
+
+def test_the_module_front_page_leads_through_the_lessons_in_order(page, site_root):
+    open_page(page, site_root, "optimizers/")
+    for name in ("The ravine problem", "Momentum", "RMSProp and Adam",
+                 "Lab: the ravine in a real model", "Playground"):
+        link = page.locator("article").get_by_role("link", name=name, exact=True)
+        href = link.get_attribute("href")
+        url = page.evaluate("h => new URL(h, location.href).href", href)
+        assert page.request.get(url).status == 200, url
+    # Material's footer: previous/next follow the nav order
+    order = [("optimizers/ravine/", "Optimizers", "Momentum"),
+             ("optimizers/adaptive/", "Momentum", "Lab: a real model"),
+             ("optimizers/playground/", "Lab: a real model", None)]
+    for path, prev, nxt in order:
+        open_page(page, site_root, path)
+        footer = page.locator("nav.md-footer__inner")
+        assert prev in footer.locator(".md-footer__link--prev").inner_text()
+        if nxt:
+            assert nxt in footer.locator(".md-footer__link--next").inner_text()
