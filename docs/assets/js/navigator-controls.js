@@ -1,0 +1,209 @@
+// The navigator's controls: labelled inputs, their checks and messages, the buttons.
+// Accessible names (the tests find controls by them):
+//   select "Landscape"; slider "Learning rate" + text box "Learning rate value";
+//   slider "Momentum β" + text box "Momentum β value"; text boxes "Start x", "Start y",
+//   "Steps"; group "Optimizers" with check boxes "SGD", "Momentum", "Nesterov",
+//   "RMSProp", "Adam"; buttons "Run", "Pause", "Step", "Reset", "Copy as Python".
+// Controls report checked values through onChange(patch, {commit}); a bad value gets a
+// message next to its control and changes nothing.
+import { LABELS, LR_RANGE, MAX_STEPS, OPTIMIZERS, toNumber } from "./navigator-url.js";
+
+const h = (tag, props = {}, ...children) => {
+  const el = Object.assign(document.createElement(tag), props);
+  el.append(...children);
+  return el;
+};
+/** Three significant digits, as a plain string an input accepts. */
+export const fmt = (n) => String(Number(Number(n).toPrecision(3)));
+const minus = (text) => String(text).replace(/-/g, "−");
+const LOG_LR = LR_RANGE.map(Math.log10);
+
+export function buildControls(root, { id, facts, onChange, onAction }) {
+  const ids = (name) => `${id}-${name}`;
+  const messages = {};
+  const message = (name) => (messages[name] = h("p", { className: "navigator-msg", id: ids(`${name}-msg`) }));
+  const field = (cls, ...children) => h("div", { className: `navigator-field ${cls}` }, ...children);
+
+  const landscape = h("select", { id: ids("landscape") });
+  for (const [name, fact] of Object.entries(facts)) landscape.append(h("option", { value: name, textContent: fact.title }));
+
+  const lrSlider = h("input", { type: "range", id: ids("lr"), min: LOG_LR[0], max: LOG_LR[1], step: 0.001 });
+  const lrBox = h("input", { type: "text", inputMode: "decimal", id: ids("lr-value"), autocomplete: "off", size: 7 });
+  lrBox.setAttribute("aria-label", "Learning rate value");
+  const marks = h("div", { className: "navigator-marks", ariaHidden: "true" });
+  const limits = h("p", { className: "navigator-limits", id: ids("limits") });
+  lrSlider.setAttribute("aria-describedby", ids("limits"));
+
+  const betaSlider = h("input", { type: "range", id: ids("beta"), min: 0, max: 0.999, step: 0.001 });
+  const betaBox = h("input", { type: "text", inputMode: "decimal", id: ids("beta-value"), autocomplete: "off", size: 7 });
+  betaBox.setAttribute("aria-label", "Momentum β value");
+
+  const startX = h("input", { type: "text", inputMode: "decimal", id: ids("x"), autocomplete: "off", size: 6 });
+  const startY = h("input", { type: "text", inputMode: "decimal", id: ids("y"), autocomplete: "off", size: 6 });
+  const steps = h("input", { type: "text", inputMode: "numeric", id: ids("steps"), autocomplete: "off", size: 6 });
+
+  const toggles = {};
+  const group = h("fieldset", { className: "navigator-optimizers" }, h("legend", { textContent: "Optimizers" }));
+  for (const name of OPTIMIZERS) {
+    toggles[name] = h("input", { type: "checkbox", id: ids(`opt-${name}`), value: name });
+    group.append(h("label", { className: "navigator-toggle", htmlFor: ids(`opt-${name}`) }, toggles[name],
+      ` ${LABELS[name]}`));
+  }
+  group.append(message("optimizers"));
+
+  const button = (name, label) => h("button", { type: "button", className: "md-button navigator-button", textContent: label,
+    onclick: () => onAction(name) });
+  const buttons = { run: button("run", "Run"), pause: button("pause", "Pause"), step: button("step", "Step"),
+    reset: button("reset", "Reset"), copy: button("copy", "Copy as Python") };
+  buttons.run.classList.add("md-button--primary");
+  const copyArea = h("textarea", { className: "navigator-copy", readOnly: true, rows: 10, hidden: true, id: ids("copy") });
+  copyArea.setAttribute("aria-label", "Python code for this race");
+
+  const label = (forId, text) => h("label", { htmlFor: ids(forId), textContent: text });
+  const unit = (text) => h("span", { className: "navigator-unit", ariaHidden: "true", textContent: text });
+  const panel = h("div", { className: "navigator-controls" },
+    field("navigator-landscape", label("landscape", "Landscape"), landscape, message("landscape")),
+    field("navigator-lr", label("lr", "Learning rate"),
+      h("div", { className: "navigator-row" }, h("div", { className: "navigator-slider" }, lrSlider, marks),
+        unit("η ="), lrBox), limits, message("lr")),
+    field("navigator-beta", label("beta", "Momentum β"), h("div", { className: "navigator-row" },
+      h("div", { className: "navigator-slider" }, betaSlider), unit("β ="), betaBox), message("beta")),
+    field("navigator-start", label("x", "Start x"), startX, label("y", "Start y"), startY,
+      label("steps", "Steps"), steps, message("start")),
+    group,
+    h("div", { className: "navigator-buttons" }, ...Object.values(buttons)),
+    message("copy"), copyArea);
+  const described = { lr: lrBox, beta: betaBox, start: startX, landscape, steps };
+  for (const [name, input] of Object.entries({ ...described, y: startY })) {
+    const msg = name === "y" || name === "steps" ? "start" : name;
+    input.setAttribute("aria-describedby", [input.getAttribute("aria-describedby"), ids(`${msg}-msg`)].filter(Boolean).join(" "));
+  }
+  root.append(panel);
+
+  const show = (name, text) => {
+    messages[name].textContent = text; // text only: nothing from outside becomes HTML
+    const inputs = { lr: [lrBox], beta: [betaBox], start: [startX, startY, steps], landscape: [landscape] }[name] ?? [];
+    for (const input of inputs) input.toggleAttribute("aria-invalid", Boolean(text));
+  };
+  let bounds = null;
+  let current = null;
+
+  // η: log-scale slider, and a text box for the exact value.
+  lrSlider.addEventListener("input", () => {
+    const lr = Number(fmt(10 ** Number(lrSlider.value)));
+    lrBox.value = fmt(lr);
+    show("lr", "");
+    onChange({ lr }, { live: true });
+  });
+  const readLr = () => {
+    const lr = toNumber(lrBox.value);
+    if (lr === null) return [null, "Type a number for η, such as 0.18."];
+    if (lr <= 0) return [null, "η must be positive."];
+    if (lr < LR_RANGE[0] || lr > LR_RANGE[1]) return [null, `η must be from ${LR_RANGE[0]} to ${LR_RANGE[1]}.`];
+    return [lr, ""];
+  };
+  const readBeta = () => {
+    const beta = toNumber(betaBox.value);
+    if (beta === null) return [null, "Type a number for β, such as 0.9."];
+    if (beta >= 1) return [null, "β must be below 1: at β = 1 the velocity never forgets, above 1 it blows up."];
+    if (beta < 0) return [null, "β cannot be negative."];
+    return [beta, ""];
+  };
+  const readStart = () => {
+    const [[x0, x1], [y0, y1]] = bounds;
+    const x = toNumber(startX.value), y = toNumber(startY.value), n = toNumber(steps.value);
+    if (x === null) return [null, "Type a number for Start x."];
+    if (y === null) return [null, "Type a number for Start y."];
+    if (x < x0 || x > x1) return [null, `Start x must be inside the plot, from ${minus(x0)} to ${minus(x1)}.`];
+    if (y < y0 || y > y1) return [null, `Start y must be inside the plot, from ${minus(y0)} to ${minus(y1)}.`];
+    if (n === null || !Number.isInteger(n) || n < 1 || n > MAX_STEPS) return [null, `Steps must be a whole number from 1 to ${MAX_STEPS}.`];
+    return [{ start: [x, y], num_steps: n }, ""];
+  };
+  const typed = (box, read, name, patch) => {
+    box.addEventListener("input", () => {
+      const [value, problem] = read();
+      if (!problem) {
+        show(name, "");
+        onChange(patch(value), { live: true });
+      }
+    });
+    box.addEventListener("change", () => {
+      const [value, problem] = read();
+      show(name, problem);
+      if (!problem) onChange(patch(value), { live: false });
+    });
+  };
+  typed(lrBox, readLr, "lr", (lr) => {
+    lrSlider.value = Math.log10(lr);
+    return { lr };
+  });
+  typed(betaBox, readBeta, "beta", (beta) => {
+    betaSlider.value = Math.min(0.999, beta);
+    return { beta };
+  });
+  for (const box of [startX, startY, steps]) typed(box, readStart, "start", (value) => value);
+
+  betaSlider.addEventListener("input", () => {
+    betaBox.value = String(Number(betaSlider.value));
+    show("beta", "");
+    onChange({ beta: Number(betaSlider.value) }, { live: true });
+  });
+  landscape.addEventListener("change", () => onChange({ landscape: landscape.value }, { live: false }));
+  for (const box of Object.values(toggles)) {
+    box.addEventListener("change", () => {
+      const chosen = OPTIMIZERS.filter((name) => toggles[name].checked);
+      if (!chosen.length) {
+        box.checked = true;
+        show("optimizers", "Keep at least one optimizer in the race.");
+        return;
+      }
+      show("optimizers", "");
+      onChange({ optimizers: chosen }, { live: false });
+    });
+  }
+
+  const inputs = [landscape, lrSlider, lrBox, betaSlider, betaBox, startX, startY, steps,
+    ...Object.values(toggles), ...Object.values(buttons)];
+  return {
+    buttons,
+    copyArea,
+    show,
+    /** Shows state in every control (without firing their events). */
+    reflect(state) {
+      current = state;
+      bounds = facts[state.landscape].bounds;
+      landscape.value = state.landscape;
+      if (document.activeElement !== lrBox) lrBox.value = fmt(state.lr);
+      lrSlider.value = Math.log10(state.lr);
+      lrSlider.setAttribute("aria-valuetext", `η = ${fmt(state.lr)}`);
+      if (document.activeElement !== betaBox) betaBox.value = String(state.beta);
+      betaSlider.value = Math.min(0.999, state.beta);
+      betaSlider.setAttribute("aria-valuetext", `β = ${state.beta}`);
+      if (document.activeElement !== startX) startX.value = String(state.start[0]);
+      if (document.activeElement !== startY) startY.value = String(state.start[1]);
+      if (document.activeElement !== steps) steps.value = String(state.num_steps);
+      for (const name of OPTIMIZERS) toggles[name].checked = state.optimizers.includes(name);
+    },
+    /** Marks 2/λ_max and (2 + 2β)/λ_max on the η track, from the race's limits. */
+    setLimits(found) {
+      marks.replaceChildren();
+      const where = (lr) => (Math.log10(lr) - LOG_LR[0]) / (LOG_LR[1] - LOG_LR[0]);
+      const items = [["gd", "2/λ_max", "gradient descent"], ["momentum", "(2+2β)/λ_max", "momentum"],
+        ["nesterov", "Nesterov's limit", "Nesterov"]].filter(([key]) => found?.[key]);
+      for (const [key, formula] of items) {
+        const p = where(found[key]);
+        if (p < 0 || p > 1) continue;
+        const mark = h("span", { className: `navigator-mark navigator-mark-${key}`, title: `${formula} = ${fmt(found[key])}` });
+        mark.style.left = `calc(8px + (100% - 16px) * ${p})`;
+        marks.append(mark);
+      }
+      limits.textContent = items.length
+        ? `Stable below: ${items.map(([key, formula, who]) => `${who} η < ${fmt(found[key])} (${formula})`).join("; ")}.`
+        : "This surface's curvature changes from place to place: no single stability limit for η.";
+      if (current && found?.gd && current.lr > found.gd) limits.textContent += " The current η is past gradient descent's limit.";
+    },
+    setEnabled(on) {
+      for (const input of inputs) input.disabled = !on;
+    },
+  };
+}

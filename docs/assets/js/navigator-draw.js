@@ -1,0 +1,400 @@
+// Drawing only: the landscape (filled contours, contour lines, minima, axes), the
+// trajectories lesson_code returned, and the start handle, on a devicePixelRatio-aware
+// <canvas>. Nothing here computes a step or a loss: the grid values and the points come
+// from lesson_code (contour and race ops); this module only maps them to pixels.
+
+// Each optimizer: its colour (per theme) AND its dash AND its marker, never colour alone.
+// Keep in step with scripts/figures/common.py STYLES.
+export const STYLES = {
+  sgd: { light: "#d55e00", dark: "#ff9a4d", dash: [], marker: "circle" },
+  momentum: { light: "#0072b2", dark: "#6cc4ff", dash: [7, 4], marker: "square" },
+  nesterov: { light: "#009e73", dark: "#38d9a9", dash: [1.5, 3], marker: "triangle" },
+  rmsprop: { light: "#b8509a", dark: "#f08ad6", dash: [7, 3, 1.5, 3], marker: "diamond" },
+  adam: { light: "#222222", dark: "#f0e442", dash: [12, 4], marker: "cross" },
+};
+// A second run of the same optimizer (β = 0.5 against β = 0.99) gets one of these.
+const EXTRA = [
+  { light: "#8c4a2f", dark: "#e0b08c", dash: [3, 2, 9, 2], marker: "plus" },
+  { light: "#5f5f5f", dark: "#c8c8c8", dash: [14, 3, 3, 3], marker: "star" },
+  { light: "#6b6b00", dark: "#d6d66b", dash: [2, 2], marker: "ring" },
+];
+
+const THEMES = {
+  light: { ramp: ["#fbfaf5", "#e6e9ee", "#b7c0cf"], line: "rgba(80,92,112,0.55)", text: "#2b2f36",
+    frame: "#6b7280", halo: "rgba(255,255,255,0.85)", star: "#f5c542", starEdge: "#333",
+    handle: "#ffffff", handleEdge: "#111111", focus: "#c2185b" },
+  dark: { ramp: ["#1a1f2c", "#283046", "#3d4866"], line: "rgba(170,182,206,0.45)", text: "#dde1ea",
+    frame: "#9aa3b5", halo: "rgba(10,12,18,0.85)", star: "#f5c542", starEdge: "#111",
+    handle: "#1a1f2c", handleEdge: "#ffffff", focus: "#ff80ab" },
+};
+
+export function themeName() {
+  return document.body?.getAttribute("data-md-color-scheme") === "slate" ? "dark" : "light";
+}
+
+/** One style per run: by optimizer name, a fresh EXTRA style for a repeated name. */
+export function styleRuns(runs) {
+  const seen = new Map();
+  return runs.map(({ name }) => {
+    const count = seen.get(name) ?? 0;
+    seen.set(name, count + 1);
+    return count === 0 && STYLES[name] ? STYLES[name] : EXTRA[(count + (STYLES[name] ? -1 : 0)) % EXTRA.length];
+  });
+}
+
+/** base64 little-endian float64s (lesson_code's packed payloads) -> Float64Array. */
+export function decode(packed) {
+  return new Float64Array(Uint8Array.from(atob(packed), (c) => c.charCodeAt(0)).buffer);
+}
+
+const hex = (c) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16));
+function rampColors(ramp, n) {
+  const stops = ramp.map(hex);
+  return Array.from({ length: n }, (_, i) => {
+    const t = n === 1 ? 0 : (i / (n - 1)) * (stops.length - 1);
+    const k = Math.min(stops.length - 2, Math.floor(t));
+    const f = t - k;
+    return stops[k].map((c, j) => Math.round(c + (stops[k + 1][j] - c) * f));
+  });
+}
+
+/** "Nice" tick values covering [lo, hi], about count of them. */
+export function niceTicks(lo, hi, count) {
+  const raw = (hi - lo) / count;
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const norm = raw / mag;
+  const step = (norm < 1.5 ? 1 : norm < 3 ? 2 : norm < 7 ? 5 : 10) * mag;
+  const ticks = [];
+  for (let v = Math.ceil(lo / step - 1e-9) * step; v <= hi + step * 1e-9; v += step) {
+    ticks.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+  }
+  const digits = Math.max(0, -Math.floor(Math.log10(step) + 1e-9));
+  return ticks.map((v) => [v, v.toFixed(digits).replace("-", "−")]);
+}
+
+// Marching squares: contour segments of one level on the grid, in data coordinates.
+function isoSegments(grid, level) {
+  const { nx, ny, values, bounds } = grid;
+  const [[x0, x1], [y0, y1]] = bounds;
+  const dx = (x1 - x0) / (nx - 1), dy = (y1 - y0) / (ny - 1);
+  const out = [];
+  const at = (i, j) => values[j * nx + i];
+  const cross = (a, b) => (level - a) / (b - a);
+  for (let j = 0; j < ny - 1; j++) {
+    for (let i = 0; i < nx - 1; i++) {
+      const a = at(i, j), b = at(i + 1, j), c = at(i + 1, j + 1), d = at(i, j + 1);
+      const code = (a > level) | ((b > level) << 1) | ((c > level) << 2) | ((d > level) << 3);
+      if (code === 0 || code === 15) continue;
+      const xa = x0 + i * dx, ya = y0 + j * dy;
+      // edge points: bottom (a-b), right (b-c), top (d-c), left (a-d)
+      const e = [
+        () => [xa + cross(a, b) * dx, ya],
+        () => [xa + dx, ya + cross(b, c) * dy],
+        () => [xa + cross(d, c) * dx, ya + dy],
+        () => [xa, ya + cross(a, d) * dy],
+      ];
+      const center = (a + b + c + d) / 4 > level;
+      const pairs = {
+        1: [[3, 0]], 2: [[0, 1]], 3: [[3, 1]], 4: [[1, 2]], 5: center ? [[3, 2], [0, 1]] : [[3, 0], [1, 2]],
+        6: [[0, 2]], 7: [[3, 2]], 8: [[2, 3]], 9: [[0, 2]], 10: center ? [[0, 3], [1, 2]] : [[0, 1], [2, 3]],
+        11: [[1, 2]], 12: [[1, 3]], 13: [[0, 1]], 14: [[3, 0]],
+      }[code];
+      for (const [p, q] of pairs) out.push(...e[p](), ...e[q]());
+    }
+  }
+  return out;
+}
+
+/** Prepares a contour payload (values decoded) for drawing: its lines, once. */
+export function prepareGrid(grid) {
+  const values = typeof grid.values === "string" ? decode(grid.values) : Float64Array.from(grid.values);
+  const prepared = { ...grid, values };
+  prepared.lines = grid.levels.map((level) => isoSegments(prepared, level));
+  return prepared;
+}
+
+const MARGIN = { left: 44, right: 10, top: 10, bottom: 34 };
+
+export class Plot {
+  constructor(canvas) {
+    this.canvas = canvas;
+    this.ctx = canvas.getContext("2d");
+    this.grid = null;
+    this.background = null;
+    this.key = "";
+    this.width = this.height = 0;
+  }
+
+  /** Matches the canvas to its CSS box and the screen's pixel ratio. */
+  resize() {
+    const rect = this.canvas.getBoundingClientRect();
+    const dpr = Math.min(window.devicePixelRatio || 1, 3);
+    const width = Math.max(1, Math.round(rect.width)), height = Math.max(1, Math.round(rect.height));
+    if (width === this.width && height === this.height && dpr === this.dpr) return false;
+    Object.assign(this, { width, height, dpr });
+    this.canvas.width = Math.round(width * dpr);
+    this.canvas.height = Math.round(height * dpr);
+    return true;
+  }
+
+  get area() {
+    return { left: MARGIN.left, top: MARGIN.top, width: Math.max(1, this.width - MARGIN.left - MARGIN.right),
+      height: Math.max(1, this.height - MARGIN.top - MARGIN.bottom) };
+  }
+
+  /** Data (x, y) -> CSS pixels, clamped far off-canvas so a leap never overflows. */
+  toPixel(x, y) {
+    const [[x0, x1], [y0, y1]] = this.grid.bounds;
+    const a = this.area;
+    const px = a.left + ((x - x0) / (x1 - x0)) * a.width;
+    const py = a.top + (1 - (y - y0) / (y1 - y0)) * a.height;
+    return [Math.max(-1e5, Math.min(1e5, px)), Math.max(-1e5, Math.min(1e5, py))];
+  }
+
+  toData(px, py) {
+    const [[x0, x1], [y0, y1]] = this.grid.bounds;
+    const a = this.area;
+    return [x0 + ((px - a.left) / a.width) * (x1 - x0), y1 - ((py - a.top) / a.height) * (y1 - y0)];
+  }
+
+  setGrid(grid) {
+    this.grid = grid;
+    this.key = "";
+  }
+
+  #paintBackground(theme) {
+    const key = `${this.width}x${this.height}@${this.dpr}:${theme}`;
+    if (this.key === key && this.background) return;
+    this.key = key;
+    const colors = THEMES[theme];
+    const bg = (this.background ??= document.createElement("canvas"));
+    bg.width = this.canvas.width;
+    bg.height = this.canvas.height;
+    const ctx = bg.getContext("2d");
+    const { nx, ny, values, levels, bounds } = this.grid;
+    const [[x0, x1], [y0, y1]] = bounds;
+    const a = this.area, dpr = this.dpr;
+    // Filled bands, pixel by pixel at device resolution: bilinear in the grid, then the band.
+    const W = Math.round(a.width * dpr), H = Math.round(a.height * dpr);
+    const image = ctx.createImageData(W, H);
+    const palette = rampColors(colors.ramp, levels.length + 1);
+    for (let py = 0; py < H; py++) {
+      const gy = (1 - (py + 0.5) / H) * (ny - 1);
+      const j = Math.min(ny - 2, Math.floor(gy)), fy = gy - j;
+      for (let px = 0; px < W; px++) {
+        const gx = ((px + 0.5) / W) * (nx - 1);
+        const i = Math.min(nx - 2, Math.floor(gx)), fx = gx - i;
+        const k = j * nx + i;
+        const v = (values[k] * (1 - fx) + values[k + 1] * fx) * (1 - fy) +
+          (values[k + nx] * (1 - fx) + values[k + nx + 1] * fx) * fy;
+        let lo = 0, hi = levels.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (levels[mid] <= v) lo = mid + 1;
+          else hi = mid;
+        }
+        const [r, g, b] = palette[lo];
+        const o = (py * W + px) * 4;
+        image.data[o] = r; image.data[o + 1] = g; image.data[o + 2] = b; image.data[o + 3] = 255;
+      }
+    }
+    ctx.putImageData(image, Math.round(a.left * dpr), Math.round(a.top * dpr));
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    // Contour lines.
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(a.left, a.top, a.width, a.height);
+    ctx.clip();
+    ctx.strokeStyle = colors.line;
+    ctx.lineWidth = 0.8;
+    ctx.beginPath();
+    for (const segs of this.grid.lines) {
+      for (let s = 0; s < segs.length; s += 4) {
+        const [p, q] = this.toPixel(segs[s], segs[s + 1]);
+        const [r, t] = this.toPixel(segs[s + 2], segs[s + 3]);
+        ctx.moveTo(p, q);
+        ctx.lineTo(r, t);
+      }
+    }
+    ctx.stroke();
+    // Minima: a star each.
+    for (const [mx, my] of this.grid.minima ?? []) {
+      const [px, py] = this.toPixel(mx, my);
+      star(ctx, px, py, 8, colors.star, colors.starEdge);
+    }
+    ctx.restore();
+    // Frame, ticks and labels.
+    ctx.strokeStyle = colors.frame;
+    ctx.lineWidth = 1;
+    ctx.strokeRect(a.left + 0.5, a.top + 0.5, a.width - 1, a.height - 1);
+    ctx.fillStyle = colors.text;
+    ctx.font = "12px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    for (const [v, label] of niceTicks(x0, x1, Math.max(3, Math.round(a.width / 80)))) {
+      const [px] = this.toPixel(v, y0);
+      ctx.beginPath();
+      ctx.moveTo(px, a.top + a.height);
+      ctx.lineTo(px, a.top + a.height + 4);
+      ctx.stroke();
+      ctx.fillText(label, px, a.top + a.height + 6);
+    }
+    ctx.fillText("x", a.left + a.width / 2, a.top + a.height + 20);
+    ctx.textAlign = "right";
+    ctx.textBaseline = "middle";
+    for (const [v, label] of niceTicks(y0, y1, Math.max(3, Math.round(a.height / 50)))) {
+      const [, py] = this.toPixel(x0, v);
+      ctx.beginPath();
+      ctx.moveTo(a.left - 4, py);
+      ctx.lineTo(a.left, py);
+      ctx.stroke();
+      ctx.fillText(label, a.left - 6, py);
+    }
+    ctx.save();
+    ctx.translate(12, a.top + a.height / 2);
+    ctx.rotate(-Math.PI / 2);
+    ctx.textAlign = "center";
+    ctx.fillText("y", 0, 0);
+    ctx.restore();
+  }
+
+  /**
+   * Draws the landscape, then runs[i] (xs, ys Float64Arrays) up to point `shown`, then
+   * the start handle at `start`. `focused` rings the handle (keyboard focus on the plot).
+   */
+  draw({ runs = [], shown = Infinity, start, focused = false, theme = themeName() }) {
+    if (!this.grid) return;
+    this.resize();
+    this.#paintBackground(theme);
+    const ctx = this.ctx, colors = THEMES[theme], a = this.area;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    ctx.drawImage(this.background, 0, 0);
+    ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+    ctx.save();
+    ctx.beginPath();
+    ctx.rect(a.left, a.top, a.width, a.height);
+    ctx.clip();
+    const styles = styleRuns(runs);
+    runs.forEach((run, r) => {
+      const style = styles[r], color = style[theme];
+      const last = Math.min(run.xs.length - 1, shown);
+      const pts = [];
+      for (let i = 0; i <= last; i++) pts.push(this.toPixel(run.xs[i], run.ys[i]));
+      if (pts.length > 1) {
+        ctx.lineJoin = "round";
+        ctx.beginPath();
+        pts.forEach(([px, py], i) => (i ? ctx.lineTo(px, py) : ctx.moveTo(px, py)));
+        ctx.setLineDash([]);
+        ctx.strokeStyle = colors.halo;
+        ctx.lineWidth = 4.5;
+        ctx.stroke();
+        ctx.setLineDash(style.dash);
+        ctx.strokeStyle = color;
+        ctx.lineWidth = 2.2;
+        ctx.stroke();
+        ctx.setLineDash([]);
+      }
+      const every = Math.max(1, Math.ceil((run.xs.length - 1) / 14));
+      for (let i = every; i <= last; i += every) marker(ctx, style.marker, ...pts[i], 4, color, colors.halo);
+      if (last > 0) marker(ctx, style.marker, ...pts[last], 6, color, colors.halo);
+    });
+    ctx.restore();
+    if (start) {
+      const [px, py] = this.toPixel(...start);
+      if (focused) {
+        ctx.beginPath();
+        ctx.arc(px, py, 13, 0, 2 * Math.PI);
+        ctx.strokeStyle = colors.focus;
+        ctx.lineWidth = 3;
+        ctx.stroke();
+      }
+      ctx.beginPath();
+      ctx.arc(px, py, 7, 0, 2 * Math.PI);
+      ctx.fillStyle = colors.handle;
+      ctx.fill();
+      ctx.strokeStyle = colors.handleEdge;
+      ctx.lineWidth = 2.5;
+      ctx.stroke();
+    }
+  }
+}
+
+function star(ctx, x, y, r, fill, edge) {
+  ctx.beginPath();
+  for (let i = 0; i < 10; i++) {
+    const angle = -Math.PI / 2 + (i * Math.PI) / 5, rr = i % 2 ? r * 0.45 : r;
+    ctx[i ? "lineTo" : "moveTo"](x + rr * Math.cos(angle), y + rr * Math.sin(angle));
+  }
+  ctx.closePath();
+  ctx.fillStyle = fill;
+  ctx.fill();
+  ctx.strokeStyle = edge;
+  ctx.lineWidth = 1;
+  ctx.stroke();
+}
+
+/** One marker shape centred at (x, y), radius r (also used by the legend swatches). */
+export function marker(ctx, shape, x, y, r, color, halo) {
+  ctx.beginPath();
+  if (shape === "circle" || shape === "ring") ctx.arc(x, y, r, 0, 2 * Math.PI);
+  else if (shape === "square") ctx.rect(x - r * 0.85, y - r * 0.85, r * 1.7, r * 1.7);
+  else if (shape === "triangle") {
+    ctx.moveTo(x, y - r * 1.1);
+    ctx.lineTo(x + r, y + r * 0.8);
+    ctx.lineTo(x - r, y + r * 0.8);
+    ctx.closePath();
+  } else if (shape === "diamond") {
+    ctx.moveTo(x, y - r * 1.2);
+    ctx.lineTo(x + r, y);
+    ctx.lineTo(x, y + r * 1.2);
+    ctx.lineTo(x - r, y);
+    ctx.closePath();
+  } else {
+    // cross, plus, star: strokes
+    const d = shape === "plus" ? [[r, 0], [0, r]] : shape === "star" ? [[r, 0], [0, r], [r * 0.7, r * 0.7], [r * 0.7, -r * 0.7]] : [[r, r], [r, -r]];
+    for (const [u, v] of d) {
+      ctx.moveTo(x - u, y - v);
+      ctx.lineTo(x + u, y + v);
+    }
+    ctx.strokeStyle = halo;
+    ctx.lineWidth = 4.5;
+    ctx.stroke();
+    ctx.strokeStyle = color;
+    ctx.lineWidth = 2.2;
+    ctx.stroke();
+    return;
+  }
+  ctx.lineWidth = 1.5;
+  ctx.strokeStyle = halo;
+  ctx.stroke();
+  ctx.fillStyle = shape === "ring" ? halo : color;
+  ctx.fill();
+  if (shape === "ring") {
+    ctx.strokeStyle = color;
+    ctx.lineWidth = 2;
+    ctx.stroke();
+  }
+}
+
+/** A small canvas showing a run's line and marker, for the legend and the scoreboard. */
+export function swatch(style, theme = themeName()) {
+  const canvas = document.createElement("canvas");
+  const dpr = Math.min(window.devicePixelRatio || 1, 3);
+  canvas.width = 36 * dpr;
+  canvas.height = 14 * dpr;
+  canvas.className = "navigator-swatch";
+  canvas.setAttribute("aria-hidden", "true");
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.setLineDash(style.dash);
+  ctx.strokeStyle = style[theme];
+  ctx.lineWidth = 2.2;
+  ctx.beginPath();
+  ctx.moveTo(1, 7);
+  ctx.lineTo(35, 7);
+  ctx.stroke();
+  ctx.setLineDash([]);
+  marker(ctx, style.marker, 18, 7, 4, style[theme], THEMES[theme].halo);
+  return canvas;
+}

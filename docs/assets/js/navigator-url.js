@@ -1,0 +1,172 @@
+// The navigator's state in the URL, and the one place that checks a state from outside
+// (a link, a navigator:set event). Each navigator owns the query parameter `nav-<id>`:
+//
+//   ?nav-walkthrough=l:ravine;lr:0.18;b:0.9;x:-8;y:2;o:sgd~momentum;n:300
+//   runs with their own hyperparameters: r:momentum_b0.5~momentum_b0.99 (_lr0.1 too)
+//
+// Garbled or hostile values are clamped or dropped, each with a sentence for the reader;
+// nothing read here ever reaches the page except as text (textContent).
+export const OPTIMIZERS = ["sgd", "momentum", "nesterov", "rmsprop", "adam"];
+export const LABELS = { sgd: "SGD", momentum: "Momentum", nesterov: "Nesterov", rmsprop: "RMSProp", adam: "Adam" };
+export const WITH_BETA = new Set(["momentum", "nesterov"]);
+export const LR_RANGE = [1e-4, 10];
+export const MAX_STEPS = 5000;
+const MAX_RUNS = 8;
+const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+
+export const paramName = (id) => `nav-${id}`;
+const show = (value) => JSON.stringify(String(value).slice(0, 40));
+
+/** A number from a string or number, or null. */
+export function toNumber(value) {
+  if (typeof value === "number") return Number.isFinite(value) ? value : null;
+  if (typeof value !== "string" || !NUMBER.test(value.trim())) return null;
+  const n = Number(value.trim());
+  return Number.isFinite(n) ? n : null;
+}
+
+function clampNumber(value, lo, hi, what, messages, integer = false) {
+  let n = toNumber(value);
+  if (n === null) {
+    messages.push(`${what}: ${show(value)} is not a number; kept the previous value.`);
+    return null;
+  }
+  if (integer) n = Math.round(n);
+  if (n < lo || n > hi) {
+    const kept = Math.min(hi, Math.max(lo, n));
+    messages.push(`${what} = ${String(n).slice(0, 24)} is outside ${lo}…${hi}; used ${kept}.`);
+    return kept;
+  }
+  return n;
+}
+
+/** A run {name, lr?, beta?} checked, or null with a message. */
+function checkRun(run, messages) {
+  if (!run || typeof run !== "object" || !OPTIMIZERS.includes(run.name)) {
+    messages.push(`Unknown optimizer ${show(run?.name ?? run)}: left out.`);
+    return null;
+  }
+  const out = { name: run.name };
+  if (run.lr !== undefined && run.lr !== null) {
+    const lr = clampNumber(run.lr, ...LR_RANGE, `η of ${LABELS[run.name]}`, messages);
+    if (lr !== null) out.lr = lr;
+  }
+  if (run.beta !== undefined && run.beta !== null) {
+    const beta = clampNumber(run.beta, 0, 0.999, `β of ${LABELS[run.name]}`, messages);
+    if (beta !== null) out.beta = beta;
+  }
+  return out;
+}
+
+/**
+ * base + the fields of `input` that pass the checks -> {state, messages}. Fields may be
+ * numbers or strings. A new landscape without a start uses that landscape's start.
+ */
+export function checkState(input, base, facts) {
+  const messages = [];
+  const state = structuredClone(base);
+  if (!input || typeof input !== "object") return { state, messages: ["The request was not an object."] };
+  if (input.landscape !== undefined) {
+    if (Object.hasOwn(facts, input.landscape)) {
+      if (input.landscape !== state.landscape) state.start = [...facts[input.landscape].start];
+      state.landscape = input.landscape;
+    } else {
+      messages.push(`Unknown landscape ${show(input.landscape)}; offered: ${Object.keys(facts).join(", ")}.`);
+    }
+  }
+  const lr = input.lr === undefined ? null : clampNumber(input.lr, ...LR_RANGE, "η", messages);
+  if (lr !== null) state.lr = lr;
+  const beta = input.beta === undefined ? null : clampNumber(input.beta, 0, 0.999, "β", messages);
+  if (beta !== null) state.beta = beta;
+  const [[x0, x1], [y0, y1]] = facts[state.landscape].bounds;
+  const start = Array.isArray(input.start) ? input.start : [input.x, input.y];
+  if (Array.isArray(input.start) && input.start.length !== 2) {
+    messages.push("start must be two numbers [x, y]; kept the previous start.");
+  } else {
+    const x = start[0] === undefined ? null : clampNumber(start[0], x0, x1, "Start x", messages);
+    const y = start[1] === undefined ? null : clampNumber(start[1], y0, y1, "Start y", messages);
+    if (x !== null) state.start[0] = x;
+    if (y !== null) state.start[1] = y;
+  }
+  if (input.num_steps !== undefined) {
+    const n = clampNumber(input.num_steps, 1, MAX_STEPS, "Steps", messages, true);
+    if (n !== null) state.num_steps = n;
+  }
+  if (input.optimizers !== undefined) {
+    const list = Array.isArray(input.optimizers) ? input.optimizers : [];
+    const known = [...new Set(list.filter((name) => OPTIMIZERS.includes(name)))];
+    for (const name of list.filter((n) => !OPTIMIZERS.includes(n)).slice(0, 3)) {
+      messages.push(`Unknown optimizer ${show(name)}: left out.`);
+    }
+    if (known.length) {
+      state.optimizers = OPTIMIZERS.filter((name) => known.includes(name));
+      state.runs = null;
+    } else messages.push("No known optimizer was asked for; kept the previous ones.");
+  }
+  if (input.runs !== undefined && input.runs !== null) {
+    const runs = (Array.isArray(input.runs) ? input.runs : []).slice(0, MAX_RUNS)
+      .map((run) => checkRun(run, messages)).filter(Boolean);
+    if (runs.length) {
+      state.runs = runs;
+      state.optimizers = OPTIMIZERS.filter((name) => runs.some((run) => run.name === name));
+    } else messages.push("No usable run was given; kept the previous optimizers.");
+  }
+  return { state, messages };
+}
+
+/** The URL value for a state (only characters that need no escaping). */
+export function encodeState(s) {
+  const parts = [`l:${s.landscape}`, `lr:${s.lr}`, `b:${s.beta}`, `x:${s.start[0]}`, `y:${s.start[1]}`,
+    `o:${s.optimizers.join("~")}`, `n:${s.num_steps}`];
+  if (s.runs) {
+    parts.push(`r:${s.runs.map((r) => [r.name, r.lr !== undefined ? `lr${r.lr}` : "",
+      r.beta !== undefined ? `b${r.beta}` : ""].filter(Boolean).join("_")).join("~")}`);
+  }
+  return parts.join(";");
+}
+
+/** The URL value -> the raw fields checkState takes, plus messages for what was unreadable. */
+export function decodeState(text) {
+  const fields = {}, messages = [];
+  if (text.length > 600) return { fields, messages: ["The link's navigator state is too long; ignored it."] };
+  const keys = { l: "landscape", lr: "lr", b: "beta", x: "x", y: "y", n: "num_steps" };
+  for (const part of text.split(";")) {
+    if (!part) continue;
+    const colon = part.indexOf(":");
+    const key = colon < 0 ? part : part.slice(0, colon), value = colon < 0 ? "" : part.slice(colon + 1);
+    if (key in keys) fields[keys[key]] = value;
+    else if (key === "o") fields.optimizers = value.split("~");
+    else if (key === "r") {
+      fields.runs = value.split("~").map((item) => {
+        const [name, ...rest] = item.split("_");
+        const run = { name };
+        for (const bit of rest) {
+          if (bit.startsWith("lr")) run.lr = bit.slice(2);
+          else if (bit.startsWith("b")) run.beta = bit.slice(1);
+        }
+        return run;
+      });
+    } else messages.push(`Ignored ${show(key)} in the link: not a navigator setting.`);
+  }
+  return { fields, messages };
+}
+
+/** The state this navigator's parameter in the current URL asks for, checked. */
+export function readUrl(id, base, facts) {
+  const text = new URLSearchParams(location.search).get(paramName(id));
+  if (text === null) return null;
+  const { fields, messages } = decodeState(text);
+  const checked = checkState(fields, base, facts);
+  return { state: checked.state, messages: [...messages, ...checked.messages] };
+}
+
+/** Puts the state in this navigator's parameter, keeping every other parameter. */
+export function writeUrl(id, state) {
+  const key = paramName(id);
+  const params = new URLSearchParams(location.search);
+  const parts = [];
+  for (const [k, v] of params) if (k !== key) parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(v)}`);
+  parts.push(`${key}=${encodeState(state)}`);
+  const url = `${location.pathname}?${parts.join("&")}${location.hash}`;
+  history.replaceState(history.state, "", url);
+}

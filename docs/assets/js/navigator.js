@@ -1,0 +1,444 @@
+// The navigator: races optimizers across a landscape, every number from lesson_code in
+// the tab's one Python worker. mountNavigator(el) mounts on the inert HTML that
+// scripts/navigator_hook.py renders from a ```navigator fence (data-navigator: the
+// declared state and the offered landscapes' facts; a static figure; a status line).
+//
+// Events (see /docs/dev/navigator.md):
+//   in:  "navigator:set"  detail {landscape, lr, beta, start, num_steps, optimizers | runs, run}
+//   out: "navigator:result" after each recomputation, "navigator:finished" after a Run,
+//        both bubbling with detail {state, runs: [{label, name, status, step, message, loss}]}.
+import { getPython } from "./python.js";
+import { buildControls, fmt } from "./navigator-controls.js";
+import { Plot, decode, prepareGrid, styleRuns, swatch, themeName } from "./navigator-draw.js";
+import { LABELS, WITH_BETA, checkState, readUrl, writeUrl } from "./navigator-url.js";
+
+const grids = new Map(); // landscape name -> Promise of a prepared contour grid (per tab)
+const h = (tag, props = {}, ...children) => {
+  const el = Object.assign(document.createElement(tag), props);
+  el.append(...children);
+  return el;
+};
+const num = (n) => fmt(n).replace(/-/g, "−");
+const loss = (n) => (Math.abs(n) >= 1e-3 && Math.abs(n) < 1e4 ? fmt(n) : Number(n).toExponential(2)).replace(/-/g, "−");
+
+export function mountNavigator(el) {
+  el.navigator = new Navigator(el);
+}
+
+/** The lesson_code race request for a state (the hook's race_args builds the same). */
+export function raceArgs(state, packed = false) {
+  const runs = state.runs ?? state.optimizers.map((name) => ({ name }));
+  return {
+    landscape: state.landscape, start: state.start, num_steps: state.num_steps, packed,
+    optimizers: runs.map((run) => ({ name: run.name, lr: run.lr ?? state.lr,
+      ...(WITH_BETA.has(run.name) ? { beta: run.beta ?? state.beta } : {}) })),
+  };
+}
+
+class Navigator {
+  constructor(el) {
+    this.el = el;
+    const declared = JSON.parse(el.dataset.navigator);
+    this.id = declared.id;
+    this.facts = declared.facts;
+    this.declared = { landscape: declared.landscape, lr: declared.lr, beta: declared.beta, start: declared.start,
+      optimizers: declared.optimizers, num_steps: declared.num_steps, runs: null };
+    this.state = structuredClone(this.declared);
+    this.result = null; // the last good race: {state, runs, limits}
+    this.shown = Infinity; // steps drawn
+    this.animating = false;
+    this.wanted = null; // the newest state waiting for Python (coalesced)
+    this.busy = false;
+    this.timings = []; // ms from a change to its redraw (read by the benchmark)
+    this.python = getPython();
+    this.#build();
+    const fromUrl = readUrl(this.id, this.declared, this.facts);
+    if (fromUrl) {
+      this.state = fromUrl.state;
+      if (fromUrl.messages.length) this.note(`From the link: ${fromUrl.messages.join(" ")}`);
+    }
+    this.controls.reflect(this.state);
+    this.controls.setEnabled(false);
+    el.addEventListener("navigator:set", (event) => this.set(event.detail));
+    this.python.onStatus((status) => this.#status(status));
+  }
+
+  #build() {
+    const el = this.el;
+    this.figure = el.querySelector(".navigator-figure");
+    this.box = el.querySelector(".navigator-plot-box");
+    this.img = el.querySelector(".navigator-static");
+    this.loading = el.querySelector("[data-nav-loading]");
+    this.loading.setAttribute("role", "status");
+    this.canvas = h("canvas", { className: "navigator-canvas", tabIndex: 0, hidden: true });
+    this.canvas.setAttribute("role", "img");
+    this.canvas.setAttribute("aria-label", "Optimizer race (loading)");
+    this.canvas.setAttribute("aria-describedby", `${this.id}-keys`);
+    this.box.append(this.canvas);
+    this.legend = h("ul", { className: "navigator-legend", ariaLabel: "Legend" });
+    this.box.after(this.legend);
+    this.general = h("p", { className: "navigator-msg navigator-general", id: `${this.id}-general` });
+    this.general.setAttribute("aria-live", "polite");
+    el.prepend(this.general);
+    this.controls = buildControls(el, {
+      id: this.id, facts: this.facts,
+      onChange: (patch, how) => this.change(patch, how),
+      onAction: (name) => this[name](),
+    });
+    this.scoreboard = h("div", { className: "navigator-scoreboard", role: "status" });
+    this.scoreboard.setAttribute("aria-label", "Scoreboard");
+    this.detail = h("div", { className: "navigator-detail" });
+    this.detail.setAttribute("aria-live", "polite");
+    const keys = h("p", { className: "navigator-keys", id: `${this.id}-keys`,
+      textContent: "Drag the white handle, or focus the plot and use the arrow keys (Shift: larger steps), to move the start point." });
+    this.figure.after(this.scoreboard);
+    this.scoreboard.after(this.detail);
+    this.figure.append(keys);
+    this.plot = new Plot(this.canvas);
+    this.#pointer();
+    this.canvas.addEventListener("keydown", (event) => this.#key(event));
+    this.canvas.addEventListener("focus", () => this.draw());
+    this.canvas.addEventListener("blur", () => this.draw());
+    new ResizeObserver(() => this.el.isConnected && this.draw()).observe(this.box);
+    this.themeObserver = new MutationObserver(() => {
+      if (!this.el.isConnected) return this.themeObserver.disconnect();
+      this.draw();
+      this.#legend();
+    });
+    this.themeObserver.observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
+  }
+
+  #status({ phase, percent, message }) {
+    if (this.live) return;
+    if (phase === "loading") this.loading.textContent = `${message} ${percent}%`;
+    else if (phase === "error") {
+      this.loading.textContent = `${message} The figure shows the declared race; the controls need Python.`;
+      this.el.classList.add("navigator-failed");
+    } else if (phase === "ready") {
+      this.loading.textContent = "Python is ready: computing the race…";
+      this.request();
+    }
+  }
+
+  /** Shows a sentence in the navigator's general message line (text only). */
+  note(text) {
+    this.general.textContent = text;
+  }
+
+  /** A change from a control: already checked there. */
+  change(patch, { live }) {
+    const next = { ...this.state, ...patch };
+    if (patch.landscape && patch.landscape !== this.state.landscape) next.start = [...this.facts[patch.landscape].start];
+    if (patch.optimizers) next.runs = null;
+    this.state = next;
+    if (!this.animating) this.shown = Infinity;
+    this.request({ reflect: !live || Boolean(patch.landscape) });
+    this.#urlSoon(!live);
+  }
+
+  /** navigator:set: applies a checked state, resets the race, and runs it if asked. */
+  set(detail = {}) {
+    const { state, messages } = checkState(detail, this.state, this.facts);
+    this.note(messages.length ? messages.join(" ") : "");
+    this.state = state;
+    this.controls.reflect(state);
+    this.stopAnimation();
+    this.pendingRun = Boolean(detail.run);
+    this.shown = this.pendingRun ? 0 : Infinity;
+    this.request();
+    this.#urlSoon(true);
+  }
+
+  /** Asks Python for the race of this.state; while a call is out, keeps only the newest. */
+  request({ reflect = false } = {}) {
+    if (reflect) this.controls.reflect(this.state);
+    this.wanted = { state: structuredClone(this.state), since: performance.now() };
+    this.drawHandleOnly();
+    if (!this.busy && this.python.status.phase === "ready") this.#next();
+  }
+
+  async #next() {
+    const job = this.wanted;
+    this.wanted = null;
+    if (!job) return;
+    this.busy = true;
+    try {
+      const grid = await this.#grid(job.state.landscape);
+      const reply = await this.python.lesson("race", raceArgs(job.state, true));
+      if (!this.el.isConnected) return;
+      if (reply.ok) this.#accept(job, grid, reply.result);
+      else this.#refused(reply);
+    } catch (error) {
+      if (this.el.isConnected) this.note(`Python stopped: ${error.message}. The last race stays drawn.`);
+    } finally {
+      this.busy = false;
+      if (this.wanted && this.el.isConnected) this.#next();
+    }
+  }
+
+  #grid(name) {
+    if (!grids.has(name)) {
+      const pending = this.python.lesson("contour", { landscape: name, nx: 121, ny: 91, levels: 14, packed: true })
+        .then((reply) => {
+          if (!reply.ok) throw new Error(reply.error);
+          return prepareGrid(reply.result);
+        });
+      pending.catch(() => grids.delete(name));
+      grids.set(name, pending);
+    }
+    return grids.get(name);
+  }
+
+  #accept(job, grid, result) {
+    const runs = result.runs.map((run) => ({ ...run, xs: decode(run.xs), ys: decode(run.ys), losses: decode(run.losses) }));
+    const finite = runs.every((run) => [run.xs, run.ys, run.losses].every((a) => a.every(Number.isFinite)));
+    if (!finite) return this.note("lesson_code returned a value that is not finite; the last race stays drawn.");
+    this.result = { state: job.state, runs, limits: result.limits };
+    this.plot.setGrid(grid);
+    if (!this.live) this.#goLive();
+    if (this.shown !== Infinity && !this.animating && !this.pendingRun) this.shown = Math.min(this.shown, this.maxSteps);
+    this.controls.setLimits(result.limits);
+    this.#legend();
+    this.draw();
+    this.#scoreboard();
+    this.timings.push(performance.now() - job.since);
+    if (this.timings.length > 500) this.timings.shift();
+    this.#emit("navigator:result");
+    if (this.pendingRun) {
+      this.pendingRun = false;
+      this.run();
+    }
+  }
+
+  #refused({ error, field }) {
+    const where = String(field ?? "");
+    const name = where.includes("lr") ? "lr" : where.includes("beta") ? "beta"
+      : where.startsWith("start") || where === "num_steps" ? "start" : where.startsWith("landscape") ? "landscape" : null;
+    const text = `lesson_code refused this race: ${error} The last race stays drawn.`;
+    name ? this.controls.show(name, text) : this.note(text);
+  }
+
+  #goLive() {
+    this.live = true;
+    this.img.hidden = true;
+    this.canvas.hidden = false;
+    this.el.classList.add("navigator-live");
+    this.loading.textContent = "";
+    this.loading.hidden = true;
+    this.controls.setEnabled(true);
+  }
+
+  get maxSteps() {
+    return Math.max(0, ...(this.result?.runs ?? []).map((run) => run.xs.length - 1));
+  }
+
+  draw() {
+    if (!this.live || !this.result) return;
+    this.plot.draw({ runs: this.result.runs, shown: this.shown, start: this.state.start,
+      focused: document.activeElement === this.canvas, theme: themeName() });
+  }
+
+  /** While Python computes, the handle already follows the pointer. */
+  drawHandleOnly() {
+    if (this.live && this.result) this.draw();
+  }
+
+  #legend() {
+    if (!this.result) return;
+    const styles = styleRuns(this.result.runs);
+    this.legend.replaceChildren(...this.result.runs.map((run, i) =>
+      h("li", {}, swatch(styles[i]), h("span", { textContent: run.label }))));
+  }
+
+  #scoreboard() {
+    if (!this.result) return;
+    const styles = styleRuns(this.result.runs);
+    const items = this.result.runs.map((run, i) => {
+      const last = run.xs.length - 1, at = Math.min(last, this.shown);
+      const done = at >= last;
+      const li = h("li", { className: `navigator-score navigator-${run.status}` });
+      li.dataset.name = run.name;
+      li.dataset.status = done ? run.status : "animating";
+      li.append(swatch(styles[i]), h("strong", { textContent: run.label }),
+        h("span", { textContent: `: step ${at}, loss ${loss(run.losses[at])}, ${done ? run.message : "running…"}.` }));
+      if (done) li.append(" ", h("span", { className: "navigator-explanation", textContent: run.explanation }));
+      return li;
+    });
+    this.scoreboard.replaceChildren(h("ul", {}, ...items));
+    const s = this.state, title = this.facts[s.landscape].title;
+    const summary = this.result.runs.map((run) => `${run.label} ${run.message}`).join("; ");
+    this.canvas.setAttribute("aria-label", `${title}, contour map. Start (${num(s.start[0])}, ${num(s.start[1])}), ` +
+      `η = ${num(s.lr)}, β = ${num(s.beta)}, ${s.num_steps} steps: ${summary}.`);
+  }
+
+  #emit(type) {
+    const runs = this.result.runs.map(({ label, name, status, step, message, losses }) =>
+      ({ label, name, status, step, message, loss: losses[losses.length - 1] }));
+    this.el.dispatchEvent(new CustomEvent(type, { bubbles: true, detail: { state: structuredClone(this.result.state), runs } }));
+  }
+
+  // The buttons.
+  run() {
+    if (!this.result) return;
+    this.stopAnimation();
+    this.detail.replaceChildren();
+    if (this.shown >= this.maxSteps) this.shown = 0;
+    if (matchMedia("(prefers-reduced-motion: reduce)").matches) {
+      this.shown = Infinity;
+      this.draw();
+      this.#scoreboard();
+      return this.#emit("navigator:finished");
+    }
+    this.animating = true;
+    this.scoreboard.setAttribute("aria-busy", "true");
+    const rate = Math.max(30, this.maxSteps / 4); // steps per second: a whole race in ≤ 4 s
+    let last = performance.now(), carry = this.shown;
+    const frame = (now) => {
+      if (!this.animating || !this.el.isConnected) return;
+      carry = Math.min(this.maxSteps, carry + ((now - last) / 1000) * rate);
+      last = now;
+      this.shown = Math.floor(carry);
+      this.draw();
+      this.#scoreboard();
+      if (this.shown >= this.maxSteps) {
+        this.stopAnimation();
+        this.shown = Infinity;
+        this.#scoreboard();
+        this.#emit("navigator:finished");
+      } else this.frame = requestAnimationFrame(frame);
+    };
+    this.frame = requestAnimationFrame(frame);
+  }
+
+  stopAnimation() {
+    this.animating = false;
+    cancelAnimationFrame(this.frame);
+    this.scoreboard.removeAttribute("aria-busy");
+  }
+
+  pause() {
+    if (this.animating) {
+      this.stopAnimation();
+      this.#scoreboard();
+    }
+  }
+
+  reset() {
+    this.stopAnimation();
+    this.shown = 0;
+    this.detail.replaceChildren();
+    this.draw();
+    this.#scoreboard();
+  }
+
+  async step() {
+    if (!this.result) return;
+    this.stopAnimation();
+    if (this.shown >= this.maxSteps) this.shown = 0;
+    const k = this.shown;
+    this.shown = k + 1;
+    this.draw();
+    this.#scoreboard();
+    const reply = await this.python.lesson("step_detail", { ...raceArgs(this.result.state), step: k });
+    if (!reply.ok) return this.note(`lesson_code could not show step ${k + 1}: ${reply.error}`);
+    this.#detail(k, reply.result.runs);
+  }
+
+  #detail(k, runs) {
+    const vec = (v) => `(${v.map(num).join(", ")})`;
+    const rows = runs.map((run) => {
+      const lines = [`w${sub(run.step)} = ${vec(run.w)}, loss ${loss(run.loss)}`];
+      if (run.update) {
+        lines.push(`gradient ∇f(w${sub(run.step)}) = ${vec(run.grad_used)}`);
+        for (const [key, value] of Object.entries(run.state_next)) {
+          const name = { v: "velocity v", m: "first moment m", s: "second moment s", t: "step count t" }[key] ?? key;
+          lines.push(`${name} = ${Array.isArray(value) ? vec(value) : value}`);
+        }
+        lines.push(`update Δw = ${vec(run.update)}`, `w${sub(run.step + 1)} = w${sub(run.step)} + Δw = ${vec(run.w_next)}, loss ${loss(run.loss_next)}`);
+      } else lines.push("this run has ended: no further step.");
+      return h("li", {}, h("strong", { textContent: `${run.label}, step ${k + 1}` }),
+        h("ul", {}, ...lines.map((line) => h("li", { textContent: line }))));
+    });
+    this.detail.replaceChildren(h("p", { className: "navigator-detail-title", textContent: `The arithmetic of step ${k + 1}:` }),
+      h("ul", {}, ...rows));
+  }
+
+  async copy() {
+    const reply = await this.python.lesson("snippet", raceArgs(this.result?.state ?? this.state));
+    if (!reply.ok) return this.controls.show("copy", `lesson_code could not write the code: ${reply.error}`);
+    const area = this.controls.copyArea;
+    try {
+      await navigator.clipboard.writeText(reply.result);
+      area.hidden = true;
+      this.controls.show("copy", "Copied the Python for this race to the clipboard.");
+    } catch {
+      area.value = reply.result;
+      area.hidden = false;
+      area.focus();
+      area.select();
+      this.controls.show("copy", "The clipboard is not available here: the code is selected below, copy it with Ctrl+C (⌘C).");
+    }
+  }
+
+  // Moving the start point: pointer (mouse, pen, touch) and keyboard.
+  moveStart(x, y, { commit }) {
+    const [[x0, x1], [y0, y1]] = this.facts[this.state.landscape].bounds;
+    const round = (v, lo, hi) => {
+      const step = 10 ** Math.floor(Math.log10((hi - lo) / 400));
+      return Number((Math.round(Math.min(hi, Math.max(lo, v)) / step) * step).toFixed(Math.max(0, -Math.log10(step))));
+    };
+    this.state = { ...this.state, start: [round(x, x0, x1), round(y, y0, y1)] };
+    this.controls.show("start", "");
+    this.controls.reflect(this.state);
+    if (!this.animating) this.shown = Infinity;
+    this.request();
+    this.#urlSoon(commit);
+  }
+
+  #urlSoon(now) {
+    clearTimeout(this.urlTimer);
+    const write = () => writeUrl(this.id, this.state);
+    if (now) write();
+    else this.urlTimer = setTimeout(write, 300);
+  }
+
+  #pointer() {
+    const canvas = this.canvas;
+    const at = (event) => {
+      const rect = canvas.getBoundingClientRect();
+      return this.plot.toData(event.clientX - rect.left, event.clientY - rect.top);
+    };
+    canvas.addEventListener("pointerdown", (event) => {
+      if (!this.live || event.button > 0) return;
+      event.preventDefault();
+      canvas.focus({ preventScroll: true });
+      canvas.setPointerCapture(event.pointerId);
+      this.dragging = event.pointerId;
+      this.moveStart(...at(event), { commit: false });
+    });
+    canvas.addEventListener("pointermove", (event) => {
+      if (this.dragging !== event.pointerId) return;
+      this.moveStart(...at(event), { commit: false });
+    });
+    const end = (event) => {
+      if (this.dragging !== event.pointerId) return;
+      this.dragging = null;
+      this.#urlSoon(true);
+    };
+    canvas.addEventListener("pointerup", end);
+    canvas.addEventListener("pointercancel", end);
+  }
+
+  #key(event) {
+    const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
+    if (!this.live || !(event.key in moves)) return;
+    event.preventDefault();
+    const [[x0, x1], [y0, y1]] = this.facts[this.state.landscape].bounds;
+    const size = event.shiftKey ? 0.1 : 0.02;
+    const [dx, dy] = moves[event.key];
+    this.moveStart(this.state.start[0] + dx * size * (x1 - x0), this.state.start[1] + dy * size * (y1 - y0), { commit: false });
+  }
+}
+
+const sub = (k) => String(k).replace(/\d/g, (d) => "₀₁₂₃₄₅₆₇₈₉"[d]);
+export { LABELS };

@@ -1,0 +1,398 @@
+"""The navigator, as a reader meets it on its harness page (docs/dev/navigator.md).
+
+Controls are found by their accessible names, by role, so each name is unambiguous:
+  select "Landscape"; slider "Learning rate" and text box "Learning rate value";
+  slider "Momentum β" and text box "Momentum β value"; text boxes "Start x", "Start y",
+  "Steps"; check boxes "SGD", "Momentum", "Nesterov", "RMSProp", "Adam" (group
+  "Optimizers"); buttons "Run", "Pause", "Step", "Reset", "Copy as Python"; the plot is
+  role "img", the scoreboard role "status".
+Every number the page shows is checked against lesson_code run here, in CPython.
+"""
+
+import json
+import re
+from urllib.parse import quote
+
+import pytest
+from harness import check_axe, open_context
+
+from lesson_code.browser import handle
+
+PAGE = "dev/navigator/"
+pytestmark = pytest.mark.browser
+
+
+def lesson(op, args):
+    reply = json.loads(handle(json.dumps({"op": op, "args": args})))
+    assert reply["ok"], reply
+    return reply["result"]
+
+
+def race_args(lr, beta, start, optimizers=("sgd", "momentum"), num_steps=300, landscape="ravine"):
+    return {"landscape": landscape, "start": list(start), "num_steps": num_steps,
+            "optimizers": [{"name": n, "lr": lr, **({"beta": beta} if n in ("momentum", "nesterov") else {})}
+                           for n in optimizers]}
+
+
+FOCUSED = """() => { const a = document.activeElement;
+    const name = a.getAttribute('aria-label') || (a.labels && a.labels[0] ? a.labels[0].textContent : a.textContent);
+    return {inside: !!a.closest('#harness'), role: a.getAttribute('role'), name: name.trim()}; }"""
+
+
+def open_harness(page, site_root, query=""):
+    page.goto(site_root + PAGE + query)
+    nav = page.locator("#harness")
+    page.locator("#harness.navigator-live").wait_for(timeout=60_000)
+    return nav
+
+
+def box(nav, name):
+    return nav.get_by_role("textbox", name=name, exact=True)
+
+
+def type_into(nav, name, text):
+    field = box(nav, name)
+    field.fill(text)
+    field.press("Enter")
+
+
+def listen(page, event):
+    """Collects the detail of every `event` the harness navigator dispatches."""
+    page.evaluate("""event => {
+        window.seen = window.seen || {};
+        window.seen[event] = [];
+        document.querySelector('#harness').addEventListener(event, e => window.seen[event].push(e.detail));
+    }""", event)
+
+
+def seen(page, event):
+    return page.evaluate("event => window.seen[event]", event)
+
+
+def wait_seen(page, event, count=1, timeout=30_000):
+    page.wait_for_function("([e, n]) => window.seen[e].length >= n", arg=[event, count], timeout=timeout)
+    return seen(page, event)
+
+
+def scores(nav):
+    """{run label: scoreboard line} from the role=status scoreboard."""
+    board = nav.get_by_role("status", name="Scoreboard")
+    return {li.locator("strong").inner_text(): li.inner_text() for li in board.locator("li").all()}
+
+
+def loss_in(text):
+    match = re.search(r"loss ([−+\d.e]+)", text)
+    return float(match.group(1).replace("−", "-"))
+
+
+def assert_scoreboard_matches(nav, expected_runs):
+    lines = scores(nav)
+    assert list(lines) == [run["label"] for run in expected_runs]
+    for run in expected_runs:
+        line = lines[run["label"]]
+        assert f"step {len(run['xs']) - 1}," in line, line
+        assert run["message"] in line and run["explanation"] in line, line
+        assert loss_in(line) == pytest.approx(run["losses"][-1], rel=6e-3, abs=1e-12)
+        assert "NaN" not in line and "Infinity" not in line
+
+
+def test_before_python_the_static_figure_and_labelled_disabled_controls(page, site_root):
+    page.goto(site_root + PAGE, wait_until="domcontentloaded")
+    nav = page.locator("#harness")
+    figure = nav.locator("img.navigator-static")
+    assert figure.is_visible() and "GD" in figure.get_attribute("alt")
+    nav.get_by_role("combobox", name="Landscape").wait_for()
+    if not page.evaluate("document.documentElement.dataset.python === 'ready'"):
+        assert nav.get_by_role("combobox", name="Landscape").is_disabled()
+        assert nav.get_by_role("button", name="Run", exact=True).is_disabled()
+        assert re.search(r"Loading Python… \d+%|Starting|computing", nav.locator("[data-nav-loading]").inner_text())
+    nav.locator(".navigator-canvas").wait_for(timeout=60_000)
+    assert not figure.is_visible()
+
+
+def test_labelled_inputs_and_run_report_what_lesson_code_computes(page, site_root):
+    nav = open_harness(page, site_root)
+    type_into(nav, "Learning rate value", "0.15")
+    type_into(nav, "Momentum β value", "0.8")
+    type_into(nav, "Start x", "-7")
+    type_into(nav, "Start y", "1.5")
+    listen(page, "navigator:finished")
+    nav.get_by_role("button", name="Run", exact=True).click()
+    detail = wait_seen(page, "navigator:finished")[0]
+    expected = lesson("race", race_args(0.15, 0.8, (-7, 1.5)))["runs"]
+    assert [(r["label"], r["message"]) for r in detail["runs"]] == [(r["label"], r["message"]) for r in expected]
+    assert_scoreboard_matches(nav, expected)
+    # the slider shows the same η, on its log scale, and the plot's label says the race
+    assert nav.get_by_role("slider", name="Learning rate").get_attribute("aria-valuetext") == "η = 0.15"
+    label = nav.get_by_role("img").get_attribute("aria-label")
+    assert "Start (−7, 1.5)" in label and "η = 0.15" in label and expected[1]["message"] in label
+    # the stability marks come from the race's limits: 2/λ_max and (2 + 2β)/λ_max
+    limits = nav.locator(".navigator-limits").inner_text()
+    assert "η < 0.2 (2/λ_max)" in limits and "η < 0.36 ((2+2β)/λ_max)" in limits
+
+
+def test_dragging_the_start_point_redraws_while_moving_and_updates_the_url(page, site_root):
+    nav = open_harness(page, site_root)
+    canvas = nav.get_by_role("img")
+    before = canvas.get_attribute("aria-label")
+    listen(page, "navigator:result")
+    b = canvas.bounding_box()
+    page.mouse.move(b["x"] + 0.25 * b["width"], b["y"] + 0.3 * b["height"])
+    page.mouse.down()
+    for i in range(1, 11):
+        page.mouse.move(b["x"] + (0.25 + 0.03 * i) * b["width"], b["y"] + (0.3 - 0.01 * i) * b["height"])
+        page.wait_for_timeout(40)
+    page.wait_for_function("window.seen['navigator:result'].length >= 2")
+    during = len(seen(page, "navigator:result"))
+    page.mouse.up()
+    assert during >= 2, "the race must be recomputed while the pointer moves"
+    page.wait_for_function("([el, old]) => el.getAttribute('aria-label') !== old", arg=[canvas.element_handle(), before])
+    page.wait_for_function("location.search.includes('nav-harness=')")
+    x, y = float(box(nav, "Start x").input_value()), float(box(nav, "Start y").input_value())
+    assert -8 < x < 10 and 0 < y < 4 and (x, y) != (-8, 2)
+    assert f"x:{box(nav, 'Start x').input_value()}" in page.url
+    page.wait_for_function("([x, y]) => { const d = window.seen['navigator:result'].at(-1);"
+                           " return d.state.start[0] === x && d.state.start[1] === y; }", arg=[x, y])
+    last = seen(page, "navigator:result")[-1]
+    expected = lesson("race", race_args(0.18, 0.9, (x, y)))["runs"]
+    assert last["state"]["start"] == [x, y]
+    assert [r["message"] for r in last["runs"]] == [r["message"] for r in expected]
+
+
+def test_a_divergent_learning_rate_is_explained_and_the_page_stays_responsive(page, site_root):
+    nav = open_harness(page, site_root)
+    listen(page, "navigator:result")
+    type_into(nav, "Learning rate value", "0.25")
+    wait_seen(page, "navigator:result")
+    expected = lesson("race", race_args(0.25, 0.9, (-8, 2)))["runs"]
+    assert expected[0]["status"] == "diverged"
+    line = scores(nav)["GD"]
+    assert expected[0]["message"] in line and "η·λ_max = 2.5 > 2: every step overshoots" in line
+    assert_scoreboard_matches(nav, expected)
+    # still responsive: the next change is computed and drawn at once
+    type_into(nav, "Learning rate value", "0.1")
+    wait_seen(page, "navigator:result", 2, timeout=5000)
+    assert "diverged" not in scores(nav)["GD"]
+    assert page.evaluate("1 + 1") == 2
+
+
+def test_reloading_the_url_reproduces_the_race(page, site_root):
+    nav = open_harness(page, site_root)
+    nav.get_by_role("checkbox", name="Nesterov").check()
+    type_into(nav, "Learning rate value", "0.12")
+    type_into(nav, "Start y", "-3")
+    page.wait_for_function("location.search.includes('y:-3')")
+    page.wait_for_function("location.search.includes('nesterov')")
+    url, board = page.url, scores(nav)
+    label = nav.get_by_role("img").get_attribute("aria-label")
+    nav = open_harness(page, site_root, url.split(PAGE, 1)[1])
+    assert scores(nav) == board
+    assert nav.get_by_role("img").get_attribute("aria-label") == label
+    assert nav.get_by_role("checkbox", name="Nesterov").is_checked()
+    expected = lesson("race", race_args(0.12, 0.9, (-8, -3), ("sgd", "momentum", "nesterov")))["runs"]
+    assert_scoreboard_matches(nav, expected)
+
+
+def test_keyboard_only_reaches_every_control_moves_the_start_and_runs(page, site_root):
+    nav = open_harness(page, site_root)
+    names = set()
+
+    def tab():
+        page.keyboard.press("Tab")
+        info = page.evaluate(FOCUSED)
+        if info["inside"]:
+            names.add("plot" if info["role"] == "img" else info["name"])
+        return info
+
+    for _ in range(80):
+        if tab()["role"] == "img":
+            break
+    assert "plot" in names
+    listen(page, "navigator:result")
+    for key in ["ArrowRight", "ArrowRight", "ArrowRight", "ArrowDown"]:
+        page.keyboard.press(key)
+    page.wait_for_function("window.seen['navigator:result'].some(d => d.state.start[0] > -7)")
+    assert box(nav, "Start x").input_value() == "-6.8" and box(nav, "Start y").input_value() == "1.84"
+    for _ in range(40):
+        if tab()["name"] == "Run":
+            break
+    assert names >= {"Landscape", "Learning rate", "Learning rate value", "Momentum β", "Momentum β value",
+                     "Start x", "Start y", "Steps", "SGD", "Momentum", "Nesterov", "RMSProp", "Adam", "Run"}, names
+    listen(page, "navigator:finished")
+    page.keyboard.press("Enter")
+    detail = wait_seen(page, "navigator:finished")[0]
+    expected = lesson("race", race_args(0.18, 0.9, (-6.8, 1.84)))["runs"]
+    assert [r["message"] for r in detail["runs"]] == [r["message"] for r in expected]
+
+
+def test_garbage_in_the_url_gives_a_message_and_a_sane_race(page, site_root):
+    hostile = quote("<img src=x onerror=alert(1)>")
+    nav = open_harness(page, site_root, f"?nav-harness=l:{hostile};lr:abc;b:7;x:1e9;y:NaN;o:evil~sgd;zz:1")
+    message = nav.locator(".navigator-general").inner_text()
+    assert "Unknown landscape" in message and "<img src=x onerror=alert(1)>" in message
+    assert '"abc" is not a number' in message and '"NaN" is not a number' in message
+    assert 'Unknown optimizer "evil"' in message and 'Ignored "zz"' in message
+    assert "β = 7 is outside" in message and "Start x = 1000000000 is outside" in message
+    assert page.locator("img[src='x']").count() == 0
+    assert box(nav, "Start x").input_value() == "10"
+    assert nav.get_by_role("checkbox", name="SGD").is_checked()
+    assert not nav.get_by_role("checkbox", name="Momentum").is_checked()
+    expected = lesson("race", race_args(0.18, 0.999, (10, 2), ("sgd",)))["runs"]
+    assert_scoreboard_matches(nav, expected)
+
+
+def test_nan_or_out_of_range_typed_gets_a_message_next_to_the_control(page, site_root):
+    nav = open_harness(page, site_root)
+    board = scores(nav)
+    for name, text, words in [("Learning rate value", "NaN", "Type a number for η"),
+                              ("Momentum β value", "1.2", "β must be below 1"),
+                              ("Start x", "500", "Start x must be inside the plot"),
+                              ("Start y", "abc", "Type a number for Start y")]:
+        type_into(nav, name, text)
+        field = box(nav, name)
+        described = " ".join(page.locator(f"#{i}").inner_text()
+                             for i in field.get_attribute("aria-describedby").split())
+        assert words in described, (name, described)
+        assert field.get_attribute("aria-invalid") is not None
+    page.wait_for_timeout(300)
+    assert scores(nav) == board  # the last valid race stays
+
+
+def test_the_navigator_set_event_sets_up_and_runs_a_race(page, site_root):
+    nav = open_harness(page, site_root)
+    listen(page, "navigator:finished")
+    page.evaluate("""() => document.querySelector('#harness').dispatchEvent(new CustomEvent('navigator:set',
+        {detail: {lr: 0.1, start: [-6, 1.5], runs: [{name: 'momentum', beta: 0.5}, {name: 'momentum', beta: 0.99}],
+                  run: true}}))""")
+    detail = wait_seen(page, "navigator:finished")[0]
+    args = race_args(0.1, 0.9, (-6, 1.5), ("momentum", "momentum"))
+    args["optimizers"][0]["beta"], args["optimizers"][1]["beta"] = 0.5, 0.99
+    expected = lesson("race", args)["runs"]
+    assert [r["label"] for r in detail["runs"]] == ["Momentum (β = 0.5)", "Momentum (β = 0.99)"]
+    assert [(r["label"], r["message"]) for r in detail["runs"]] == [(r["label"], r["message"]) for r in expected]
+    assert_scoreboard_matches(nav, expected)
+    assert "r:momentum_b0.5~momentum_b0.99" in page.url
+
+
+def test_step_shows_the_arithmetic_from_lesson_code(page, site_root):
+    nav = open_harness(page, site_root)
+    nav.get_by_role("button", name="Reset", exact=True).click()
+    nav.get_by_role("button", name="Step", exact=True).click()
+    detail = nav.locator(".navigator-detail")
+    detail.filter(has_text="update Δw").wait_for()
+    runs = lesson("step_detail", {**race_args(0.18, 0.9, (-8, 2)), "step": 0})["runs"]
+
+    def js(v):
+        text = repr(float(f"{v:.3g}"))
+        return text.removesuffix(".0").replace("-", "−")
+
+    text = detail.inner_text()
+    for run in runs:
+        assert f"({js(run['grad_used'][0])}, {js(run['grad_used'][1])})" in text
+        assert f"({js(run['update'][0])}, {js(run['update'][1])})" in text
+    velocity = runs[1]["state_next"]["v"]
+    assert f"velocity v = ({js(velocity[0])}, {js(velocity[1])})" in text
+    assert "step 1" in scores(nav)["GD"]
+
+
+def test_copy_as_python_gives_the_lesson_code_snippet(browser, site_root):
+    context, guard = open_context(browser, site_root)
+    context.add_init_script("Object.defineProperty(navigator, 'clipboard', {value: {writeText: () =>"
+                           " Promise.reject(new Error('no clipboard'))}})")
+    page = context.new_page()
+    nav = open_harness(page, site_root)
+    nav.get_by_role("button", name="Copy as Python").click()
+    area = nav.get_by_role("textbox", name="Python code for this race")
+    area.wait_for()
+    assert area.input_value() == lesson("snippet", race_args(0.18, 0.9, (-8, 2)))
+    assert "clipboard is not available" in nav.locator(".navigator-msg", has_text="clipboard").inner_text()
+    context.close()
+    guard.check()
+
+
+def test_axe_passes_with_the_navigators_live(page, site_root):
+    open_harness(page, site_root)
+    page.locator("#everyone.navigator-live").wait_for(timeout=30_000)
+    check_axe(page)
+
+
+def test_dark_theme_redraws_the_plot(page, site_root):
+    nav = open_harness(page, site_root)
+    canvas = nav.get_by_role("img")
+    light = canvas.evaluate("c => c.toDataURL()")
+    page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
+    page.wait_for_function("([c, before]) => c.toDataURL() !== before", arg=[canvas.element_handle(), light])
+    nav.scroll_into_view_if_needed()
+    nav.screenshot(path="/tmp/nav-dark.png")
+    check_axe(page)
+
+
+def test_reduced_motion_draws_the_final_race_at_once(browser, site_root):
+    context, guard = open_context(browser, site_root, reduced_motion="reduce")
+    page = context.new_page()
+    nav = open_harness(page, site_root)
+    listen(page, "navigator:finished")
+    nav.get_by_role("button", name="Run", exact=True).click()
+    wait_seen(page, "navigator:finished", timeout=500)
+    assert "running…" not in nav.get_by_role("status", name="Scoreboard").inner_text()
+    context.close()
+    guard.check()
+
+
+def test_a_runtime_that_fails_keeps_the_static_figure_and_says_so(browser, site_root):
+    context, guard = open_context(browser, site_root)
+    guard.allow(r"pyodide\.asm\.wasm|Failed to load resource|Failed to fetch|Python could not start")
+    context.route("**/pyodide.asm.wasm", lambda route: route.abort())
+    page = context.new_page()
+    page.goto(site_root + PAGE)
+    nav = page.locator("#harness")
+    nav.locator("[data-nav-loading]").filter(has_text="Python could not start").wait_for(timeout=30_000)
+    assert nav.locator("img.navigator-static").is_visible()
+    assert nav.get_by_role("combobox", name="Landscape").is_disabled()
+    context.close()
+    guard.check()
+
+
+def test_at_375_px_no_horizontal_scroll_and_touch_dragging_works(browser, site_root):
+    context, guard = open_context(browser, site_root, viewport={"width": 375, "height": 800},
+                                  has_touch=True, is_mobile=True, device_scale_factor=2)
+    page = context.new_page()
+    nav = open_harness(page, site_root)
+    page.locator("#everyone.navigator-live").wait_for(timeout=30_000)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    canvas = nav.get_by_role("img")
+    canvas.evaluate("c => c.scrollIntoView({block: 'center'})")
+    before = canvas.get_attribute("aria-label")
+    listen(page, "navigator:result")
+    b = canvas.bounding_box()
+    cdp = context.new_cdp_session(page)
+
+    def touch(kind, fx, fy):
+        points = [] if kind == "touchEnd" else [{"x": b["x"] + fx * b["width"], "y": b["y"] + fy * b["height"]}]
+        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
+
+    touch("touchStart", 0.3, 0.3)
+    for i in range(1, 8):
+        touch("touchMove", 0.3 + 0.04 * i, 0.3 + 0.02 * i)
+        page.wait_for_timeout(40)
+    touch("touchEnd", 0, 0)
+    page.wait_for_function("window.seen['navigator:result'].length >= 2")
+    page.wait_for_function("([el, old]) => el.getAttribute('aria-label') !== old", arg=[canvas.element_handle(), before])
+    page.wait_for_function("location.search.includes('nav-harness=')")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    nav.screenshot(path="/tmp/nav-375.png")
+    context.close()
+    guard.check()
+
+
+def test_the_navigator_is_live_at_once_after_instant_navigation(page, site_root):
+    wasm = []
+    page.on("request", lambda r: r.url.endswith("pyodide.asm.wasm") and wasm.append(r.url))
+    page.goto(site_root + "dev/smoke/")
+    page.wait_for_function("document.documentElement.dataset.python === 'ready'", timeout=60_000)
+    page.evaluate("window.samePage = true")
+    page.evaluate("""() => { const a = Object.assign(document.createElement('a'), {href: '../navigator/', textContent: 'go'});
+        document.querySelector('article').append(a); }""")
+    page.locator("article a", has_text="go").last.click()
+    page.locator("#harness.navigator-live").wait_for(timeout=5000)
+    assert page.evaluate("window.samePage") is True and len(wasm) == 1
