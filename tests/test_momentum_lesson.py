@@ -1,0 +1,351 @@
+"""The Momentum lesson states only what is true: every number on the page, checked.
+
+Two layers. First, every `{{ … }}` of docs/optimizers/momentum.md is evaluated as the hook
+does and must show, in page order, in the built HTML. Second, each fact the lesson states
+is recomputed here independently (hand-written loops, closed forms, numpy eigenvalues) and
+looked up in the built page's text: a test fails when the prose and the mathematics part.
+Needs the built site (`make site`, or RAVINE_BUILD=<folder> after `make site BUILD=...`).
+"""
+
+import html
+import json
+import math
+import os
+import re
+
+import nbformat
+import numpy as np
+import pytest
+import yaml
+from nbclient import NotebookClient
+from mkdocs.utils.meta import get_data
+from paths import DOCS, SITE
+
+from scripts import lesson_hook as hook
+
+PAGE = DOCS / "optimizers" / "momentum.md"
+SOURCE = PAGE.read_text()
+BODY, META = get_data(SOURCE)
+BUILT = SITE / "optimizers" / "momentum" / "index.html"
+
+LAM_MIN, LAM_MAX = 0.1, 10.0   # the ravine ½(0.1 x² + 10 y²), read off its formula
+LR, START, STEPS, TOL = 0.18, (-8.0, 2.0), 1000, 1e-6
+
+
+@pytest.fixture(scope="module")
+def built_html():
+    if not BUILT.is_file():
+        pytest.fail(f"no built page at {BUILT}: run `make site`")
+    return BUILT.read_text()
+
+
+@pytest.fixture(scope="module")
+def text(built_html):
+    """The article's text, tags removed, whitespace collapsed (math stays as TeX)."""
+    article = re.search(r"<article[^>]*>(.*)</article>", built_html, re.S).group(1)
+    plain = html.unescape(re.sub(r"<[^>]+>", " ", article))
+    return re.sub(r"\s+", " ", plain)
+
+
+def says(text, phrase, *values):
+    """The page text contains phrase, with {} filled by values, ignoring whitespace
+    (removing tags leaves spaces where the source had none)."""
+    wanted = phrase.format(*values)
+    assert re.sub(r"\s+", "", wanted) in re.sub(r"\s+", "", text), \
+        f"the page does not say: {wanted!r}"
+
+
+# ---------------------------------------------------------------- the hook's numbers
+
+def test_every_build_time_number_shows_in_page_order(text, built_html):
+    ns = hook.namespace(META, "momentum.md")
+    found = hook.expressions(BODY)
+    assert len(found) > 60, "the page states its numbers with {{ … }}"
+    position = 0
+    for line, inner in found:
+        value = hook.evaluate(inner, ns, "momentum.md", line)
+        at = text.find(value, position)
+        assert at >= 0, f"line {line}: {{{{{inner}}}}} = {value!r} is not in the page " \
+                        f"after position {position}"
+        position = at + len(value)
+    assert "{{" not in built_html and "RAVINE-LESSON-SLOT" not in built_html
+
+
+def test_the_numbers_in_fences_agree_with_the_page_settings():
+    define = META["define"]
+    assert (define["lr"], define["steps"]) == (LR, STEPS)
+    assert eval(define["start"]) == START
+    fences = {m["lang"] + str(i): yaml.safe_load(m["body"])
+              for i, m in enumerate(hook.FENCE.finditer(BODY))
+              if m["lang"] in ("navigator", "predict")}
+    nav = next(f for k, f in fences.items() if k.startswith("navigator"))
+    assert (nav["landscape"], nav["lr"], tuple(nav["start"]), nav["num_steps"]) == \
+        ("ravine", LR, START, STEPS)
+    setups = [f["setup"] for k, f in fences.items() if k.startswith("predict")]
+    assert len(setups) == 3
+    for setup in setups:
+        assert (setup["lr"], tuple(setup["start"]), setup["num_steps"]) == (LR, START, STEPS)
+    assert setups[0]["optimizers"] == ["sgd"]
+    assert setups[1]["optimizers"] == ["sgd", "momentum"] and setups[1]["beta"] == 0.9
+    assert [r["beta"] for r in setups[2]["runs"]] == [0.5, 0.99]
+
+
+# ---------------------------------------------------------------- independent oracles
+
+def f(x, y):
+    return 0.5 * (LAM_MIN * x * x + LAM_MAX * y * y)
+
+
+def heavy_ball(lr, beta, num_steps=STEPS, tol=TOL, start=START):
+    """Momentum written out by hand (beta = 0: gradient descent): the points, and the
+    step at which f first falls to tol (None if it never does)."""
+    x, y = start
+    vx = vy = 0.0
+    points = [(x, y)]
+    for k in range(num_steps + 1):
+        if f(x, y) <= tol:
+            return points, k
+        if k == num_steps:
+            break
+        vx, vy = beta * vx + LAM_MIN * x, beta * vy + LAM_MAX * y
+        x, y = x - lr * vx, y - lr * vy
+        points.append((x, y))
+    return points, None
+
+
+def spectral_radius(lr, beta, lam):
+    """numpy's eigenvalues of momentum's 2 × 2 iteration matrix along eigenvalue lam."""
+    return max(abs(np.linalg.eigvals([[1 + beta - lr * lam, -beta], [1.0, 0.0]])))
+
+
+def tenfold(rate):
+    """Smallest n with rateⁿ ≤ 1/10, by counting."""
+    n, e = 0, 1.0
+    while e > 0.1:
+        e *= rate
+        n += 1
+    return n
+
+
+def test_the_ravine_its_eigenvalues_and_condition_number(text):
+    says(text, r"f(x, y) = \tfrac12\left({}\,x^2 + {}\,y^2\right)", "0.1", "10")
+    # the Hessian by finite differences of the gradient the page writes down
+    grad = lambda x, y: np.array([LAM_MIN * x, LAM_MAX * y])
+    h = 1e-4
+    hessian = np.column_stack([(grad(h, 0) - grad(-h, 0)) / (2 * h),
+                               (grad(0, h) - grad(0, -h)) / (2 * h)])
+    lam = sorted(np.linalg.eigvalsh(hessian))
+    assert lam == pytest.approx([LAM_MIN, LAM_MAX])
+    says(text, r"\lambda_{{\min}} = {}\) along \(x\)", "0.1")
+    says(text, r"\kappa = \lambda_{{\max}}/\lambda_{{\min}} = {}\)", f"{lam[1] / lam[0]:.0f}")
+
+
+def test_why_gradient_descent_bounces_and_crawls(text):
+    across, along = 1 - LR * LAM_MAX, 1 - LR * LAM_MIN
+    says(text, r"1 - 0.18 \times 10 = {}", f"{across:.1f}")
+    says(text, r"1 - 0.18 \times 0.1 = {}", f"{along:.3f}")
+    says(text, "removes only {} of the remaining distance", f"{LR * LAM_MIN:.1%}")
+    says(text, "in \\(y\\) tenfold takes {} steps; in \\(x\\) it takes {}.",
+         tenfold(abs(across)), tenfold(along))
+    says(text, r"\eta > 2/\lambda_{{\max}} = {}\)", f"{2 / LAM_MAX:.1f}")
+    assert abs(1 - (2 / LAM_MAX + 1e-9) * LAM_MAX) > 1  # past it, the bounce grows
+    _, steps = heavy_ball(LR, 0.0)
+    says(text, "gradient descent needs {} steps to bring the loss within", steps)
+
+
+def test_the_ema_facts(text):
+    weights = [(1 - 0.9) * 0.9 ** k for k in range(11)]
+    says(text, "the newest value gets {}, and the one from ten steps back gets {}, about "
+         "a third as much", f"{weights[0]:.1f}", f"{weights[10]:.4f}")
+    assert 0.3 < weights[10] / weights[0] < 0.37
+    says(text, "{} for \\(\\beta = 0.9\\) , {} for \\(\\beta = 0.99\\) and {} for",
+         *(f"{1 / (1 - b):.0f}" for b in (0.9, 0.99, 0.999)))
+    says(text, "the newest ten values hold {} of the total weight",
+         f"{sum(weights[:10]):.0%}")
+
+
+def test_exercise_ema_by_hand(built_html):
+    ex = exercise(built_html, "ema-by-hand")
+    assert float(ex["data-answer"]) == pytest.approx(1 / (1 - 0.95))
+    assert float(ex["data-tolerance"]) == 0.5
+    assert "0.95" in ex["html"] and "readings" in ex["html"]
+    third = 0.05 * 0.95 ** 20
+    assert f"{third:.4f}" in ex["html"] and 0.3 < third / 0.05 < 0.37
+
+
+def test_exercise_momentum_by_hand(built_html):
+    v1 = 0.9 * 1.0 + 3.0
+    v2 = 0.9 * v1 + 1.0
+    v3 = 0.9 * v2 - 2.0
+    ex = exercise(built_html, "momentum-by-hand")
+    assert float(ex["data-answer"]) == pytest.approx(v3)
+    assert float(ex["data-tolerance"]) == 0.01
+    for value in (f"{v1:.2f}", f"{v2:.2f}", f"{v3:.6g}", f"{-0.05 * v3:.5f}"):
+        assert value in ex["html"], value
+    assert v3 > 0 and -0.05 * v3 < 0  # "still moves in the negative direction"
+
+
+def exercise(built_html, name):
+    m = re.search(rf'<section class="ravine-exercise" id="{name}"(.*?)</section>',
+                  built_html, re.S)
+    attrs = dict(re.findall(r'(data-[a-z-]+)="([^"]*)"', m.group(1).split(">", 1)[0]))
+    return {**attrs, "html": html.unescape(m.group(1))}
+
+
+def test_the_two_conventions_give_the_same_iterates(text):
+    beta = 0.9
+    lr_ema = LR / (1 - beta)
+    says(text, r"\eta = 0.18\) corresponds to \(\eta' = {}\)", f"{lr_ema:.1f}")
+    ours, _ = heavy_ball(LR, beta, num_steps=50, tol=-1)
+    x, y = START
+    mx = my = 0.0
+    for k in range(50):
+        mx, my = beta * mx + (1 - beta) * LAM_MIN * x, beta * my + (1 - beta) * LAM_MAX * y
+        x, y = x - lr_ema * mx, y - lr_ema * my
+        assert (x, y) == pytest.approx(ours[k + 1], rel=1e-9, abs=1e-12)
+
+
+def test_the_walkthrough_races(text, built_html):
+    gd_points, gd_steps = heavy_ball(LR, 0.0)
+    mom_points, mom_steps = heavy_ball(LR, 0.9)
+    half, _ = heavy_ball(LR, 0.5)
+    long_, _ = heavy_ball(LR, 0.99)
+    half_steps, long_steps = heavy_ball(LR, 0.5)[1], heavy_ball(LR, 0.99)[1]
+    assert mom_steps < gd_steps and half_steps < long_steps
+    says(text, "Gradient descent arrives after {} steps", gd_steps)
+    overshoot = max(p[0] for p in mom_points)
+    assert overshoot > 0 and all(p[0] <= 0 for p in gd_points)
+    says(text, r"reaching \(x \approx {}\)", f"{overshoot:.1f}")
+    says(text, "it arrives after {} steps, against {} for gradient descent",
+         mom_steps, gd_steps)
+    says(text, r"\(\beta = 0.5\) arrives after {} steps, \(\beta = 0.99\) after {}",
+         half_steps, long_steps)
+    says(text, r"\(x \approx {}\)", f"{max(p[0] for p in long_):.1f}")
+    # the predictions' answers: About 400; yes, it overshoots; β = 0.5
+    answers = [int(a) for a in re.findall(r'data-ravine-predict data-navigator-id="'
+                                          r'walkthrough"[^>]*data-answer="(\d)"', built_html)]
+    closest = min(range(3), key=lambda i: abs(math.log([40, 400, 4000][i] / gd_steps)))
+    assert answers == [closest, 0, 0] == [1, 0, 0]
+
+
+def test_what_beta_controls(text):
+    beta = 0.9
+    steady = sum(beta ** k for k in range(50))
+    flipping = sum((-1) ** (k + 1) * beta ** k for k in range(50))
+    says(text, r"\(v = {}\) , close to the limit {}", f"{steady:.3f}", f"{1 / (1 - beta):.0f}")
+    says(text, r"\(v = {}\)", f"{flipping:.3f}")
+    assert abs(flipping) < 1 / (1 + beta) < 0.55  # "about half a gradient"
+    says(text, r"which is {} times \(\eta\)", f"{1 / (1 - beta):.0f}")
+
+
+def test_the_convergence_story(text):
+    beta = 0.9
+    says(text, r"(here \({}\))", f"{2 / LAM_MAX:.1f}")
+    # momentum's ceiling: stable just below (2 + 2β)/λ_max, unstable just above
+    ceiling = (2 + 2 * beta) / LAM_MAX
+    assert spectral_radius(ceiling * 0.999, beta, LAM_MAX) < 1 < \
+        spectral_radius(ceiling * 1.001, beta, LAM_MAX)
+    says(text, r"rises by a factor \(1 + \beta\) , to \({}\) at \(\beta = 0.9\)",
+         f"{ceiling:.2f}")
+    # complex roots have |z| = √β in both directions
+    for lam in (LAM_MIN, LAM_MAX):
+        assert spectral_radius(LR, beta, lam) == pytest.approx(math.sqrt(beta))
+    says(text, r"\sqrt{{0.9}} \approx {}\)", f"{math.sqrt(beta):.4f}")
+    # critical damping: the best β for this η along λ_min, with rate 1 − √(ηλ)
+    beta_c = (1 - math.sqrt(LR * LAM_MIN)) ** 2
+    grid = np.linspace(0, 0.99, 991)
+    best = grid[np.argmin([spectral_radius(LR, b, LAM_MIN) for b in grid])]
+    assert best == pytest.approx(beta_c, abs=2e-3)
+    assert spectral_radius(LR, beta_c, LAM_MIN) == pytest.approx(1 - math.sqrt(LR * LAM_MIN),
+                                                                 rel=1e-6)
+    _, crit_steps = heavy_ball(LR, beta_c)
+    _, gd_steps = heavy_ball(LR, 0.0)
+    says(text, r"that is \(\beta = {}\) with rate \({}\) in place of \({}\) , and the race "
+         r"from \((-8, 2)\) then arrives after {} steps instead of {}.",
+         f"{beta_c:.3f}", f"{1 - math.sqrt(LR * LAM_MIN):.3f}", f"{1 - LR * LAM_MIN:.3f}",
+         crit_steps, gd_steps)
+
+
+def test_the_optimal_rates_and_the_square_root(text):
+    kappa = LAM_MAX / LAM_MIN
+    gd_rate, mom_rate = (kappa - 1) / (kappa + 1), (math.sqrt(kappa) - 1) / (math.sqrt(kappa) + 1)
+    assert gd_rate == pytest.approx(99 / 101) and mom_rate == pytest.approx(9 / 11)
+    says(text, r"\frac{{\kappa - 1}}{{\kappa + 1}} = \frac{{99}}{{101}} \approx {}",
+         f"{gd_rate:.3f}")
+    says(text, r"\frac{{\sqrt\kappa - 1}}{{\sqrt\kappa + 1}} = \frac{{9}}{{11}} \approx {}",
+         f"{mom_rate:.3f}")
+    lr_gd = 2 / (LAM_MIN + LAM_MAX)
+    says(text, r"= {}\) , balances", f"{lr_gd:.3f}")
+    # a search over (η, β) finds nothing better than the closed forms
+    lrs, betas = np.linspace(0.01, 0.39, 153), np.linspace(0, 0.95, 96)
+    worst = lambda lr, b: max(spectral_radius(lr, b, LAM_MIN), spectral_radius(lr, b, LAM_MAX))
+    assert min(worst(lr, b) for lr in lrs for b in betas) >= mom_rate - 1e-9
+    assert min(worst(lr, 0.0) for lr in lrs) >= gd_rate - 1e-9
+    lr_m = 4 / (math.sqrt(LAM_MAX) + math.sqrt(LAM_MIN)) ** 2
+    assert worst(lr_m, mom_rate ** 2) == pytest.approx(mom_rate, abs=1e-6)
+    says(text, r"= {}\) and \(\beta^* = ", f"{lr_m:.3f}")
+    says(text, r"= {}\) give the rate", f"{mom_rate ** 2:.3f}")
+    says(text, "the best gradient descent needs {} steps and the best momentum {}.",
+         tenfold(gd_rate), tenfold(mom_rate))
+
+
+def test_measured_rates_match_the_prediction(text):
+    def rate(beta):
+        points, _ = heavy_ball(LR, beta, num_steps=600, tol=-1)
+        l0, l1 = f(*points[300]), f(*points[600])
+        return (l1 / l0) ** (1 / 600)
+    says(text, r"shrink the error by \({}\) per step for gradient descent (predicted \({}\))",
+         f"{rate(0.0):.4f}", f"{1 - LR * LAM_MIN:.4f}")
+    says(text, r"and \({}\) for momentum with \(\beta = 0.9\) (predicted \({}\))",
+         f"{rate(0.9):.4f}", f"{math.sqrt(0.9):.4f}")
+    assert rate(0.0) == pytest.approx(1 - LR * LAM_MIN, abs=1e-4)
+    assert rate(0.9) == pytest.approx(math.sqrt(0.9), abs=5e-3)
+
+
+def test_the_embedding_example(text):
+    lam_the, lam_rare = 10.0, 0.01
+    says(text, r'\(\lambda = {}\) for "the" and \(\lambda = {}\) for the rare word, a '
+         "condition number of {}.", "10", "0.01", f"{lam_the / lam_rare:.0f}")
+    says(text, r"\eta < 2/10 = {}\)", f"{2 / lam_the:.1f}")
+    slow = 1 - LR * lam_rare
+    says(text, r"shrinks its error by only \({}\) per step: {} steps", f"{slow:.4f}",
+         tenfold(slow))
+    says(text, r"(\(|1 - \eta\lambda| = {}\) )", f"{abs(1 - 10 * lam_the):.0f}")
+    # η_i = 1.8/λ_i gives every row the factor |1 − 1.8| = 0.8
+    says(text, r"\eta_i = {}/\lambda_i\) , both would contract by \({}\) per step and "
+         "improve tenfold in {} steps", "1.8", "0.8", tenfold(0.8))
+
+
+def test_links_to_the_neighbouring_lessons_and_further_reading(built_html):
+    assert 'href="../ravine/"' in built_html and 'href="../adaptive/"' in built_html
+    assert 'href="https://distill.pub/2017/momentum/"' in built_html
+
+
+# ---------------------------------------------------------------- the notebook
+
+def test_the_page_links_its_notebook_relatively(built_html):
+    link = re.search(r'<a[^>]*class="ravine-notebook"[^>]*>', built_html).group(0)
+    href = re.search(r'href="([^"]+)"', link).group(1)
+    assert href == "../momentum.ipynb" and "download" in link
+    assert (BUILT.parent / href).resolve() == (SITE / "optimizers" / "momentum.ipynb")
+
+
+def test_the_notebook_runs_top_to_bottom(tmp_path, monkeypatch):
+    path = SITE / "optimizers" / "momentum.ipynb"
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    assert "{{" not in path.read_text()
+    kinds = [c.cell_type for c in nb.cells]
+    assert kinds.count("code") >= 6 and kinds[0] == "markdown"
+    for name in ("HOME", "IPYTHONDIR", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR",
+                 "JUPYTER_RUNTIME_DIR"):
+        monkeypatch.setenv(name, str(tmp_path / name.lower()))
+    NotebookClient(nb, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    out = "\n".join(o.get("text", "") for c in nb.cells if c.cell_type == "code"
+                    for o in c.outputs)
+    assert not [o for c in nb.cells if c.cell_type == "code" for o in c.outputs
+                if o.output_type == "error"]
+    _, gd_steps = heavy_ball(LR, 0.0)
+    assert f"GD: converged at step {gd_steps}" in out
+    assert "constant: v = 9.948" in out
