@@ -297,7 +297,7 @@ def test_playground_experiments_do_what_their_sentences_say():
              re.findall(r"data-ravine-race='([^']*)'", text)]
     assert len(specs) == 7
     for spec in specs:
-        assert spec["navigator"] == "playground" and spec["detail"]["run"] is True
+        assert spec["navigator"] == "playground-navigator" and spec["detail"]["run"] is True
         req = lesson_hook.race_request(spec["detail"])
         from lesson_code.browser import call
         assert call("race", req)["runs"]  # a valid race for the worker

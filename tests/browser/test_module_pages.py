@@ -133,20 +133,20 @@ def test_ravine_page_states_the_ceiling_and_the_cost_table(page, site_root):
 
 def test_playground_buttons_set_up_and_run_their_races(page, site_root):
     open_page(page, site_root, "optimizers/playground/")
-    nav = page.locator("#playground")
-    nav.locator(".navigator-live").or_(page.locator("#playground.navigator-live")).first \
+    nav = page.locator("#playground-navigator")
+    nav.locator(".navigator-live").or_(page.locator("#playground-navigator.navigator-live")).first \
         .wait_for(timeout=LIVE_MS)
     wait_python_ready(page)
     page.evaluate("""() => { window.finished = [];
-        document.querySelector('#playground').addEventListener('navigator:finished',
+        document.querySelector("#playground-navigator").addEventListener('navigator:finished',
             e => window.finished.push(e.detail)); }""")
     buttons = page.locator("button[data-ravine-race]").all()
     assert len(buttons) == 7
     for k in (1, 3):  # GD and momentum at η = 0.3; the rotated race of all five
         spec = json.loads(buttons[k].get_attribute("data-ravine-race"))
+        before = page.evaluate("window.finished.length")
         buttons[k].click()
-        page.wait_for_function("n => window.finished.length >= n", arg=len(
-            page.evaluate("window.finished")) + 1, timeout=LIVE_MS)
+        page.wait_for_function("n => window.finished.length > n", arg=before, timeout=LIVE_MS)
         expected = expected_race(spec["detail"])
         detail = page.evaluate("window.finished[window.finished.length - 1]")
         assert [(r["label"], r["message"]) for r in detail["runs"]] == \
@@ -186,8 +186,8 @@ def test_the_module_front_page_leads_through_the_lessons_in_order(page, site_roo
         assert page.request.get(url).status == 200, url
     # Material's footer: previous/next follow the nav order
     order = [("optimizers/ravine/", "Optimizers", "Momentum"),
-             ("optimizers/adaptive/", "Momentum", "Lab: a real model"),
-             ("optimizers/playground/", "Lab: a real model", None)]
+             ("optimizers/adaptive/", "Momentum", "Lab: the ravine in a real model"),
+             ("optimizers/playground/", "Lab: the ravine in a real model", None)]
     for path, prev, nxt in order:
         open_page(page, site_root, path)
         footer = page.locator("nav.md-footer__inner")

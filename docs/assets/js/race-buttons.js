@@ -11,7 +11,9 @@ export function mountRaceButton(button) {
     return;
   }
   button.addEventListener("click", () => {
-    const target = document.getElementById(spec.navigator);
+    // the navigator element (a heading may share the id's words, never the data attribute)
+    const target = [...document.querySelectorAll("[data-navigator]")]
+      .find((el) => el.id === spec.navigator);
     if (!target) return;
     target.dispatchEvent(new CustomEvent("navigator:set", { detail: spec.detail }));
     const reduce = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
