@@ -84,13 +84,26 @@ const ready = Promise.race([boot(), startupFailed]).then(
 const OPS = {
   // lesson_code.browser.handle: JSON in, JSON out, one boundary crossing per call.
   call: ({ browser }, args) => JSON.parse(browser.handle(JSON.stringify(args))),
+  // lesson_code.cells (cells.js): run a reader's cell in its page's namespace. Output
+  // streams back as {id, stream: "stdout" | "stderr", text}, after {id, stream: "start"}.
+  exec: (runtime, args, id) => {
+    runtime.cells ??= runtime.pyodide.pyimport("lesson_code.cells");
+    post({ id, stream: "start", text: "" });
+    const write = (stream, text) => post({ id, stream, text });
+    return JSON.parse(runtime.cells.run_json(JSON.stringify(args), write));
+  },
+  // The cells of a page that have run in this worker: {ran: ["cell 1", ...]}.
+  cells: (runtime, { page }) => {
+    runtime.cells ??= runtime.pyodide.pyimport("lesson_code.cells");
+    return { ran: JSON.parse(runtime.cells.ran_json(page)) };
+  },
 };
 
 self.onmessage = async ({ data: { id, op, args } }) => {
   try {
     const runtime = await ready;
     if (!(op in OPS)) throw new Error(`unknown operation ${op}`);
-    post({ id, ok: true, result: await OPS[op](runtime, args) });
+    post({ id, ok: true, result: await OPS[op](runtime, args, id) });
   } catch (error) {
     post({ id, ok: false, error: String(error?.message ?? error) });
   }

@@ -5,6 +5,9 @@
 //   python.onStatus(({phase, percent, message}) => ...);  // "loading" | "ready" | "error"
 //   const reply = await python.lesson("race", {...});     // lesson_code.browser.handle
 //   python.restart();                                     // stop runaway code
+//   python.send("exec", args, {onStream: (stream, text) => ...});  // output as it comes
+// After a restart, pending lesson() calls (pure computations) are sent again to the new
+// worker; other pending calls fail with the restart's reason.
 let client = null;
 
 export function getPython() {
@@ -40,9 +43,10 @@ class PythonClient {
     for (const listener of this.#listeners) listener(this.status);
   }
 
-  #settle({ id, ok, result, error }) {
+  #settle({ id, ok, result, error, stream, text }) {
     const pending = this.#pending.get(id);
     if (!pending) return;
+    if (stream) return pending.onStream?.(stream, text);
     this.#pending.delete(id);
     ok ? pending.resolve(result) : pending.reject(new Error(error));
   }
@@ -59,26 +63,34 @@ class PythonClient {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Sends one operation to the worker; resolves with its result. */
-  send(op, args = {}) {
+  /** Sends one operation to the worker; resolves with its result. onStream(stream, text)
+   * receives the op's {stream, text} messages; retry: true re-sends it after a restart. */
+  send(op, args = {}, { onStream, retry = false } = {}) {
     if (this.status.phase === "error") return Promise.reject(new Error(this.status.message));
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      this.#worker.postMessage({ id, op, args });
+      const message = { id, op, args };
+      this.#pending.set(id, { resolve, reject, onStream, retry, message });
+      this.#worker.postMessage(message);
     });
   }
 
   /** lesson_code.browser.handle({op, args}); resolves with its reply {ok, result|error}. */
   lesson(op, args = {}) {
-    return this.send("call", { op, args });
+    return this.send("call", { op, args }, { retry: true });
   }
 
   /** Stops whatever runs (there is no interrupt buffer on GitHub Pages) and starts anew. */
   restart(reason = "Python was restarted.") {
     this.#worker.terminate();
+    const again = [...this.#pending.values()].filter((pending) => pending.retry);
+    for (const { message } of again) this.#pending.delete(message.id);
     this.#rejectAll(new Error(reason));
     this.#setStatus({ phase: "loading", percent: 0, message: "Restarting Python…" });
     this.#start();
+    for (const pending of again) {
+      this.#pending.set(pending.message.id, pending);
+      this.#worker.postMessage(pending.message);
+    }
   }
 }

@@ -1,0 +1,150 @@
+"""MkDocs hook: ```python run fences become runnable cells (cells.js mounts them).
+
+Listed under `hooks:` in mkdocs.yml. A lesson marks a Python block as runnable with the
+word `run` after the language; options follow it:
+
+    ```python run timeout="2" id="ema"
+    print("hello")
+    ```
+
+- timeout: seconds a run may take before the page stops it (default 10, at most 120).
+- id: a stable name for the reader's saved edit (default: the cell's place on the page).
+
+Each fence becomes inert HTML: the code highlighted exactly as a plain ```python block, a
+Run button, data-* attributes (the original source, a hash of it so that a saved edit of
+an older version is noticed, the time limit) and an empty output area. Plain ```python
+fences stay as they are. Both kinds run in the docs tests (tests/test_docs_blocks.py).
+
+Every page also gets an import map in its <head>, so the vendored CodeMirror modules
+(build/assets/vendor/codemirror/, which import each other by bare names such as
+"@codemirror/state") load without a bundler. Its paths are relative to the page; the
+browser resolves them once per tab, and instant navigation keeps that map.
+"""
+
+import hashlib
+import html
+import json
+import os
+import pathlib
+import re
+
+from mkdocs.utils import get_relative_url
+from pymdownx.superfences import SuperFencesException
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+ASSETS = ROOT / os.environ.get("RAVINE_BUILD", "build") / "assets"
+DEFAULT_TIMEOUT = 10
+MAX_TIMEOUT = 120
+
+# Bare module name -> file under the site root.
+MODULES = {
+    "@codemirror/state": "vendor/codemirror/state/index.js",
+    "@codemirror/view": "vendor/codemirror/view/index.js",
+    "@codemirror/language": "vendor/codemirror/language/index.js",
+    "@codemirror/commands": "vendor/codemirror/commands/index.js",
+    "@codemirror/autocomplete": "vendor/codemirror/autocomplete/index.js",
+    "@codemirror/lang-python": "vendor/codemirror/lang-python/index.js",
+    "@lezer/common": "vendor/codemirror/lezer-common/index.js",
+    "@lezer/highlight": "vendor/codemirror/lezer-highlight/index.js",
+    "@lezer/lr": "vendor/codemirror/lezer-lr/index.js",
+    "@lezer/python": "vendor/codemirror/lezer-python/index.js",
+    "@marijn/find-cluster-break": "vendor/codemirror/find-cluster-break/index.js",
+    "style-mod": "vendor/codemirror/style-mod/style-mod.js",
+    "w3c-keyname": "vendor/codemirror/w3c-keyname/index.js",
+    "crelt": "vendor/codemirror/crelt/index.js",
+}
+# @codemirror/language imports StringStream from @codemirror/streamparser, used only by
+# legacy stream-parser modes (never by Python). Until scripts/vendor.py ships that
+# package, the map points the name at a stub.
+STREAMPARSER = "vendor/codemirror/streamparser/index.js"
+STREAMPARSER_STUB = "assets/js/cells-streamparser-stub.js"
+
+LINE_ANCHOR = re.compile(r'<a id="__codelineno-[^"]*" name="[^"]*" href="[^"]*"></a>')
+OPTION_LINE = re.compile(r"^(?P<head>[ \t>]*(?:`{3,}|~{3,})[ \t]*python[ \t]+run\b)"
+                         r"(?P<rest>[^\n]*)$", re.M)
+
+
+def on_config(config):
+    fences = config.mdx_configs.setdefault("pymdownx.superfences", {})
+    fences.setdefault("custom_fences", []).append(
+        {"name": "python", "class": "python", "format": format_cell,
+         "validator": validate_cell})
+    return config
+
+
+def on_page_markdown(markdown, page, config, files):
+    """Lets options be written unquoted (timeout=2), as superfences wants timeout="2"."""
+    def quote(match):
+        rest = re.sub(r'\b(\w+)=([^\s"\']+)', r'\1="\2"', match["rest"])
+        return match["head"] + rest
+    return OPTION_LINE.sub(quote, markdown)
+
+
+def on_post_page(output, page, config):
+    if "<head>" not in output:
+        return output
+    modules = dict(MODULES)
+    streamparser = STREAMPARSER if (ASSETS / STREAMPARSER).is_file() else STREAMPARSER_STUB
+    modules["@codemirror/streamparser"] = streamparser
+    here = page.url if page.url and not page.url.endswith(".html") else ""
+    imports = {name: get_relative_url(path, here) for name, path in modules.items()}
+    tag = f'<script type="importmap">{json.dumps({"imports": imports})}</script>'
+    charset = re.search(r"<meta charset=[^>]*>", output)
+    at = charset.end() if charset else output.index("<head>") + len("<head>")
+    return output[:at] + tag + output[at:]
+
+
+def validate_cell(language, inputs, options, attrs, md):
+    """Takes a ```python fence only when it says `run`; checks its options."""
+    if inputs.get("run") != "run":
+        return False
+    for key, value in inputs.items():
+        if key == "timeout":
+            try:
+                seconds = float(value)
+            except ValueError:
+                seconds = -1
+            if not 0 < seconds <= MAX_TIMEOUT:
+                raise SuperFencesException(
+                    f"python run: timeout must be a number of seconds in (0, "
+                    f"{MAX_TIMEOUT}], got {value!r}")
+            options["timeout"] = f"{seconds:g}"
+        elif key == "id":
+            if not re.fullmatch(r"[A-Za-z][\w-]*", value):
+                raise SuperFencesException(
+                    f"python run: id must be a word (letters, digits, - or _), got {value!r}")
+            options["id"] = value
+        elif key != "run":
+            raise SuperFencesException(
+                f"python run: unknown option {key!r} (use timeout=\"seconds\" or id=\"name\")")
+    return True
+
+
+def source_hash(source):
+    """What a saved edit remembers of the original it was made from."""
+    return hashlib.sha256(source.encode("utf-8")).hexdigest()[:16]
+
+
+def format_cell(source, language, class_name, options, md, **kwargs):
+    fences = md.preprocessors["fenced_code_block"]
+    code = fences.highlight(src=source, language="python", options={}, md=md,
+                            classes=[], id_value="", attrs={})
+    code = LINE_ANCHOR.sub("", code)  # a cell's lines are not link targets (or tab stops)
+    timeout = options.get("timeout", f"{DEFAULT_TIMEOUT}")
+    attrs = {"data-ravine-cell": "", "data-source": source, "data-hash": source_hash(source),
+             "data-timeout": timeout}
+    if "id" in options:
+        attrs["data-cell-id"] = options["id"]
+    attributes = " ".join(f'{key}="{html.escape(value)}"' for key, value in attrs.items())
+    return (
+        f'<div class="ravine-cell" role="group" {attributes}>'
+        f'<div class="ravine-cell__code" data-cell-code>{code}</div>'
+        '<div class="ravine-cell__bar">'
+        '<button type="button" class="md-button md-button--primary" data-cell-run>Run</button>'
+        '<button type="button" class="md-button" data-cell-stop hidden>Stop</button>'
+        '<button type="button" class="md-button" data-cell-reset hidden>Reset</button>'
+        f'<span class="ravine-cell__note" data-cell-note>Python in your browser; stops after '
+        f'{timeout} s</span></div>'
+        '<div class="ravine-cell__notice" data-cell-notice hidden></div>'
+        '<div class="ravine-cell__output" role="log" aria-live="polite" data-cell-output></div>'
+        '</div>')

@@ -1,0 +1,320 @@
+"""Runnable cells, as a reader meets them on the harness page docs/dev/cells.md.
+
+The harness has six cells: 1 defines names, 2 prints and ends with a value, 3 draws a
+plot, 4 defines and calls a function, 5 imports numpy, 6 loops (time limit 2 s).
+Expected output comes from the same code run by lesson_code.cells in CPython.
+"""
+
+import re
+import time
+import urllib.parse
+
+import pytest
+from harness import check_axe, open_context, wait_python_ready
+
+from lesson_code import cells as cells_module
+
+PAGE = "dev/cells/"
+CELLS = 6
+RUN_MS = 60_000  # the first run waits for Python to start
+
+
+def open_cells(page, site_root):
+    page.goto(site_root + PAGE)
+    page.wait_for_function(
+        f"document.querySelectorAll('[data-cell-ready]').length === {CELLS}")
+
+
+def cell(page, n):
+    return page.get_by_role("group", name=f"Python cell {n}", exact=True)
+
+
+def output(page, n):
+    return page.get_by_role("log", name=f"Output of cell {n}")
+
+
+def run(page, n):
+    cell(page, n).get_by_role("button", name=f"Run cell {n}").click()
+
+
+def wait_ran(page, n, timeout=RUN_MS):
+    page.wait_for_function(
+        "n => document.querySelectorAll('[data-ravine-cell]')[n - 1].dataset.ran",
+        arg=n, timeout=timeout)
+    return cell(page, n).get_attribute("data-ran")
+
+
+def set_code(page, n, code):
+    """Click into the highlighted code (it becomes an editor), replace it with code."""
+    static = cell(page, n).locator("[data-cell-code]")
+    if static.is_visible():
+        static.click()
+    editor = cell(page, n).get_by_role("textbox", name=f"Code of cell {n}", exact=True)
+    editor.click()
+    editor.press("Control+a")
+    page.keyboard.insert_text(code)
+    return editor
+
+
+def lines(text):
+    """The non-blank lines of a text (an editor shows an empty line as two breaks)."""
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def sources(page):
+    return page.eval_on_selector_all("[data-ravine-cell]", "els => els.map(e => e.dataset.source)")
+
+
+def in_cpython(codes):
+    """Each cell's (stdout + stderr, reply) from lesson_code.cells in CPython, in order."""
+    page = f"cpython-{time.monotonic_ns()}"
+    results = []
+    for n, code in enumerate(codes, 1):
+        printed = []
+        reply = cells_module.run_cell(code, page, f"cell {n}",
+                                      lambda stream, text: printed.append(text))
+        results.append(("".join(printed), reply))
+    cells_module.forget(page)
+    return results
+
+
+@pytest.mark.browser
+def test_a_cell_runs_and_shows_its_printed_output_and_final_value(page, site_root):
+    open_cells(page, site_root)
+    cell(page, 2).screenshot(path="/tmp/cell-before.png")
+    run(page, 2)
+    assert wait_ran(page, 2) == "ok"
+    (printed1, _), (printed2, reply2) = in_cpython(sources(page)[:2])
+    text = output(page, 2).inner_text()
+    assert printed2.strip() and printed2.strip() in text
+    assert text.strip().endswith(f"value: {reply2['value']}")
+    assert output(page, 1).inner_text().strip() == printed1.strip()
+    cell(page, 2).screenshot(path="/tmp/cell-after.png")
+
+
+@pytest.mark.browser
+def test_a_later_cell_first_runs_the_earlier_cells_and_says_so(page, site_root):
+    open_cells(page, site_root)
+    run(page, 2)
+    assert wait_ran(page, 2) == "ok"
+    assert "First running cell 1, which this cell builds on." in output(page, 2).inner_text()
+    assert cell(page, 1).get_attribute("data-ran") == "ok"
+    # Run again: cell 1 has run in this page's namespace, so it is not run twice.
+    page.evaluate("document.querySelectorAll('[data-ravine-cell]')[0].dataset.ran = 'seen'")
+    run(page, 2)
+    page.wait_for_function("document.querySelectorAll('[data-ravine-cell]')[1].dataset.ran")
+    assert "First running" not in output(page, 2).inner_text()
+    assert cell(page, 1).get_attribute("data-ran") == "seen"
+
+
+@pytest.mark.browser
+def test_an_exception_shows_a_traceback_trimmed_to_the_readers_code(page, site_root):
+    open_cells(page, site_root)
+    set_code(page, 4, "def slope(a):\n    return 1 / a\n\nprint('before')\nslope(0)")
+    run(page, 4)
+    page.wait_for_function("document.querySelectorAll('[data-ravine-cell]')[3].dataset.ran === 'error'",
+                           timeout=RUN_MS)
+    error = cell(page, 4).locator(".ravine-cell__error").inner_text()
+    assert error.startswith("Traceback (most recent call last):")
+    assert 'File "cell 4", line 5, in <module>' in error
+    assert 'File "cell 4", line 2, in slope' in error
+    assert error.strip().endswith("ZeroDivisionError: division by zero")
+    for glue in ("cells.py", "_pyodide", "<exec>", "/lib/python", "<frozen"):
+        assert glue not in error
+    assert "before" in output(page, 4).inner_text()  # printed before the error
+
+
+@pytest.mark.browser
+def test_an_error_inside_lesson_code_names_the_line_that_refused(page, site_root):
+    open_cells(page, site_root)
+    set_code(page, 4, "run(momentum(lr, beta=1.5), ravine)")
+    run(page, 4)
+    page.wait_for_function("document.querySelectorAll('[data-ravine-cell]')[3].dataset.ran === 'error'",
+                           timeout=RUN_MS)
+    error = cell(page, 4).locator(".ravine-cell__error").inner_text()
+    assert 'File "cell 4", line 1, in <module>' in error
+    assert 'File "lesson_code/optimizers.py"' in error
+    assert "ValueError: beta" in error and "/lib/python" not in error
+
+
+@pytest.mark.browser
+def test_importing_numpy_answers_at_once_with_what_exists_here(page, site_root):
+    open_cells(page, site_root)
+    run(page, 5)
+    assert wait_ran(page, 5) == "ok"
+    text = output(page, 5).inner_text()
+    assert "No module named 'numpy' in this page's Python" in text
+    assert "standard library and lesson_code" in text
+    assert "notebook" in text and "pip install" in text
+    state = cell(page, 5).locator(".ravine-cell__state").inner_text()
+    assert state.startswith("Ran in") and state.endswith(" ms"), state  # under a second
+
+
+@pytest.mark.browser
+def test_a_plot_cell_shows_an_svg_image(page, site_root):
+    open_cells(page, site_root)
+    run(page, 3)
+    assert wait_ran(page, 3) == "ok"
+    figure = cell(page, 3).get_by_role("img", name="Contours with GD", exact=False)
+    src = figure.get_attribute("src")
+    assert src.startswith("data:image/svg+xml")
+    svg = urllib.parse.unquote(src.split(",", 1)[1])
+    assert svg.startswith("<svg") and "<path" in svg and "<script" not in svg
+    assert figure.evaluate("img => img.complete && img.naturalWidth > 0")
+    # The same figure as CPython's lesson_code.plot draws (clip ids aside).
+    (_, reply), = in_cpython(sources(page)[:3])[2:]
+    same = re.compile(r"ravine-plot-\d+")
+    assert same.sub("id", svg) == same.sub("id", reply["svg"])
+
+
+@pytest.mark.browser
+def test_stop_ends_an_infinite_loop_within_a_second_and_python_comes_back(page, site_root):
+    open_cells(page, site_root)
+    set_code(page, 6, "while True:\n    pass")
+    run(page, 6)
+    page.wait_for_function(
+        "document.querySelectorAll('[data-ravine-cell]')[5].querySelector('.ravine-cell__state')"
+        ".textContent === 'Running…' && document.documentElement.dataset.python === 'ready'",
+        timeout=RUN_MS)
+    time.sleep(0.3)
+    # A navigator's call made while the loop runs: after the restart it is answered.
+    page.evaluate("""async () => {
+        const {getPython} = await import(new URL("../../assets/js/python.js", location).href);
+        window.pendingLesson = getPython().lesson("landscapes");
+    }""")
+    clicked = time.monotonic()
+    cell(page, 6).get_by_role("button", name="Stop cell 6").click()
+    output(page, 6).get_by_text("Stopped cell 6: Python was restarted").wait_for(timeout=1000)
+    assert time.monotonic() - clicked < 1.0
+    pressed, shown = (float(cell(page, 6).get_attribute(f"data-{k}")) for k in ("stop-pressed-at", "stopped-at"))
+    assert 0 <= shown - pressed < 1000
+    # Python restarts, runs cells 1 to 5 again, and says so.
+    output(page, 6).get_by_text("cells 1, 2, 3, 4 and 5 ran again").wait_for(timeout=RUN_MS)
+    reply = page.evaluate("window.pendingLesson")
+    assert reply["ok"] and {s["name"] for s in reply["result"]} >= {"ravine", "bowl"}
+    # The next run works, in the restored namespace (lr comes from cell 1).
+    set_code(page, 6, "lr * 100")
+    run(page, 6)
+    page.wait_for_function("document.querySelectorAll('[data-ravine-cell]')[5].dataset.ran === 'ok'",
+                           timeout=RUN_MS)
+    assert output(page, 6).inner_text().strip().endswith("value: 18.0")
+
+
+@pytest.mark.browser
+def test_the_time_limit_stops_runaway_code_nobody_stops(page, site_root):
+    open_cells(page, site_root)
+    assert "stops after 2 s" in cell(page, 6).inner_text()
+    set_code(page, 6, "n = 0\nwhile True:\n    n += 1")
+    run(page, 6)
+    page.wait_for_function(
+        "document.querySelectorAll('[data-ravine-cell]')[5].querySelector('.ravine-cell__state')"
+        ".textContent === 'Running…'", timeout=RUN_MS)
+    started = time.monotonic()
+    output(page, 6).get_by_text("cell 6 reached its time limit of 2 s").wait_for(timeout=4000)
+    assert 1.8 < time.monotonic() - started < 3.5
+
+
+@pytest.mark.browser
+def test_an_edit_survives_a_reload_and_reset_restores_the_original(page, site_root):
+    open_cells(page, site_root)
+    original = sources(page)[0]
+    set_code(page, 1, "lr = 0.5\nprint('edited', lr)")
+    page.wait_for_function("document.querySelectorAll('[data-ravine-cell]')[0].dataset.saved === 'true'")
+    page.reload()
+    open_cells(page, site_root)
+    editor = cell(page, 1).get_by_role("textbox", name="Code of cell 1", exact=True)
+    assert editor.inner_text() == "lr = 0.5\nprint('edited', lr)"
+    run(page, 1)
+    assert wait_ran(page, 1) == "ok"
+    assert output(page, 1).inner_text().strip() == "edited 0.5"
+    cell(page, 1).get_by_role("button", name="Reset cell 1").click()
+    assert lines(editor.inner_text()) == lines(original)
+    assert "Restored the lesson's code." in output(page, 1).inner_text()
+    page.reload()
+    open_cells(page, site_root)
+    assert cell(page, 1).locator("[data-cell-code]").is_visible()  # the lesson's own code
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('ravine:cells:'))") == []
+
+
+def rewrite_saved_hash(page):
+    page.evaluate("""() => {
+        for (const key of Object.keys(localStorage).filter(k => k.startsWith('ravine:cells:'))) {
+            const entries = JSON.parse(localStorage.getItem(key));
+            for (const entry of Object.values(entries)) entry.hash = 'an-older-lesson';
+            localStorage.setItem(key, JSON.stringify(entries));
+        }
+    }""")
+
+
+@pytest.mark.browser
+def test_a_changed_original_is_shown_and_the_reader_chooses(page, site_root):
+    open_cells(page, site_root)
+    set_code(page, 2, "print('my version')")
+    page.wait_for_function("document.querySelectorAll('[data-ravine-cell]')[1].dataset.saved === 'true'")
+    rewrite_saved_hash(page)  # as if the lesson's cell had changed since the edit
+    page.reload()
+    open_cells(page, site_root)
+    notice = cell(page, 2).get_by_role("alert")
+    assert "The lesson has changed this cell since you edited it" in notice.inner_text()
+    assert cell(page, 2).locator("[data-cell-code]").is_visible()  # the new lesson, not hidden
+    notice.get_by_text("Show your saved edit").click()
+    assert "print('my version')" in notice.inner_text()
+    notice.get_by_role("button", name="Keep my edit").click()
+    editor = cell(page, 2).get_by_role("textbox", name="Code of cell 2", exact=True)
+    assert editor.inner_text() == "print('my version')"
+    # Again, this time keeping the lesson's new code: the old edit is gone.
+    rewrite_saved_hash(page)
+    page.reload()
+    open_cells(page, site_root)
+    cell(page, 2).get_by_role("button", name="Use the new lesson code").click()
+    assert cell(page, 2).get_by_role("alert").count() == 0
+    assert page.evaluate("Object.keys(localStorage).filter(k => k.startsWith('ravine:cells:'))") == []
+
+
+@pytest.mark.browser
+def test_cells_work_from_the_keyboard(page, site_root):
+    open_cells(page, site_root)
+    code = cell(page, 1).locator("[data-cell-code]")
+    code.focus()
+    for _ in range(2):  # before any typing, Tab moves on (past the copy button): no trap
+        page.keyboard.press("Tab")
+    assert not code.evaluate("el => el.contains(document.activeElement)")
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == "Run cell 1"
+    code.focus()
+    page.keyboard.press("End")
+    page.keyboard.type("#")  # typing turns the block into an editor, with the key typed
+    editor = cell(page, 1).get_by_role("textbox", name="Code of cell 1", exact=True)
+    editor.wait_for()
+    assert editor.evaluate("el => el.contains(document.activeElement)")
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")  # Tab indents inside the editor
+    page.keyboard.type("x = 1")
+    assert "\n    x = 1" in editor.inner_text() or "\n        x = 1" in editor.inner_text()
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text("print('from the keyboard')")
+    page.keyboard.press("Control+Enter")  # runs
+    assert wait_ran(page, 1) == "ok"
+    assert output(page, 1).inner_text().strip() == "from the keyboard"
+    editor.focus()
+    page.keyboard.press("Escape")
+    page.keyboard.press("Tab")  # Escape then Tab leaves the editor
+    assert not editor.evaluate("el => el.contains(document.activeElement)")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_cells_meet_wcag_in_light_and_dark_after_running(browser, site_root, scheme):
+    context, guard = open_context(browser, site_root, color_scheme=scheme)
+    page = context.new_page()
+    open_cells(page, site_root)
+    run(page, 5)  # cells 1 to 4 run first: text, a value, a plot
+    assert wait_ran(page, 5) == "ok"
+    set_code(page, 4, "print('out')\n1 / 0")
+    run(page, 4)
+    page.wait_for_function("document.querySelectorAll('[data-ravine-cell]')[3].dataset.ran === 'error'",
+                           timeout=RUN_MS)
+    wait_python_ready(page)
+    check_axe(page)
+    context.close()
+    guard.check()
