@@ -189,8 +189,9 @@ def run_cell(source, page="page", cell="cell 1", write=None):
         raise ValueError(f"a cell's name starts with 'cell ', got {cell!r}")
     state = _pages.setdefault(page, {"globals": {"__name__": "__main__"},
                                      "ran": []})
+    real = {"stdout": sys.stdout, "stderr": sys.stderr}
     output = _output_to(write or (lambda stream, text:
-                                  getattr(sys, stream).write(text)))
+                                  real[stream].write(text)))
     lines = source.splitlines(keepends=True)
     linecache.cache[cell] = (len(source), None, lines, cell)
     reply = {"ok": True, "value": None, "svg": None, "alt": None,

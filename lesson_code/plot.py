@@ -55,6 +55,7 @@ class Plot:
         self.series = []    # (label, [(x, y), ...], kind)
         self.segments = []  # contour line segments ((x0, y0), (x1, y1))
         self.window = None  # fixed ((xmin, xmax), (ymin, ymax)) or None
+        self.levels = []    # the contour levels drawn
 
     def _keep(self, x, y):
         return (math.isfinite(x) and math.isfinite(y)
@@ -82,7 +83,8 @@ class Plot:
         ys = [y0 + (y1 - y0) * j / (n - 1) for j in range(n)]
         grid = [[landscape.f((x, y)) for x in xs] for y in ys]
         finite = [v for row in grid for v in row if math.isfinite(v)]
-        for level in contour_levels(finite, landscape.f_min, levels):
+        self.levels = contour_levels(finite, landscape.f_min, levels)
+        for level in self.levels:
             self.segments += _march(xs, ys, grid, level)
         self.equal = True
         return self
