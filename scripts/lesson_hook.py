@@ -1,6 +1,7 @@
 """MkDocs hook for lesson pages: build-time numbers, exercises, predictions and
-notebooks. Listed under `hooks:` in mkdocs.yml; the syntax is described in
-README.md ("Writing a lesson").
+notebooks. Listed under `hooks:` in mkdocs.yml; its place in that list does
+not matter (it leaves other hooks' fences alone, except for numbers in
+navigator fences). Tested by tests/test_lesson_hook.py.
 
 1. Numbers: `{{ expr }}` or `{{ expr | spec }}` anywhere in the prose (also in
    $…$ math and in widget fences; not in code) is replaced, before Markdown
