@@ -22,6 +22,7 @@ import html
 import json
 import math
 import pathlib
+import posixpath
 import re
 
 import markdown as markdown_lib
@@ -391,13 +392,20 @@ def _md_cell(source):
             "source": source.strip("\n")}
 
 
-def _notebook_prose(text, site_url):
+def _notebook_prose(text, site_url, where="index.md"):
     """Page Markdown made Jupyter-friendly: images become a note (the
-    figures live on the site), admonitions become quotes."""
+    figures live on the site), links to other pages point at the site (page
+    `where` links relative to itself), admonitions become quotes."""
     text = re.sub(r"!\[([^\]]*)\]\([^)]*\)(\{[^}]*\})?",
                   lambda m: f"*[Figure on the lesson page: {m[1]}]*", text)
-    text = re.sub(r"\]\(([^):#]+)\.md(#[^)]*)?\)",
-                  lambda m: f"]({site_url}{m[1]}/{m[2] or ''})", text)
+    base = posixpath.dirname(where)
+
+    def page_url(m):
+        target = posixpath.normpath(posixpath.join(base, m[1]))
+        target = "" if target == "index" else target.removesuffix("/index") + "/"
+        return f"]({site_url}{target}{m[2] or ''})"
+
+    text = re.sub(r"\]\(([^):#]+)\.md(#[^)]*)?\)", page_url, text)
     text = re.sub(r"\{\s*[.#][^}\n]*\}", "", text)
     lines, out, quote = text.split("\n"), [], False
     for line in lines:
@@ -439,7 +447,7 @@ def notebook(text, ns, title, site_url="", where="?", line_offset=0):
     prose = []
 
     def flush():
-        chunk = _notebook_prose("".join(prose), site_url).strip()
+        chunk = _notebook_prose("".join(prose), site_url, where).strip()
         if chunk:
             cells.append(_md_cell(chunk))
         prose.clear()

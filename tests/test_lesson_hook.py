@@ -240,6 +240,14 @@ def test_the_notebook_has_prose_and_code_in_page_order(ns):
     nbformat.validate(nbformat.from_dict(hook._with_ids(nb, "t")))
 
 
+def test_notebook_links_to_other_pages_point_at_the_site(ns):
+    page = "# L\n\nSee [the ravine](ravine.md#the-ceiling) and [home](../index.md).\n"
+    nb = hook.notebook(page, ns, "L", "https://x.org/ravine/", "optimizers/momentum.md")
+    prose = nb["cells"][1]["source"]
+    assert "[the ravine](https://x.org/ravine/optimizers/ravine/#the-ceiling)" in prose
+    assert "[home](https://x.org/ravine/)" in prose
+
+
 def execute(nb_dict, tmp_path):
     """Runs a notebook top to bottom in a fresh CPython kernel; returns it."""
     for name in ("IPYTHONDIR", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR",

@@ -335,6 +335,10 @@ def test_the_notebook_runs_top_to_bottom(tmp_path, monkeypatch):
     nb = nbformat.read(path, as_version=4)
     nbformat.validate(nb)
     assert "{{" not in path.read_text()
+    # links to the neighbouring lessons point at their pages on the site
+    prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert re.search(r"\]\(https?://[^)]*/optimizers/ravine/\)", prose)
+    assert re.search(r"\]\(https?://[^)]*/optimizers/adaptive/\)", prose)
     kinds = [c.cell_type for c in nb.cells]
     assert kinds.count("code") >= 6 and kinds[0] == "markdown"
     for name in ("HOME", "IPYTHONDIR", "JUPYTER_CONFIG_DIR", "JUPYTER_DATA_DIR",
