@@ -41,7 +41,7 @@ def on_files(files, config):
 
 def download_link():
     return ('<p class="ravine-download"><a href="../lab.ipynb" download="ravine-lab.ipynb">'
-            "Download this lab as a Jupyter notebook</a> (lab.ipynb; it needs numpy, "
+            "Download this lab as a Jupyter notebook</a> (ravine-lab.ipynb; it needs numpy, "
             "matplotlib and the course's <code>lesson_code</code> package).</p>")
 
 

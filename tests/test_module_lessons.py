@@ -358,6 +358,7 @@ def test_the_lab_curves_say_what_its_text_says(lab):
     assert final_s["Momentum"] > final_s["GD"]  # "momentum now hurts"
     assert scaled["Adam"][50] == max(g[50] for g in scaled.values())  # "slowest to start"
     assert final_s["GD"] < final["GD"] / 10
+    assert lab["price"].mean() / 0.5 > 100  # Adam's intercept: "well over a hundred steps of 0.5"
 
 
 def test_the_lab_is_a_jupytext_notebook_with_a_python_kernel():

@@ -199,9 +199,9 @@ show(plot_gaps(raw_runs, f"Raw features (κ = {kappa_raw:.0f})"),
      "features. " + ", ".join(
          f"{label} is at {gaps[50]:.1f} after 50 steps and ends near "
          f"{np.median(gaps[-100:]):.1f}" for label, gaps in raw_runs.items()) + ".")
+print("loss minus best loss:   after 50 steps   median of the last 100")
 for label, gaps in raw_runs.items():
-    print(f"{label:9s} loss gap after 50 steps {gaps[50]:9.3f}, "
-          f"median over the last 100 steps {np.median(gaps[-100:]):7.3f}")
+    print(f"{label:>20s}   {gaps[50]:14.3f}   {np.median(gaps[-100:]):22.3f}")
 
 # %% [markdown]
 # Gradient descent pays for the ravine exactly as the first lesson predicts: its step is
@@ -255,9 +255,9 @@ show(plot_gaps(scaled_runs, f"Standardized features (κ = {kappa_scaled:.2f})"),
      "standardized features. " + ", ".join(
          f"{label} is at {gaps[50]:.1f} after 50 steps and ends near "
          f"{np.median(gaps[-100:]):.1f}" for label, gaps in scaled_runs.items()) + ".")
+print("loss minus best loss:   after 50 steps   median of the last 100")
 for label, gaps in scaled_runs.items():
-    print(f"{label:9s} loss gap after 50 steps {gaps[50]:9.3f}, "
-          f"median over the last 100 steps {np.median(gaps[-100:]):7.3f}")
+    print(f"{label:>20s}   {gaps[50]:14.3f}   {np.median(gaps[-100:]):22.3f}")
 
 # %% [markdown]
 # Three things to take from this plot.
@@ -283,6 +283,6 @@ for label, gaps in scaled_runs.items():
 #   gradient descent curve change?
 # * Centre the features but do not divide by their standard deviations. Which of the
 #   two causes of the ravine does that remove?
-# * Change the batch size in `LeastSquares` from 64 to 8 or to 512 (full batch) and
-#   watch the noise floor move.
+# * Change the batch size in `LeastSquares` from 64 to 8 or to 256 and watch the noise
+#   floor move.
 # * Give Adam a learning rate of 2 on the standardized features.
