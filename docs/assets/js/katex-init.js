@@ -10,4 +10,12 @@ document$.subscribe(({ body }) => {
     ],
     throwOnError: false,
   });
+  // A display too wide for the screen scrolls; make it reachable by keyboard (WCAG 2.1.1).
+  for (const display of body.querySelectorAll(".katex-display")) {
+    if (display.scrollWidth > display.clientWidth + 1) {
+      display.tabIndex = 0;
+      display.setAttribute("role", "group");
+      display.setAttribute("aria-label", "Wide equation: scroll sideways to read it");
+    }
+  }
 });
