@@ -8,4 +8,8 @@ if (line) {
     window.bareReady = performance.now();
     line.textContent = data.ok ? `Pyodide ${data.version} ready.` : `Pyodide failed: ${data.error}`;
   };
+  worker.onerror = (event) => {
+    event.preventDefault();
+    line.textContent = `The worker failed: ${event.message || "it could not load"}`;
+  };
 }

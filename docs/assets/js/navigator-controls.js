@@ -60,6 +60,7 @@ export function buildControls(root, { id, facts, onChange, onAction }) {
   copyArea.setAttribute("aria-label", "Python code for this race");
 
   const label = (forId, text) => h("label", { htmlFor: ids(forId), textContent: text });
+  const pair = (...children) => h("span", { className: "navigator-pair" }, ...children);
   const unit = (text) => h("span", { className: "navigator-unit", ariaHidden: "true", textContent: text });
   const panel = h("div", { className: "navigator-controls" },
     field("navigator-landscape", label("landscape", "Landscape"), landscape, message("landscape")),
@@ -68,8 +69,8 @@ export function buildControls(root, { id, facts, onChange, onAction }) {
         unit("η ="), lrBox), limits, message("lr")),
     field("navigator-beta", label("beta", "Momentum β"), h("div", { className: "navigator-row" },
       h("div", { className: "navigator-slider" }, betaSlider), unit("β ="), betaBox), message("beta")),
-    field("navigator-start", label("x", "Start x"), startX, label("y", "Start y"), startY,
-      label("steps", "Steps"), steps, message("start")),
+    field("navigator-start", pair(label("x", "Start x"), startX), pair(label("y", "Start y"), startY),
+      pair(label("steps", "Steps"), steps), message("start")),
     group,
     h("div", { className: "navigator-buttons" }, ...Object.values(buttons)),
     message("copy"), copyArea);

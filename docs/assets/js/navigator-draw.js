@@ -158,6 +158,7 @@ export class Plot {
   }
 
   setGrid(grid) {
+    if (grid === this.grid) return;
     this.grid = grid;
     this.key = "";
   }
@@ -377,8 +378,18 @@ export function marker(ctx, shape, x, y, r, color, halo) {
   }
 }
 
-/** A small canvas showing a run's line and marker, for the legend and the scoreboard. */
+const swatches = new Map(); // style + theme -> data URL, drawn once
+
+/** A small image of a run's line and marker, for the legend and the scoreboard. */
 export function swatch(style, theme = themeName()) {
+  const key = JSON.stringify([style, theme]);
+  if (!swatches.has(key)) swatches.set(key, drawSwatch(style, theme).toDataURL());
+  const img = Object.assign(document.createElement("img"), { src: swatches.get(key), alt: "", className: "navigator-swatch" });
+  img.setAttribute("aria-hidden", "true");
+  return img;
+}
+
+function drawSwatch(style, theme) {
   const canvas = document.createElement("canvas");
   const dpr = Math.min(window.devicePixelRatio || 1, 3);
   canvas.width = 36 * dpr;

@@ -50,6 +50,7 @@ class Navigator {
     this.wanted = null; // the newest state waiting for Python (coalesced)
     this.busy = false;
     this.timings = []; // ms from a change to its redraw (read by the benchmark)
+    this.profile = []; // the same, split: waiting, in Python (round trip), in the page
     this.python = getPython();
     this.#build();
     const fromUrl = readUrl(this.id, this.declared, this.facts);
@@ -164,7 +165,9 @@ class Navigator {
     this.busy = true;
     try {
       const grid = await this.#grid(job.state.landscape);
+      job.asked = performance.now();
       const reply = await this.python.lesson("race", raceArgs(job.state, true));
+      job.answered = performance.now();
       if (!this.el.isConnected) return;
       if (reply.ok) this.#accept(job, grid, reply.result);
       else this.#refused(reply);
@@ -197,12 +200,16 @@ class Navigator {
     this.plot.setGrid(grid);
     if (!this.live) this.#goLive();
     if (this.shown !== Infinity && !this.animating && !this.pendingRun) this.shown = Math.min(this.shown, this.maxSteps);
-    this.controls.setLimits(result.limits);
+    const limitsKey = JSON.stringify([result.limits, job.state.lr]);
+    if (limitsKey !== this.limitsKey) this.controls.setLimits(result.limits);
+    this.limitsKey = limitsKey;
     this.#legend();
     this.draw();
     this.#scoreboard();
-    this.timings.push(performance.now() - job.since);
-    if (this.timings.length > 500) this.timings.shift();
+    const done = performance.now();
+    this.timings.push(done - job.since);
+    this.profile.push({ wait: job.asked - job.since, python: job.answered - job.asked, page: done - job.answered });
+    if (this.timings.length > 500) this.timings.shift(), this.profile.shift();
     this.#emit("navigator:result");
     if (this.pendingRun) {
       this.pendingRun = false;
@@ -245,6 +252,9 @@ class Navigator {
 
   #legend() {
     if (!this.result) return;
+    const key = JSON.stringify([this.result.runs.map((run) => [run.name, run.label]), themeName()]);
+    if (key === this.legendKey) return;
+    this.legendKey = key;
     const styles = styleRuns(this.result.runs);
     this.legend.replaceChildren(...this.result.runs.map((run, i) =>
       h("li", {}, swatch(styles[i]), h("span", { textContent: run.label }))));
@@ -253,18 +263,26 @@ class Navigator {
   #scoreboard() {
     if (!this.result) return;
     const styles = styleRuns(this.result.runs);
-    const items = this.result.runs.map((run, i) => {
+    const lines = this.result.runs.map((run) => {
       const last = run.xs.length - 1, at = Math.min(last, this.shown);
       const done = at >= last;
-      const li = h("li", { className: `navigator-score navigator-${run.status}` });
-      li.dataset.name = run.name;
-      li.dataset.status = done ? run.status : "animating";
-      li.append(swatch(styles[i]), h("strong", { textContent: run.label }),
-        h("span", { textContent: `: step ${at}, loss ${loss(run.losses[at])}, ${done ? run.message : "running…"}.` }));
-      if (done) li.append(" ", h("span", { className: "navigator-explanation", textContent: run.explanation }));
-      return li;
+      return [`: step ${at}, loss ${loss(run.losses[at])}, ${done ? run.message : "running…"}.`,
+        done ? run.explanation : "", done ? run.status : "animating"];
     });
-    this.scoreboard.replaceChildren(h("ul", {}, ...items));
+    const key = JSON.stringify([this.legendKey, lines]);
+    if (key !== this.scoreKey) {
+      this.scoreKey = key;
+      const items = this.result.runs.map((run, i) => {
+        const [text, explanation, status] = lines[i];
+        const li = h("li", { className: `navigator-score navigator-${run.status}` });
+        li.dataset.name = run.name;
+        li.dataset.status = status;
+        li.append(swatch(styles[i]), h("strong", { textContent: run.label }), h("span", { textContent: text }));
+        if (explanation) li.append(" ", h("span", { className: "navigator-explanation", textContent: explanation }));
+        return li;
+      });
+      this.scoreboard.replaceChildren(h("ul", {}, ...items));
+    }
     const s = this.state, title = this.facts[s.landscape].title;
     const summary = this.result.runs.map((run) => `${run.label} ${run.message}`).join("; ");
     this.canvas.setAttribute("aria-label", `${title}, contour map. Start (${num(s.start[0])}, ${num(s.start[1])}), ` +
