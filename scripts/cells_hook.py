@@ -87,11 +87,17 @@ def on_post_page(output, page, config):
     streamparser = STREAMPARSER if (ASSETS / STREAMPARSER).is_file() else STREAMPARSER_STUB
     modules["@codemirror/streamparser"] = streamparser
     here = page.url if page.url and not page.url.endswith(".html") else ""
-    imports = {name: get_relative_url(path, here) for name, path in modules.items()}
+    imports = {name: relative(path, here) for name, path in modules.items()}
     tag = f'<script type="importmap">{json.dumps({"imports": imports})}</script>'
     charset = re.search(r"<meta charset=[^>]*>", output)
     at = charset.end() if charset else output.index("<head>") + len("<head>")
     return output[:at] + tag + output[at:]
+
+
+def relative(path, page_url):
+    """path from the page; an import map needs "./" or "../" in front (else: bare name)."""
+    url = get_relative_url(path, page_url)
+    return url if url.startswith("../") else "./" + url
 
 
 def validate_cell(language, inputs, options, attrs, md):

@@ -186,3 +186,7 @@ def test_every_page_gets_an_import_map_relative_to_it():
     assert imports["@codemirror/state"] == "../../vendor/codemirror/state/index.js"
     assert set(imports) >= {"@codemirror/view", "@lezer/python", "crelt", "@codemirror/streamparser"}
     assert out.index('<meta charset="utf-8">') < out.index("importmap") < out.index("<title>")
+    Page.url = ""  # the home page: a path without ./ would read as a bare name
+    out = cells_hook.on_post_page("<html><head></head>", Page(), None)
+    imports = json.loads(re.search(r'<script type="importmap">(.*?)</script>', out)[1])["imports"]
+    assert all(url.startswith("./vendor/") or url.startswith("./assets/") for url in imports.values())

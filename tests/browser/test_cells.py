@@ -318,3 +318,24 @@ def test_cells_meet_wcag_in_light_and_dark_after_running(browser, site_root, sch
     check_axe(page)
     context.close()
     guard.check()
+
+
+@pytest.mark.browser
+def test_the_editor_loads_after_instant_navigation_from_another_page(page, site_root):
+    """The import map of the first page stays in force when Material swaps pages."""
+    page.goto(site_root)
+    page.evaluate("window.samePage = true")
+    page.evaluate("""href => {
+        const a = Object.assign(document.createElement("a"), {href, textContent: "to the cells"});
+        document.querySelector("article").append(a);
+    }""", PAGE)
+    page.get_by_role("link", name="to the cells").click()
+    page.wait_for_url(site_root + PAGE)
+    page.wait_for_function(
+        f"document.querySelectorAll('[data-cell-ready]').length === {CELLS}")
+    assert page.evaluate("window.samePage") is True  # no full reload happened
+    editor = set_code(page, 1, "print('after navigating')")
+    assert editor.evaluate("el => el.classList.contains('cm-content')")  # CodeMirror, not the fallback
+    run(page, 1)
+    assert wait_ran(page, 1) == "ok"
+    assert output(page, 1).inner_text().strip() == "after navigating"
