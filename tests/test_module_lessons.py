@@ -448,3 +448,14 @@ def test_the_lesson_notebooks_run_top_to_bottom(name):
                 source = "".join(cell["source"])
                 exec(compile(source.replace("your_answer = None", "your_answer = 0"),
                              name, "exec"), namespace)
+
+
+def test_the_downloaded_lab_notebook_holds_the_code_the_page_ran():
+    import json
+
+    import jupytext
+    nb = json.loads((SITE / "optimizers" / "lab.ipynb").read_text())
+    downloaded = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+    page = [c.source for c in jupytext.read(DOCS / "optimizers" / "lab.py").cells
+            if c.cell_type == "code"]
+    assert downloaded == page

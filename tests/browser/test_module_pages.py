@@ -194,3 +194,23 @@ def test_the_module_front_page_leads_through_the_lessons_in_order(page, site_roo
         assert prev in footer.locator(".md-footer__link--prev").inner_text()
         if nxt:
             assert nxt in footer.locator(".md-footer__link--next").inner_text()
+
+
+def test_instant_navigation_through_the_module_and_the_lab_twice(page, site_root, guard):
+    """The lab's notebook HTML (inline scripts, 500 KB of CSS) survives Material's instant
+    navigation in and out, with no reload, no console error and nothing fetched outside."""
+    open_page(page, site_root, "optimizers/")
+    page.evaluate("window.samePage = true")
+    for name, path in [("Lab: the ravine in a real model", "optimizers/lab/"),
+                       ("RMSProp and Adam", "optimizers/adaptive/"),
+                       ("Lab: the ravine in a real model", "optimizers/lab/"),
+                       ("Playground", "optimizers/playground/")]:
+        page.locator("nav.md-nav--primary").get_by_role("link", name=name, exact=True) \
+            .first.click()
+        page.wait_for_url(site_root + path)
+        title = "Lab: the ravine in a real model" if path.endswith("lab/") else name
+        page.get_by_role("heading", name=title, level=1).wait_for()
+        if path == "optimizers/lab/":
+            page.locator("article img[src^='data:image/png']").nth(2).wait_for()
+            assert page.locator("article img[src^='data:image/png']").count() == 3
+    assert page.evaluate("window.samePage") is True
