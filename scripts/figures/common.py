@@ -27,7 +27,9 @@ STYLES = {
     "rmsprop": ("#b8509a", (0, (6, 2, 1.5, 2)), "D"),
     "adam": ("#222222", (0, (10, 3)), "X"),
 }
-EXTRA = ["#8c564b", "#7f7f7f", "#bcbd22"]  # a second run of the same optimizer
+# A second run of the same optimizer (β = 0.5 against β = 0.99): navigator-draw.js EXTRA.
+EXTRA = [("#8c4a2f", (0, (3, 2, 9, 2)), "P"), ("#5f5f5f", (0, (14, 3, 3, 3)), "*"),
+         ("#6b6b00", (0, (2, 2)), "o")]
 # The navigator's light-theme ramp: pale near the minimum, slate far from it.
 CMAP = LinearSegmentedColormap.from_list("ravine", ["#fbfaf5", "#e6e9ee", "#b7c0cf"])
 
@@ -82,9 +84,9 @@ def draw_race(ax, landscape, trajectories, names=None, legend=True):
             xs, ys = [p[0] for p in t.points], [p[1] for p in t.points]
             label = t.label
             name = names[i] if names else label.lower().replace("gd", "sgd")
-        colour, dash, marker = STYLES.get(name, ("#444444", (None, None), "o"))
+        colour, dash, marker = STYLES.get(name, EXTRA[0])
         if used.get(name):
-            colour = EXTRA[(used[name] - 1) % len(EXTRA)]
+            colour, dash, marker = EXTRA[(used[name] - 1) % len(EXTRA)]
         used[name] = used.get(name, 0) + 1
         every = max(1, len(xs) // 12)
         ax.plot(xs, ys, color=colour, linestyle=dash if dash[0] is not None

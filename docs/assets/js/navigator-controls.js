@@ -87,7 +87,6 @@ export function buildControls(root, { id, facts, onChange, onAction }) {
     for (const input of inputs) input.toggleAttribute("aria-invalid", Boolean(text));
   };
   let bounds = null;
-  let current = null;
 
   // η: log-scale slider, and a text box for the exact value.
   lrSlider.addEventListener("input", () => {
@@ -171,7 +170,6 @@ export function buildControls(root, { id, facts, onChange, onAction }) {
     show,
     /** Shows state in every control (without firing their events). */
     reflect(state) {
-      current = state;
       bounds = facts[state.landscape].bounds;
       landscape.value = state.landscape;
       if (document.activeElement !== lrBox) lrBox.value = fmt(state.lr);
@@ -186,7 +184,7 @@ export function buildControls(root, { id, facts, onChange, onAction }) {
       for (const name of OPTIMIZERS) toggles[name].checked = state.optimizers.includes(name);
     },
     /** Marks 2/λ_max and (2 + 2β)/λ_max on the η track, from the race's limits. */
-    setLimits(found) {
+    setLimits(found, lr) {
       marks.replaceChildren();
       const where = (lr) => (Math.log10(lr) - LOG_LR[0]) / (LOG_LR[1] - LOG_LR[0]);
       const items = [["gd", "2/λ_max", "gradient descent"], ["momentum", "(2+2β)/λ_max", "momentum"],
@@ -201,7 +199,7 @@ export function buildControls(root, { id, facts, onChange, onAction }) {
       limits.textContent = items.length
         ? `Stable below: ${items.map(([key, formula, who]) => `${who} η < ${fmt(found[key])} (${formula})`).join("; ")}.`
         : "This surface's curvature changes from place to place: no single stability limit for η.";
-      if (current && found?.gd && current.lr > found.gd) limits.textContent += " The current η is past gradient descent's limit.";
+      if (found?.gd && lr > found.gd) limits.textContent += " The current η is past gradient descent's limit.";
     },
     setEnabled(on) {
       for (const input of inputs) input.disabled = !on;

@@ -157,6 +157,13 @@ export class Plot {
     return [x0 + ((px - a.left) / a.width) * (x1 - x0), y1 - ((py - a.top) / a.height) * (y1 - y0)];
   }
 
+  /** Inside the plot widened by half its size on each side. */
+  #near(x, y) {
+    const [[x0, x1], [y0, y1]] = this.grid.bounds;
+    const w = (x1 - x0) / 2, h = (y1 - y0) / 2;
+    return x > x0 - w && x < x1 + w && y > y0 - h && y < y1 + h;
+  }
+
   setGrid(grid) {
     if (grid === this.grid) return;
     this.grid = grid;
@@ -279,9 +286,16 @@ export class Plot {
     const styles = styleRuns(runs);
     runs.forEach((run, r) => {
       const style = styles[r], color = style[theme];
-      const last = Math.min(run.xs.length - 1, shown);
+      let last = Math.min(run.xs.length - 1, shown);
       const pts = [];
-      for (let i = 0; i <= last; i++) pts.push(this.toPixel(run.xs[i], run.ys[i]));
+      for (let i = 0; i <= last; i++) {
+        pts.push(this.toPixel(run.xs[i], run.ys[i]));
+        // a run that leaves the plot is drawn up to where it leaves, not on to infinity
+        if (!this.#near(run.xs[i], run.ys[i])) {
+          last = i;
+          break;
+        }
+      }
       if (pts.length > 1) {
         ctx.lineJoin = "round";
         ctx.beginPath();

@@ -93,7 +93,7 @@ class Navigator {
     const keys = h("p", { className: "navigator-keys", id: `${this.id}-keys`,
       textContent: "Drag the white handle, or focus the plot and use the arrow keys (Shift: larger steps), to move the start point." });
     this.figure.after(this.scoreboard);
-    this.scoreboard.after(this.detail);
+    el.append(this.detail); // after the controls: pressing Step does not move them
     this.figure.append(keys);
     this.plot = new Plot(this.canvas);
     this.#pointer();
@@ -110,7 +110,11 @@ class Navigator {
   }
 
   #status({ phase, percent, message }) {
-    if (this.live) return;
+    if (this.live) {
+      // after python.restart(): carry on with the newest change
+      if (phase === "ready" && this.wanted && !this.busy) this.#next();
+      return;
+    }
     if (phase === "loading") this.loading.textContent = `${message} ${percent}%`;
     else if (phase === "error") {
       this.loading.textContent = `${message} The figure shows the declared race; the controls need Python.`;
@@ -197,11 +201,12 @@ class Navigator {
     const finite = runs.every((run) => [run.xs, run.ys, run.losses].every((a) => a.every(Number.isFinite)));
     if (!finite) return this.note("lesson_code returned a value that is not finite; the last race stays drawn.");
     this.result = { state: job.state, runs, limits: result.limits };
+    this.detail.replaceChildren(); // a step's arithmetic belongs to the race it came from
     this.plot.setGrid(grid);
     if (!this.live) this.#goLive();
     if (this.shown !== Infinity && !this.animating && !this.pendingRun) this.shown = Math.min(this.shown, this.maxSteps);
     const limitsKey = JSON.stringify([result.limits, job.state.lr]);
-    if (limitsKey !== this.limitsKey) this.controls.setLimits(result.limits);
+    if (limitsKey !== this.limitsKey) this.controls.setLimits(result.limits, job.state.lr);
     this.limitsKey = limitsKey;
     this.#legend();
     this.draw();
@@ -266,7 +271,7 @@ class Navigator {
     const lines = this.result.runs.map((run) => {
       const last = run.xs.length - 1, at = Math.min(last, this.shown);
       const done = at >= last;
-      return [`: step ${at}, loss ${loss(run.losses[at])}, ${done ? run.message : "running…"}.`,
+      return [`: step ${at}, loss ${loss(run.losses[at])}, ${done ? `${run.message}.` : "running…"}`,
         done ? run.explanation : "", done ? run.status : "animating"];
     });
     const key = JSON.stringify([this.legendKey, lines]);
