@@ -260,6 +260,7 @@ def test_nan_or_out_of_range_typed_gets_a_message_next_to_the_control(page, site
 
 def test_the_navigator_set_event_sets_up_and_runs_a_race(page, site_root):
     nav = open_harness(page, site_root)
+    type_into(nav, "Steps", "100")  # navigator:set starts again from the declared state
     listen(page, "navigator:finished")
     page.evaluate("""() => document.querySelector('#harness').dispatchEvent(new CustomEvent('navigator:set',
         {detail: {lr: 0.1, start: [-6, 1.5], runs: [{name: 'momentum', beta: 0.5}, {name: 'momentum', beta: 0.99}],
@@ -271,7 +272,12 @@ def test_the_navigator_set_event_sets_up_and_runs_a_race(page, site_root):
     assert [r["label"] for r in detail["runs"]] == ["Momentum (β = 0.5)", "Momentum (β = 0.99)"]
     assert [(r["label"], r["message"]) for r in detail["runs"]] == [(r["label"], r["message"]) for r in expected]
     assert_scoreboard_matches(nav, expected)
-    assert "r:momentum_b0.5~momentum_b0.99" in page.url
+    assert "r:momentum_b0.5~momentum_b0.99" in page.url and "n:300" in page.url
+    # the same race asked for with betas, one per optimizer
+    page.evaluate("""() => document.querySelector('#harness').dispatchEvent(new CustomEvent('navigator:set',
+        {detail: {lr: 0.1, start: [-6, 1.5], optimizers: ['momentum', 'momentum'], betas: [0.5, 0.99], run: true}}))""")
+    detail = wait_seen(page, "navigator:finished", 2)[1]
+    assert [(r["label"], r["message"]) for r in detail["runs"]] == [(r["label"], r["message"]) for r in expected]
 
 
 def test_step_shows_the_arithmetic_from_lesson_code(page, site_root):

@@ -103,8 +103,11 @@ export function checkState(input, base, facts) {
       state.runs = null;
     } else messages.push("No known optimizer was asked for; kept the previous ones.");
   }
-  if (input.runs !== undefined && input.runs !== null) {
-    const runs = (Array.isArray(input.runs) ? input.runs : []).slice(0, MAX_RUNS)
+  // betas: one β per entry of optimizers, e.g. momentum at β = 0.5 and at β = 0.99
+  const runsAsked = input.runs ?? (Array.isArray(input.betas) && Array.isArray(input.optimizers)
+    ? input.optimizers.map((name, i) => ({ name, beta: input.betas[i] })) : null);
+  if (runsAsked !== undefined && runsAsked !== null) {
+    const runs = (Array.isArray(runsAsked) ? runsAsked : []).slice(0, MAX_RUNS)
       .map((run) => checkRun(run, messages)).filter(Boolean);
     if (runs.length) {
       state.runs = runs;

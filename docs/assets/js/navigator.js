@@ -141,9 +141,12 @@ class Navigator {
     this.#urlSoon(!live);
   }
 
-  /** navigator:set: applies a checked state, resets the race, and runs it if asked. */
+  /**
+   * navigator:set: the declared state with the detail's fields applied (checked), so the
+   * same event always sets up the same race; resets the race, and runs it if asked.
+   */
   set(detail = {}) {
-    const { state, messages } = checkState(detail, this.state, this.facts);
+    const { state, messages } = checkState(detail, this.declared, this.facts);
     this.note(messages.length ? messages.join(" ") : "");
     this.state = state;
     this.controls.reflect(state);
