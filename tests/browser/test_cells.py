@@ -189,7 +189,7 @@ def test_stop_ends_an_infinite_loop_within_a_second_and_python_comes_back(page, 
     pressed, shown = (float(cell(page, 6).get_attribute(f"data-{k}")) for k in ("stop-pressed-at", "stopped-at"))
     assert 0 <= shown - pressed < 1000
     # Python restarts, runs cells 1 to 5 again, and says so.
-    output(page, 6).get_by_text("cells 1, 2, 3, 4 and 5 ran again").wait_for(timeout=RUN_MS)
+    output(page, 6).get_by_text("Cells 1, 2, 3, 4 and 5 ran again; their names are back.").wait_for(timeout=RUN_MS)
     reply = page.evaluate("window.pendingLesson")
     assert reply["ok"] and {s["name"] for s in reply["result"]} >= {"ravine", "bowl"}
     # The next run works, in the restored namespace (lr comes from cell 1).

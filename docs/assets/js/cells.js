@@ -29,6 +29,10 @@ function names(list) {
   return `${numbers.length > 1 ? "cells" : "cell"} ${words}`;
 }
 
+function capital(text) {
+  return text[0].toUpperCase() + text.slice(1);
+}
+
 function enqueue(task) {
   const next = queue.then(task, task);
   queue = next.catch(() => {});
@@ -70,7 +74,7 @@ class Cell {
     this.stopButton.setAttribute("aria-label", `Stop cell ${this.number}`);
     this.resetButton.setAttribute("aria-label", `Reset cell ${this.number} to the lesson's code`);
     this.output.setAttribute("aria-label", `Output of cell ${this.number}`);
-    this.note.textContent = `Cell ${this.number} · Ctrl+Enter runs · Esc then Tab leaves the editor · stops after ${this.timeout} s`;
+    this.note.textContent = `Cell ${this.number} · Ctrl/Cmd+Enter runs · Esc then Tab leaves the editor · stops after ${this.timeout} s`;
     this.state = element("span", "ravine-cell__state");
     this.note.after(this.state);
 
@@ -90,6 +94,7 @@ class Cell {
   // ----- editing -----
 
   #staticKey(event) {
+    if (event.target.closest("button, a")) return; // Material's copy button keeps its keys
     if ((event.ctrlKey || event.metaKey) && event.key === "Enter") {
       event.preventDefault();
       this.run();
@@ -104,7 +109,8 @@ class Cell {
   }
 
   #activateAt(event) {
-    if (this.editor || window.getSelection()?.toString()) return; // let readers copy text
+    if (this.editor || event.target.closest("button, a")) return;
+    if (window.getSelection()?.toString()) return; // let readers select and copy text
     const offset = this.#offsetAt(event.clientX, event.clientY);
     this.edit().then((editor) => editor.focus(offset));
   }
@@ -244,13 +250,13 @@ class Cell {
       if (missing.length && !rerun) this.#say(`First running ${names(missing)}, which this cell builds on.`);
       for (const cell of missing) {
         if (!(await cell.#execute(this))) {
-          if (!this.stopReason) this.#say(`${names([cell])} did not finish, so ${rerun ? "the page's names are not all back" : "this cell did not run"}. `
+          if (!this.stopReason) this.#say(`${capital(names([cell]))} did not finish, so ${rerun ? "the page's names are not all back" : "this cell did not run"}. `
             + `Fix ${names([cell])} (or Reset it) and run again.`, "error");
           return false;
         }
       }
       if (rerun) {
-        this.#say(missing.length ? `${names(missing)} ran again; their names are back.` : "Python is ready again.");
+        this.#say(missing.length ? `${capital(names(missing))} ran again; their names are back.` : "Python is ready again.");
         return true;
       }
       return await this.#execute(this);
