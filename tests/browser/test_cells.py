@@ -13,6 +13,8 @@ import pytest
 from harness import check_axe, open_context, wait_python_ready
 
 from lesson_code import cells as cells_module
+from lesson_code import get_landscape, momentum
+from lesson_code import run as run_race
 
 PAGE = "dev/cells/"
 CELLS = 6
@@ -339,3 +341,46 @@ def test_the_editor_loads_after_instant_navigation_from_another_page(page, site_
     run(page, 1)
     assert wait_ran(page, 1) == "ok"
     assert output(page, 1).inner_text().strip() == "after navigating"
+
+
+@pytest.mark.browser
+def test_a_navigator_beside_the_cells_keeps_working_through_a_stop(page, site_root):
+    open_cells(page, site_root)
+    page.evaluate("""() => {
+        window.navigatorResults = [];
+        document.getElementById("beside-cells").addEventListener("navigator:result",
+            (event) => window.navigatorResults.push(event.detail));
+    }""")
+    set_code(page, 6, "while True:\n    pass")
+    run(page, 6)
+    page.wait_for_function(
+        "document.querySelectorAll('[data-ravine-cell]')[5].querySelector('.ravine-cell__state')"
+        ".textContent === 'Running…'", timeout=RUN_MS)
+    # The reader changes the race while the loop holds the worker; then presses Stop.
+    page.evaluate("""() => { window.navigatorResults = [];
+        document.getElementById("beside-cells").dispatchEvent(new CustomEvent("navigator:set",
+            {detail: {optimizers: ["momentum"], lr: 0.1, beta: 0.5, run: false}})); }""")
+    cell(page, 6).get_by_role("button", name="Stop cell 6").click()
+    page.wait_for_function("window.navigatorResults.length > 0", timeout=RUN_MS)
+    detail = page.evaluate("window.navigatorResults.at(-1)")
+    assert detail["state"]["lr"] == 0.1 and detail["state"]["beta"] == 0.5
+    assert [r["name"] for r in detail["runs"]] == ["momentum"]
+    expected = run_race(momentum(0.1, 0.5), get_landscape("ravine"), (-8, 2), 300)
+    assert detail["runs"][0]["message"] == expected.message  # computed by the new worker
+
+
+@pytest.mark.browser
+def test_a_cell_says_so_when_python_cannot_start_and_keeps_the_code(browser, site_root):
+    context, guard = open_context(browser, site_root)
+    guard.allow(r"pyodide\.asm\.wasm|Failed to load resource|Failed to fetch|Python could not start")
+    context.route("**/pyodide.asm.wasm", lambda route: route.abort())
+    page = context.new_page()
+    open_cells(page, site_root)
+    set_code(page, 1, "print('kept')")
+    run(page, 1)
+    output(page, 1).get_by_text("Python could not start").wait_for(timeout=RUN_MS)
+    assert cell(page, 1).get_by_role("button", name="Run cell 1").is_enabled()
+    editor = cell(page, 1).get_by_role("textbox", name="Code of cell 1", exact=True)
+    assert editor.inner_text() == "print('kept')"
+    context.close()
+    guard.check()
