@@ -206,12 +206,15 @@ def test_stop_ends_an_infinite_loop_within_a_second_and_python_comes_back(page, 
 def test_the_time_limit_stops_runaway_code_nobody_stops(page, site_root):
     open_cells(page, site_root)
     assert "stops after 2 s" in cell(page, 6).inner_text()
-    set_code(page, 6, "n = 0\nwhile True:\n    n += 1")
+    set_code(page, 6, "print('before the loop')\nn = 0\nwhile True:\n    n += 1")
     run(page, 6)
     page.wait_for_function(
         "document.querySelectorAll('[data-ravine-cell]')[5].querySelector('.ravine-cell__state')"
         ".textContent === 'Running…'", timeout=RUN_MS)
     started = time.monotonic()
+    # Output shows as it is produced: the print is on the page while the loop still runs.
+    output(page, 6).get_by_text("before the loop").wait_for(timeout=1500)
+    assert cell(page, 6).locator(".ravine-cell__state").inner_text() == "Running…"
     output(page, 6).get_by_text("cell 6 reached its time limit of 2 s").wait_for(timeout=4000)
     assert 1.8 < time.monotonic() - started < 3.5
 
