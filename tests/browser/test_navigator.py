@@ -402,3 +402,23 @@ def test_the_navigator_is_live_at_once_after_instant_navigation(page, site_root)
     page.locator("article a", has_text="go").last.click()
     page.locator("#harness.navigator-live").wait_for(timeout=5000)
     assert page.evaluate("window.samePage") is True and len(wasm) == 1
+
+
+def test_every_landscape_is_drawn_from_its_own_start_with_lesson_codes_results(page, site_root):
+    nav = open_harness(page, site_root)
+    listen(page, "navigator:result")
+    facts = {s["name"]: s for s in lesson("landscapes", {})}
+    select = nav.get_by_role("combobox", name="Landscape")
+    for count, name in enumerate(["bowl", "rotated-ravine", "rosenbrock", "saddle", "himmelblau", "ravine"], 1):
+        select.select_option(name)
+        detail = wait_seen(page, "navigator:result", count)[-1]
+        start = facts[name]["start"]
+        assert detail["state"]["landscape"] == name and detail["state"]["start"] == start
+        expected = lesson("race", race_args(0.18, 0.9, start, landscape=name))["runs"]
+        assert [(r["label"], r["message"]) for r in detail["runs"]] == [(r["label"], r["message"]) for r in expected]
+        assert facts[name]["title"] in nav.get_by_role("img").get_attribute("aria-label")
+        limits = nav.locator(".navigator-limits").inner_text()
+        if facts[name]["eigenvalues"] is None:
+            assert "no single stability limit" in limits
+        else:
+            assert f"η < {2 / facts[name]['eigenvalues'][1]:.3g} (2/λ_max)" in limits
