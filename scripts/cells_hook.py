@@ -24,15 +24,11 @@ browser resolves them once per tab, and instant navigation keeps that map.
 import hashlib
 import html
 import json
-import os
-import pathlib
 import re
 
 from mkdocs.utils import get_relative_url
 from pymdownx.superfences import SuperFencesException
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-ASSETS = ROOT / os.environ.get("RAVINE_BUILD", "build") / "assets"
 DEFAULT_TIMEOUT = 10
 MAX_TIMEOUT = 120
 
@@ -52,12 +48,8 @@ MODULES = {
     "style-mod": "vendor/codemirror/style-mod/style-mod.js",
     "w3c-keyname": "vendor/codemirror/w3c-keyname/index.js",
     "crelt": "vendor/codemirror/crelt/index.js",
+    "@codemirror/streamparser": "vendor/codemirror/streamparser/index.js",
 }
-# @codemirror/language imports StringStream from @codemirror/streamparser, used only by
-# legacy stream-parser modes (never by Python). Until scripts/vendor.py ships that
-# package, the map points the name at a stub.
-STREAMPARSER = "vendor/codemirror/streamparser/index.js"
-STREAMPARSER_STUB = "assets/js/cells-streamparser-stub.js"
 
 LINE_ANCHOR = re.compile(r'<a id="__codelineno-[^"]*" name="[^"]*" href="[^"]*"></a>')
 OPTION_LINE = re.compile(r"^(?P<head>[ \t>]*(?:`{3,}|~{3,})[ \t]*python[ \t]+run\b)"
@@ -83,11 +75,8 @@ def on_page_markdown(markdown, page, config, files):
 def on_post_page(output, page, config):
     if "<head>" not in output:
         return output
-    modules = dict(MODULES)
-    streamparser = STREAMPARSER if (ASSETS / STREAMPARSER).is_file() else STREAMPARSER_STUB
-    modules["@codemirror/streamparser"] = streamparser
     here = page.url if page.url and not page.url.endswith(".html") else ""
-    imports = {name: relative(path, here) for name, path in modules.items()}
+    imports = {name: relative(path, here) for name, path in MODULES.items()}
     tag = f'<script type="importmap">{json.dumps({"imports": imports})}</script>'
     charset = re.search(r"<meta charset=[^>]*>", output)
     at = charset.end() if charset else output.index("<head>") + len("<head>")

@@ -40,6 +40,7 @@ PACKAGES = {
     "@codemirror/commands": ("codemirror/commands", ["dist/index.js"]),
     "@codemirror/autocomplete": ("codemirror/autocomplete", ["dist/index.js"]),
     "@codemirror/lang-python": ("codemirror/lang-python", ["dist/index.js"]),
+    "@codemirror/streamparser": ("codemirror/streamparser", ["dist/index.js"]),
     "@lezer/common": ("codemirror/lezer-common", ["dist/index.js"]),
     "@lezer/highlight": ("codemirror/lezer-highlight", ["dist/index.js"]),
     "@lezer/lr": ("codemirror/lezer-lr", ["dist/index.js"]),
