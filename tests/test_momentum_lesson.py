@@ -41,8 +41,10 @@ def built_html():
 
 @pytest.fixture(scope="module")
 def text(built_html):
-    """The article's text, tags removed, whitespace collapsed (math stays as TeX)."""
+    """The article's text, tags removed, whitespace collapsed (math stays as TeX); an
+    image's alt text stays in its place, so its numbers are checked like the prose's."""
     article = re.search(r"<article[^>]*>(.*)</article>", built_html, re.S).group(1)
+    article = re.sub(r'<img\b[^>]*?\balt="([^"]*)"[^>]*>', r" \1 ", article)
     plain = html.unescape(re.sub(r"<[^>]+>", " ", article))
     return re.sub(r"\s+", " ", plain)
 
@@ -234,7 +236,30 @@ def test_what_beta_controls(text):
     flipping = sum((-1) ** (k + 1) * beta ** k for k in range(50))
     says(text, r"\(v = {}\) , close to the limit {}", f"{steady:.3f}", f"{1 / (1 - beta):.0f}")
     says(text, r"\(v = {}\)", f"{flipping:.3f}")
-    assert abs(flipping) < 1 / (1 + beta) < 0.55  # "about half a gradient"
+    # alternating gradients: v settles at ±g/(1+β), a limit and not a bound (v₁ = g is
+    # above it; odd steps come down to it, even steps up to it)
+    limit = 1 / (1 + beta)
+    assert limit < 0.55  # "about half a gradient"
+    vs, v = [], 0.0
+    for t in range(1, 51):
+        v = beta * v + (1.0 if t % 2 else -1.0)
+        vs.append(v)
+    assert vs[0] == 1.0 > limit
+    for t, v in enumerate(vs, start=1):
+        assert abs(v) == pytest.approx(limit * (1 + (beta ** t if t % 2 else -beta ** t)))
+        assert (abs(v) > limit) == (t % 2 == 1)
+    gaps = [abs(abs(v) - limit) for v in vs]
+    assert all(b < a for a, b in zip(gaps, gaps[1:])) and gaps[-1] < 0.01 * limit
+    assert vs[-1] == pytest.approx(flipping)
+    says(text, r"That is a limit, not a ceiling: the first step already gives \(v_1 = g\)")
+    assert "never grows beyond" not in text
+    says(text, r"near the limit \(-{}\)", f"{limit:.3f}")
+    # the memory β·v₄₉ cancels about half of the newest gradient −1
+    memory = beta * vs[-2]
+    assert memory - 1.0 == pytest.approx(flipping) and 0.4 < memory < 0.6
+    says(text, r"\(\beta v_{{49}} = {}\) cancels {} of the newest gradient, \(-1\) , so the "
+         "velocity ends up about half a gradient", f"{memory:.3f}", f"{memory:.0%}")
+    assert "barely dented" not in text
     says(text, r"which is {} times \(\eta\)", f"{1 / (1 - beta):.0f}")
 
 
@@ -260,6 +285,11 @@ def test_the_convergence_story(text):
                                                                  rel=1e-6)
     _, crit_steps = heavy_ball(LR, beta_c)
     _, gd_steps = heavy_ball(LR, 0.0)
+    says(text, r"exactly \(|1 - \sqrt{{\eta\lambda}}|\) (for \(0 < \eta\lambda < 4\) )")
+    for lr_lam in (0.01, 0.5, 1.0, 2.5, 3.9):  # also where 1 − √(ηλ) < 0
+        b = (1 - math.sqrt(lr_lam)) ** 2
+        assert spectral_radius(lr_lam, b, 1.0) == pytest.approx(abs(1 - math.sqrt(lr_lam)),
+                                                                abs=1e-6)
     says(text, r"that is \(\beta = {}\) with rate \({}\) in place of \({}\) , and the race "
          r"from \((-8, 2)\) then arrives after {} steps instead of {}.",
          f"{beta_c:.3f}", f"{1 - math.sqrt(LR * LAM_MIN):.3f}", f"{1 - LR * LAM_MIN:.3f}",
