@@ -37,11 +37,78 @@ from .landscapes import (LANDSCAPES, check_point, get_landscape,
 from .optimizers import make_optimizer
 from .runner import check_steps, race
 
-__all__ = ["handle", "call", "OPS", "BadRequest", "MAX_STEPS", "MAX_GRID"]
+__all__ = ["handle", "call", "OPS", "BadRequest", "MAX_STEPS", "MAX_GRID",
+           "RACE_DEFAULTS", "OPTIMIZER_ORDER", "WITH_BETA", "navigator_state",
+           "race_request"]
 
 # A page asks for at most this many steps per run and grid points per side.
 MAX_STEPS = 5000
 MAX_GRID = 400
+
+
+# A navigator's state (a ```navigator fence, a navigator:set detail, a
+# predict setup) names its race by these fields; what a fence leaves out
+# comes from RACE_DEFAULTS (start: the landscape's own). The navigator hook
+# writes the completed state into the page, and navigator.js only ever
+# applies changes on top of it (docs/assets/js/navigator-url.js checkState,
+# which navigator_state below follows), so the page needs no defaults of its
+# own. OPTIMIZER_ORDER and WITH_BETA must equal OPTIMIZERS and WITH_BETA in
+# navigator-url.js (tests/test_browser_module.py checks it).
+RACE_DEFAULTS = {"landscape": "ravine", "start": None, "lr": 0.1,
+                 "beta": 0.9, "num_steps": 300,
+                 "optimizers": ["sgd", "momentum"], "runs": None}
+OPTIMIZER_ORDER = ["sgd", "momentum", "nesterov", "rmsprop", "adam"]
+WITH_BETA = ["momentum", "nesterov"]  # the optimizers that take a β
+
+
+def navigator_state(fields, base=None):
+    """base (default: RACE_DEFAULTS) with the fields of a navigator:set
+    detail applied, as navigator.js applies them: a new landscape brings its
+    own start unless one is given; `optimizers` (put in OPTIMIZER_ORDER)
+    replaces the runs; `runs` ([{name, lr?, beta?}], or `betas` beside
+    `optimizers`) gives each run its own hyperparameters. Values are taken
+    as they are (the build checks its fences; the page checks its input)."""
+    state = {**RACE_DEFAULTS, **(base or {})}
+    fields = fields or {}
+    if "landscape" in fields and fields["landscape"] != state["landscape"]:
+        state["start"] = None
+    for key in ("landscape", "lr", "beta", "num_steps"):
+        if key in fields:
+            state[key] = fields[key]
+    if fields.get("start") is not None:
+        state["start"] = list(fields["start"])
+    if state["start"] is None:
+        state["start"] = list(get_landscape(state["landscape"]).start)
+    if "optimizers" in fields:
+        state["optimizers"] = [n for n in OPTIMIZER_ORDER
+                               if n in fields["optimizers"]]
+        state["runs"] = None
+    runs = fields.get("runs")
+    if runs is None and "betas" in fields and "optimizers" in fields:
+        runs = [{"name": n, "beta": b}
+                for n, b in zip(fields["optimizers"], fields["betas"])]
+    if runs is not None:
+        state["runs"] = [dict(r) for r in runs]
+        state["optimizers"] = [n for n in OPTIMIZER_ORDER
+                               if any(r["name"] == n for r in runs)]
+    return state
+
+
+def race_request(state):
+    """The race args for a navigator state (navigator.js raceArgs builds the
+    same): every run gets the state's η, and its β if it takes one
+    (WITH_BETA), unless the run carries its own. Missing fields are
+    completed by navigator_state first."""
+    state = navigator_state({}, state)
+    runs = state["runs"] or [{"name": n} for n in state["optimizers"]]
+    opts = []
+    for r in runs:
+        opt = {"name": r["name"], "lr": r.get("lr", state["lr"])}
+        if r["name"] in WITH_BETA:
+            opt["beta"] = r.get("beta", state["beta"])
+        opts.append(opt)
+    return {"landscape": state["landscape"], "start": state["start"],
+            "num_steps": state["num_steps"], "optimizers": opts}
 
 
 class BadRequest(ValueError):
@@ -151,15 +218,24 @@ def _race_setup(args, extra=()):
 def limits(scape, opts):
     """Largest stable η on this landscape: {"gd": 2/λ_max, "momentum":
     (2+2β)/λ_max and "nesterov" for the race's first β of each}, null where
-    unknown (no constant Hessian, or no such optimizer in the race)."""
+    unknown (no such optimizer in the race), and all null, with a sentence
+    saying why in "note", when no η is stable or no single η limit exists:
+    a Hessian that is not constant, or a λ_min ≤ 0 (a saddle: along that
+    direction every run drifts away whatever η is)."""
     eig = scape.eigenvalues
-    if eig is None or eig[1] <= 0:
-        return {"gd": None, "momentum": None, "nesterov": None}
+    none = {"gd": None, "momentum": None, "nesterov": None}
+    if eig is None:
+        return {**none, "note": "This surface's curvature changes from place "
+                "to place: no single stability limit for η."}
+    if eig[0] <= 0:
+        return {**none, "note": f"λ_min = {eig[0]:g} ≤ 0: along that "
+                "direction the surface never curves up, so no η is stable "
+                "and there is no stability limit."}
     found = {}
     for o in opts:
         found.setdefault(o.name, o.hyperparams.get("beta"))
     lam_max = eig[1]
-    return {"gd": theory.gd_max_lr(lam_max),
+    return {"note": None, "gd": theory.gd_max_lr(lam_max),
             "momentum": theory.momentum_max_lr(found["momentum"], lam_max)
             if "momentum" in found else None,
             "nesterov": theory.nesterov_max_lr(found["nesterov"], lam_max)
@@ -185,7 +261,9 @@ def _rate(opt, lr, beta, eig):
 
 
 def explain(traj, opt, scape, tol):
-    """One or two plain sentences on why the run ended as it did."""
+    """One or two plain sentences on why the run ended as it did. They follow
+    the run's message ("converged at step 135") on the page, so they do not
+    repeat its status or step."""
     eig, lr = scape.eigenvalues, opt.hyperparams["lr"]
     beta = opt.hyperparams.get("beta", 0.0)
     bound = _bound(opt, beta) if eig is not None else None
@@ -201,11 +279,10 @@ def explain(traj, opt, scape, tol):
         return ("The steps grew without bound: the run left the plot far "
                 "behind. Try a smaller learning rate η.")
     if traj.status == "converged":
-        what = ("f − f_min" if scape.f_min is not None else "the gradient "
-                "norm")
-        return (f"Converged at step {traj.step}: {what} fell below the "
-                f"tolerance {tol:g}.")
-    text = f"Still running after {traj.step} steps (not yet within {tol:g})."
+        what = ("The gap f − f_min" if scape.f_min is not None else
+                "The gradient norm")
+        return f"{what} fell below the tolerance {tol:g}, which counts as arrived."
+    text = f"Not yet within the tolerance {tol:g}."
     if bound and eig[0] > 0:
         rate = _rate(opt, lr, beta, eig)
         if rate >= 1:

@@ -45,6 +45,24 @@ def test_limits_are_two_over_lam_max_and_two_plus_two_beta_over_lam_max():
     assert limits["momentum"] == pytest.approx(0.38)
     rosen = result("race", {**DEFAULT_RACE, "landscape": "rosenbrock"})
     assert rosen["limits"]["gd"] is None
+    assert "no single stability limit" in rosen["limits"]["note"]
+    assert limits["note"] is None
+
+
+def test_a_saddle_has_no_stability_limit():
+    """λ = (−1, 1): along x the run drifts away at every η, so no η is stable."""
+    saddle = get_landscape("saddle")
+    assert saddle.eigenvalues[0] < 0 < saddle.eigenvalues[1]
+    reply = result("race", {**DEFAULT_RACE, "landscape": "saddle"})
+    assert {k: reply["limits"][k] for k in ("gd", "momentum", "nesterov")} == \
+        {"gd": None, "momentum": None, "nesterov": None}
+    assert "λ_min = -1 ≤ 0" in reply["limits"]["note"]
+    assert "no η is stable" in reply["limits"]["note"]
+    # and indeed: even a tiny η leaves, a limit's η would have been 2/λ_max = 2
+    for lr in (0.01, 1.0):
+        runs = result("race", {"landscape": "saddle", "num_steps": 2000,
+                               "optimizers": [{"name": "sgd", "lr": lr}]})["runs"]
+        assert runs[0]["status"] == "diverged", lr
 
 
 def test_divergent_gd_is_explained_by_lr_times_lam_max_above_two():
@@ -72,7 +90,23 @@ def test_slow_runs_are_told_the_theoretical_rate():
 def test_converged_runs_get_a_plain_sentence():
     run = result("race", DEFAULT_RACE)["runs"][1]
     assert run["status"] == "converged"
-    assert run["explanation"].startswith(f"Converged at step {run['step']}")
+    # the page shows the explanation right after the message: it says why, and does
+    # not repeat "converged at step N"
+    assert run["message"] == f"converged at step {run['step']}"
+    assert run["explanation"] == ("The gap f − f_min fell below the tolerance 1e-06, "
+                                  "which counts as arrived.")
+    assert str(run["step"]) not in run["explanation"]
+
+
+@pytest.mark.parametrize("num_steps", [20, 500])
+def test_no_explanation_repeats_its_runs_message(num_steps):
+    for name in ("ravine", "bowl", "rosenbrock", "saddle", "himmelblau"):
+        runs = result("race", {**DEFAULT_RACE, "landscape": name,
+                               "num_steps": num_steps})["runs"]
+        for run in runs:
+            assert run["message"].lower() not in run["explanation"].lower(), run
+            assert f"step {run['step']}" not in run["explanation"]
+            assert f"after {run['step']} steps" not in run["explanation"]
 
 
 def test_snippet_reproduces_the_race_when_executed():
@@ -272,3 +306,22 @@ def test_packed_contour_values_are_the_same_grid():
 def test_packed_must_be_a_boolean():
     reply = ask("race", {**DEFAULT_RACE, "packed": "yes"})
     assert (reply["ok"], reply["field"]) == (False, "packed")
+
+
+def test_the_pages_optimizer_lists_are_lesson_codes():
+    """navigator-url.js keeps its own copies of OPTIMIZER_ORDER and WITH_BETA (the
+    page has no Python before the worker starts); they must not drift."""
+    import re
+    from pathlib import Path
+
+    from lesson_code.browser import OPTIMIZER_ORDER, WITH_BETA
+    js = (Path(__file__).resolve().parent.parent / "docs" / "assets" / "js" /
+          "navigator-url.js").read_text()
+
+    def js_list(name):
+        m = re.search(rf"export const {name} = (?:new Set\()?(\[[^\]]*\])", js)
+        assert m, name
+        return json.loads(m.group(1))
+
+    assert js_list("OPTIMIZERS") == OPTIMIZER_ORDER
+    assert js_list("WITH_BETA") == WITH_BETA

@@ -198,7 +198,7 @@ export function buildControls(root, { id, facts, onChange, onAction }) {
       }
       limits.textContent = items.length
         ? `Stable below: ${items.map(([key, formula, who]) => `${who} η < ${fmt(found[key])} (${formula})`).join("; ")}.`
-        : "This surface's curvature changes from place to place: no single stability limit for η.";
+        : found?.note ?? "This surface's curvature changes from place to place: no single stability limit for η.";
       if (found?.gd && lr > found.gd) limits.textContent += " The current η is past gradient descent's limit.";
     },
     setEnabled(on) {
