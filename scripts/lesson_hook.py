@@ -282,30 +282,42 @@ def render_exercise(ex, md):
 PREDICT_KEYS = ("id", "navigator", "question", "choices", "answer", "setup",
                 "explain")
 PREDICT_OPTIONAL = ("title",)
-WITH_BETA = {"momentum", "nesterov"}
+NAVIGATOR_STATE_KEYS = ("landscape", "start", "lr", "beta", "optimizers",
+                        "num_steps")
 
 
-def race_request(setup):
-    """The lesson_code.browser race args for a navigator:set detail."""
-    lr, beta = setup.get("lr", 0.1), setup.get("beta", 0.9)
-    if "runs" in setup:
-        runs = [dict(r) for r in setup["runs"]]
-    else:
-        runs = [{"name": n} for n in setup["optimizers"]]
-    opts = []
-    for r in runs:
-        opt = {"name": r["name"], "lr": r.get("lr", lr)}
-        if r["name"] in WITH_BETA:
-            opt["beta"] = r.get("beta", beta)
-        opts.append(opt)
-    return {"landscape": setup.get("landscape", "ravine"),
-            "start": setup.get("start"), "num_steps": setup.get("num_steps",
-                                                                300),
-            "optimizers": opts}
+def race_request(setup, base=None):
+    """The lesson_code.browser race args for a navigator:set detail sent to
+    a navigator whose declared state is base (its ```navigator fence's
+    fields; None: lesson_code.browser.RACE_DEFAULTS), exactly as the page
+    computes them: lesson_code.browser.navigator_state and race_request,
+    the one definition the navigator hook uses too."""
+    from lesson_code.browser import navigator_state
+    from lesson_code.browser import race_request as request
+    return request(navigator_state(setup, base))
 
 
-def predict(body, ns, where="?", line=1):
-    """A parsed ```predict fence: the answer and the race's expected end."""
+def page_navigators(text):
+    """{id: declared fields} of the ```navigator fences in a page's Markdown
+    (the navigator hook reports a bad fence; it is skipped here)."""
+    found = {}
+    for m in FENCE.finditer(text):
+        if m["lang"] != "navigator":
+            continue
+        try:
+            spec = yaml.safe_load(m["body"])
+        except yaml.YAMLError:
+            continue
+        if isinstance(spec, dict) and "id" in spec:
+            found[str(spec["id"])] = {k: spec[k] for k in NAVIGATOR_STATE_KEYS
+                                      if k in spec}
+    return found
+
+
+def predict(body, ns, where="?", line=1, navigators=None):
+    """A parsed ```predict fence: the answer and the race's expected end.
+    navigators: the page's page_navigators(); the setup applies on top of
+    its navigator's declared state, as on the page."""
     from lesson_code.browser import call
     spec = _yaml(body, where, line, "predict")
     _require(spec, PREDICT_KEYS, PREDICT_OPTIONAL, where, line, "predict")
@@ -321,8 +333,10 @@ def predict(body, ns, where="?", line=1):
     if not isinstance(setup, dict):
         raise LessonError(where, line, "predict fence: setup must be a "
                           "mapping (the navigator:set detail)")
+    base = (navigators or {}).get(str(spec["navigator"]))
     try:
-        result = call("race", race_request(setup))
+        request = race_request(setup, base)
+        result = call("race", request)
     except (ValueError, KeyError, TypeError) as error:
         raise LessonError(where, line, f"predict fence: setup: {error}")
     expected = [{"label": r["label"], "name": r["name"],
@@ -331,7 +345,7 @@ def predict(body, ns, where="?", line=1):
     return {"id": spec["id"], "navigator": str(spec["navigator"]),
             "question": str(spec["question"]),
             "choices": [str(c) for c in choices], "answer": int(answer),
-            "setup": setup, "expected": expected,
+            "setup": setup, "request": request, "expected": expected,
             "explain": str(spec["explain"]),
             "title": str(spec.get("title") or "Predict, then run")}
 
@@ -421,8 +435,8 @@ def _notebook_prose(text, site_url, where="index.md"):
     return "\n".join(out)
 
 
-def _race_code(setup, comment):
-    req = race_request(setup)
+def _race_code(req, comment):
+    """Python for the race args req (a race_request)."""
     opts = ",\n    ".join(
         "make_optimizer(" + ", ".join([repr(o["name"])] + [
             f"{k}={v!r}" for k, v in o.items() if k != "name"]) + ")"
@@ -439,6 +453,7 @@ def _race_code(setup, comment):
 def notebook(text, ns, title, site_url="", where="?", line_offset=0):
     """An nbformat-4 notebook (a dict) from a lesson page's Markdown."""
     text = substitute(text, ns, where, line_offset)
+    navigators = page_navigators(text)
     cells, pos = [_md_cell(
         f"*This notebook is generated from the Ravine lesson “{title}”"
         f"{f' ({site_url})' if site_url else ''}. Run the cells from top to "
@@ -478,24 +493,21 @@ def notebook(text, ns, title, site_url="", where="?", line_offset=0):
                 "    print(f\"Right: the exact value is {expected:.6g}.\")\n"
                 "else:\n    print(\"Not yet: try again.\")"))
         elif lang == "predict":
-            p = predict(body, ns, where, line)
+            p = predict(body, ns, where, line, navigators)
             choices = "\n".join(f"- {c}" for c in p["choices"])
             prose.append(f"**Predict:** {p['question'].strip()}\n\n"
                          f"{choices}\n\nCommit to an answer, then run the "
                          "race in the next cell.\n")
             flush()
-            cells.append(_code_cell(_race_code(p["setup"], p["question"])))
+            cells.append(_code_cell(_race_code(p["request"], p["question"])))
         elif lang == "navigator":
             nav = yaml.safe_load(body)
             flush()
-            setup = {k: nav[k] for k in ("landscape", "start", "lr", "beta",
-                                         "optimizers", "num_steps")
-                     if k in nav}
-            setup.setdefault("optimizers", ["sgd", "momentum"])
+            setup = {k: nav[k] for k in NAVIGATOR_STATE_KEYS if k in nav}
             cells.append(_md_cell(
                 "*On the lesson page an interactive navigator races the "
                 "optimizers here; this cell runs its opening race.*"))
-            cells.append(_code_cell(_race_code(setup, nav.get(
+            cells.append(_code_cell(_race_code(race_request(setup), nav.get(
                 "caption", "The navigator's race"))))
         else:
             prose.append(m.group(0))
@@ -568,6 +580,7 @@ def on_page_markdown(markdown, page, config, files):
     try:
         ns = namespace(page.meta, where)
         text = substitute(markdown, ns, where, offset)
+        navigators = page_navigators(text)
         md = None
         slots = _slots.setdefault(page.file.src_uri, {})
         slots.clear()
@@ -583,7 +596,7 @@ def on_page_markdown(markdown, page, config, files):
                                                     line), md)
             else:
                 html_out = render_predict(predict(m["body"], ns, where,
-                                                  line), md)
+                                                  line, navigators), md)
             key = SLOT.format(len(slots))
             slots[key] = html_out
             return f"{m['indent']}{key}"

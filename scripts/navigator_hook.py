@@ -31,8 +31,6 @@ CACHE = ROOT / os.environ.get("RAVINE_BUILD", "build") / "navigator"
 FIGURE_DIR = "assets/navigator"
 log = logging.getLogger("mkdocs.plugins.navigator")
 
-OPTIMIZER_NAMES = ["sgd", "momentum", "nesterov", "rmsprop", "adam"]
-WITH_BETA = {"momentum", "nesterov"}
 KEYS = {"id", "landscape", "start", "lr", "beta", "optimizers", "num_steps",
         "caption", "landscapes", "full_width"}
 
@@ -63,17 +61,17 @@ def on_post_build(config):
 
 
 def race_args(spec):
-    """The lesson_code race request for a declared state (navigator.js builds the same)."""
-    return {"landscape": spec["landscape"], "start": spec["start"],
-            "num_steps": spec["num_steps"],
-            "optimizers": [{"name": n, "lr": spec["lr"], **({"beta": spec["beta"]}
-                                                          if n in WITH_BETA else {})}
-                           for n in spec["optimizers"]]}
+    """The lesson_code race request for a declared state: lesson_code.browser.race_request,
+    the one definition (navigator.js raceArgs and the lesson hook's predict fences follow it)."""
+    from lesson_code.browser import race_request
+    return race_request(spec)
 
 
 def check(spec):
-    """The declared state, completed with defaults; ValueError in words."""
+    """The declared state, completed with lesson_code.browser.RACE_DEFAULTS; ValueError in
+    words."""
     from lesson_code import LANDSCAPES
+    from lesson_code.browser import OPTIMIZER_ORDER, RACE_DEFAULTS
     if not isinstance(spec, dict):
         raise ValueError("the body must be YAML key: value lines")
     unknown = set(spec) - KEYS
@@ -81,14 +79,15 @@ def check(spec):
         raise ValueError(f"unknown keys {sorted(unknown)}; known: {sorted(KEYS)}")
     if not re.fullmatch(r"[a-z][a-z0-9-]*", str(spec.get("id", ""))):
         raise ValueError("id must be lowercase letters, digits and dashes")
-    scape = LANDSCAPES.get(spec.get("landscape", "ravine"))
+    scape = LANDSCAPES.get(spec.get("landscape", RACE_DEFAULTS["landscape"]))
     if scape is None:
         raise ValueError(f"unknown landscape; known: {', '.join(LANDSCAPES)}")
     out = {"id": spec["id"], "landscape": scape.name,
            "start": [float(c) for c in spec.get("start", scape.start)],
-           "lr": float(spec.get("lr", 0.1)), "beta": float(spec.get("beta", 0.9)),
-           "optimizers": list(spec.get("optimizers", ["sgd", "momentum"])),
-           "num_steps": int(spec.get("num_steps", 300)),
+           "lr": float(spec.get("lr", RACE_DEFAULTS["lr"])),
+           "beta": float(spec.get("beta", RACE_DEFAULTS["beta"])),
+           "optimizers": list(spec.get("optimizers", RACE_DEFAULTS["optimizers"])),
+           "num_steps": int(spec.get("num_steps", RACE_DEFAULTS["num_steps"])),
            "landscapes": list(spec.get("landscapes", [scape.name])),
            "caption": str(spec.get("caption", "")),
            "full_width": bool(spec.get("full_width", False))}
@@ -96,8 +95,8 @@ def check(spec):
         raise ValueError("start must be [x, y]")
     if not 0 < out["lr"] <= 100 or not 0 <= out["beta"] < 1:
         raise ValueError("need 0 < lr ≤ 100 and 0 ≤ beta < 1")
-    if not out["optimizers"] or set(out["optimizers"]) - set(OPTIMIZER_NAMES):
-        raise ValueError(f"optimizers must be some of {OPTIMIZER_NAMES}")
+    if not out["optimizers"] or set(out["optimizers"]) - set(OPTIMIZER_ORDER):
+        raise ValueError(f"optimizers must be some of {OPTIMIZER_ORDER}")
     if not 1 <= out["num_steps"] <= 5000:
         raise ValueError("num_steps must be from 1 to 5000")
     if set(out["landscapes"]) - set(LANDSCAPES):

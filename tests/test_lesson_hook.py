@@ -172,6 +172,64 @@ def test_predict_runs_may_carry_their_own_beta():
     assert all(o["lr"] == 0.18 for o in req["optimizers"])
 
 
+SPARSE_PAGE = textwrap.dedent("""\
+    ```navigator
+    id: walkthrough
+    start: [-8, 2]
+    lr: 0.18
+    beta: 0.5
+    optimizers: [sgd, momentum]
+    num_steps: 1000
+    ```
+
+    ```predict
+    id: sparse
+    navigator: walkthrough
+    question: Which arrives first?
+    choices: [GD, Momentum]
+    answer: 1
+    setup: {optimizers: [momentum, sgd]}
+    explain: Momentum.
+    ```
+    """)
+
+
+def test_a_predict_setup_that_omits_fields_races_its_navigators_declared_state(ns):
+    """On the page the navigator applies the setup on top of its declared state, so the
+    build-time race must too: η 0.18, β 0.5 and 1000 steps from the fence, not defaults."""
+    navigators = hook.page_navigators(SPARSE_PAGE)
+    assert navigators == {"walkthrough": {"start": [-8, 2], "lr": 0.18, "beta": 0.5,
+                                          "optimizers": ["sgd", "momentum"],
+                                          "num_steps": 1000}}
+    body = next(m for m in hook.FENCE.finditer(SPARSE_PAGE) if m["lang"] == "predict")["body"]
+    p = hook.predict(body, ns, navigators=navigators)
+    assert p["request"] == {"landscape": "ravine", "start": [-8.0, 2.0], "num_steps": 1000,
+                            "optimizers": [{"name": "sgd", "lr": 0.18},
+                                           {"name": "momentum", "lr": 0.18, "beta": 0.5}]}
+    runs = race([sgd(0.18), momentum(0.18, 0.5)], get_landscape("ravine"), (-8, 2), 1000)
+    assert [(e["status"], e["step"]) for e in p["expected"]] == \
+        [(t.status, t.step) for t in runs]
+    # the navigator hook's own race for a fence is the same function's
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import navigator_hook
+    fence = next(m for m in hook.FENCE.finditer(SPARSE_PAGE) if m["lang"] == "navigator")
+    import yaml
+    declared = navigator_hook.check({"id": "walkthrough", **yaml.safe_load(fence["body"])})
+    assert navigator_hook.race_args(declared) == hook.race_request({}, navigators["walkthrough"])
+
+
+def test_race_defaults_are_one_definition_shared_by_both_hooks():
+    from lesson_code.browser import RACE_DEFAULTS
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import navigator_hook
+    declared = navigator_hook.check({"id": "bare"})
+    for key in ("landscape", "lr", "beta", "num_steps", "optimizers"):
+        assert declared[key] == RACE_DEFAULTS[key]
+    assert declared["start"] == list(get_landscape("ravine").start)
+    assert hook.race_request({}) == navigator_hook.race_args(declared)
+    assert not hasattr(hook, "WITH_BETA") and not hasattr(navigator_hook, "WITH_BETA")
+
+
 def test_predict_answer_must_index_a_choice(ns):
     with pytest.raises(hook.LessonError, match="not an index"):
         hook.predict(PREDICT.replace("answer: first", "answer: 5 + 0 * first"), ns)
