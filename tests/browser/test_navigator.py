@@ -92,6 +92,9 @@ def assert_scoreboard_matches(nav, expected_runs):
         line = lines[run["label"]]
         assert f"step {len(run['xs']) - 1}," in line, line
         assert run["message"] in line and run["explanation"] in line, line
+        # the explanation says why; it does not repeat the message ("converged at step 135.
+        # Converged at step 135: …")
+        assert line.lower().count(run["message"].lower()) == 1, line
         assert loss_in(line) == pytest.approx(run["losses"][-1], rel=6e-3, abs=1e-12)
         assert "NaN" not in line and "Infinity" not in line
 
@@ -420,5 +423,30 @@ def test_every_landscape_is_drawn_from_its_own_start_with_lesson_codes_results(p
         limits = nav.locator(".navigator-limits").inner_text()
         if facts[name]["eigenvalues"] is None:
             assert "no single stability limit" in limits
+        elif facts[name]["eigenvalues"][0] <= 0:  # the saddle: no η is stable there
+            assert "no η is stable" in limits and "Stable below" not in limits, limits
         else:
             assert f"η < {2 / facts[name]['eigenvalues'][1]:.3g} (2/λ_max)" in limits
+
+
+def test_a_navigator_left_by_instant_navigation_lets_go(page, site_root):
+    """After an instant navigation the old navigator stops listening to Python, and its
+    pending (debounced) URL write does not land in the next page's URL."""
+    nav = open_harness(page, site_root)
+    page.evaluate("window.oldNav = document.querySelector('#harness').navigator")
+    page.evaluate("""() => {
+        const a = Object.assign(document.createElement('a'), {href: '../smoke/', id: 'go', textContent: 'go'});
+        document.querySelector('article').append(a);
+        const box = [...document.querySelectorAll('#harness input')].find(
+            (i) => i.labels?.[0]?.textContent.trim() === 'Learning rate value' || i.getAttribute('aria-label') === 'Learning rate value');
+        box.value = '0.05';
+        box.dispatchEvent(new Event('input', {bubbles: true}));  // a live change: URL written 300 ms later
+        a.click();
+    }""")
+    page.wait_for_function("location.pathname.endsWith('/dev/smoke/')", timeout=10_000)
+    page.wait_for_function("window.oldNav.destroyed === true", timeout=10_000)
+    # whatever the timing of the navigation, a write still pending now must not land here
+    page.evaluate("window.oldNav.change({lr: 0.07}, {live: true})")
+    page.wait_for_timeout(700)
+    assert "nav-harness" not in page.evaluate("location.search"), page.url
+    assert page.evaluate("window.oldNav.el.isConnected") is False

@@ -6,6 +6,8 @@
 //
 // Garbled or hostile values are clamped or dropped, each with a sentence for the reader;
 // nothing read here ever reaches the page except as text (textContent).
+// OPTIMIZERS and WITH_BETA must equal lesson_code.browser.OPTIMIZER_ORDER and WITH_BETA
+// (tests/test_browser_module.py reads them from this file).
 export const OPTIMIZERS = ["sgd", "momentum", "nesterov", "rmsprop", "adam"];
 export const LABELS = { sgd: "SGD", momentum: "Momentum", nesterov: "Nesterov", rmsprop: "RMSProp", adam: "Adam" };
 export const WITH_BETA = new Set(["momentum", "nesterov"]);

@@ -23,9 +23,16 @@ const loss = (n) => (Math.abs(n) >= 1e-3 && Math.abs(n) < 1e4 ? fmt(n) : Number(
 
 export function mountNavigator(el) {
   el.navigator = new Navigator(el);
+  el.ravineTeardown = () => el.navigator.destroy(); // ravine.js, once el has left the page
 }
 
-/** The lesson_code race request for a state (the hook's race_args builds the same). */
+/**
+ * The lesson_code race request for a state: the same as lesson_code.browser.race_request
+ * (which both build hooks use). The state is always complete: the navigator hook fills a
+ * fence's gaps with lesson_code.browser.RACE_DEFAULTS, and checkState only applies changes
+ * on top of it, so there are no defaults here to drift; WITH_BETA (navigator-url.js) must
+ * equal lesson_code.browser.WITH_BETA (tests/test_browser_module.py checks it).
+ */
 export function raceArgs(state, packed = false) {
   const runs = state.runs ?? state.optimizers.map((name) => ({ name }));
   return {
@@ -61,7 +68,23 @@ class Navigator {
     this.controls.reflect(this.state);
     this.controls.setEnabled(false);
     el.addEventListener("navigator:set", (event) => this.set(event.detail));
-    this.python.onStatus((status) => this.#status(status));
+    this.unsubscribe = this.python.onStatus((status) => this.#status(status));
+  }
+
+  /**
+   * Lets go of everything that outlives the element (after an instant navigation): the
+   * status listener, the observers, an animation frame and a pending URL write.
+   */
+  destroy() {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.unsubscribe?.();
+    this.resizeObserver.disconnect();
+    this.themeObserver.disconnect();
+    this.animating = false;
+    cancelAnimationFrame(this.frame);
+    clearTimeout(this.urlTimer);
+    this.wanted = null;
   }
 
   #build() {
@@ -100,9 +123,10 @@ class Navigator {
     this.canvas.addEventListener("keydown", (event) => this.#key(event));
     this.canvas.addEventListener("focus", () => this.draw());
     this.canvas.addEventListener("blur", () => this.draw());
-    new ResizeObserver(() => this.el.isConnected && this.draw()).observe(this.box);
+    this.resizeObserver = new ResizeObserver(() => (this.el.isConnected ? this.draw() : this.destroy()));
+    this.resizeObserver.observe(this.box);
     this.themeObserver = new MutationObserver(() => {
-      if (!this.el.isConnected) return this.themeObserver.disconnect();
+      if (!this.el.isConnected) return this.destroy();
       this.draw();
       this.#legend();
     });
@@ -110,6 +134,7 @@ class Navigator {
   }
 
   #status({ phase, percent, message }) {
+    if (!this.el.isConnected) return queueMicrotask(() => this.destroy()); // a page we left
     if (this.live) {
       // after python.restart(): carry on with the newest change
       if (phase === "ready" && this.wanted && !this.busy) this.#next();
@@ -423,7 +448,8 @@ class Navigator {
 
   #urlSoon(now) {
     clearTimeout(this.urlTimer);
-    const write = () => writeUrl(this.id, this.state);
+    // never into another page's URL: after an instant navigation this element is gone
+    const write = () => this.el.isConnected && writeUrl(this.id, this.state);
     if (now) write();
     else this.urlTimer = setTimeout(write, 300);
   }

@@ -10,11 +10,21 @@ const WIDGETS = [
   ["[data-ravine-race]", "./race-buttons.js", "mountRaceButton"],
 ];
 
+// Mounted elements; a widget that holds on to something outside its element (a listener
+// on the shared Python client, an observer) sets el.ravineTeardown, called once the
+// element has left the page.
+const mounted = new Set();
+
 function mountAll() {
+  for (const el of mounted) {
+    if (el.isConnected) continue;
+    mounted.delete(el);
+    el.ravineTeardown?.();
+  }
   for (const [selector, url, mount] of WIDGETS) {
     const elements = [...document.querySelectorAll(selector)].filter((el) => !el.dataset.mounted);
     if (!elements.length) continue;
-    elements.forEach((el) => (el.dataset.mounted = "true"));
+    elements.forEach((el) => (el.dataset.mounted = "true", mounted.add(el)));
     import(url).then((module) => elements.forEach((el) => module[mount](el)));
   }
 }
