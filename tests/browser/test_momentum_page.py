@@ -11,19 +11,23 @@ import re
 
 import nbformat
 import pytest
-from harness import check_axe, wait_python_ready
+from harness import check_axe, open_context, wait_python_ready
 
 from lesson_code import effective_window, velocity_after
 from lesson_code.browser import handle
+from paths import DOCS
 from scripts import lesson_hook as hook
 
 PAGE = "optimizers/momentum/"
 pytestmark = pytest.mark.browser
+NAVIGATORS = hook.page_navigators((DOCS / "optimizers" / "momentum.md").read_text())
 
 
 def cpython_race(setup):
-    """The same race in CPython, with the request the prediction widget's setup makes."""
-    reply = json.loads(handle(json.dumps({"op": "race", "args": hook.race_request(setup)})))
+    """The same race in CPython, with the request the prediction widget's setup makes (on
+    top of its navigator's declared state, as navigator:set applies it)."""
+    request = hook.race_request(setup, NAVIGATORS["walkthrough"])
+    reply = json.loads(handle(json.dumps({"op": "race", "args": request})))
     assert reply["ok"], reply
     return reply["result"]["runs"]
 
@@ -144,6 +148,7 @@ def test_the_runnable_cell_shows_accumulation_and_cancellation(page, site_root):
     output.filter(has_text="flipping").wait_for(timeout=30_000)
     text = output.inner_text()
     assert f"constant: v = {steady:.3f}" in text and f"flipping: v = {flipping:.3f}" in text
+    assert f"limit ±g/(1+beta) = ±{1 / 1.9:.3f}" in text and "bound" not in text
     check_axe(page)  # with the pointer still on the Run button (its hover colours)
 
 
@@ -180,3 +185,81 @@ def test_the_whole_page_meets_wcag_with_every_disclosure_open(page, site_root):
         button.hover()
         button.focus()
         check_axe(page, f"#{button.locator('xpath=ancestor::section[1]').get_attribute('id')}")
+
+
+@pytest.mark.parametrize("typed, read", [("1,000", "1000"), ("1 000", "1000"),
+                                         ("1,000.5", "1000.5"), ("20", None)])
+def test_an_exercise_reads_thousands_separators_as_thousands(page, site_root, typed, read):
+    """"1,000" is a thousand, not 1.0 (and the feedback says how it was read)."""
+    page.goto(site_root + PAGE)
+    exercise = page.get_by_role("region", name="Exercise EMA by hand")
+    page.locator(f"#{exercise.get_attribute('id')}[data-ready]").wait_for()
+    box = exercise.get_by_label("Your answer to EMA by hand")
+    status = exercise.get_by_role("status")
+    box.fill(typed)
+    box.press("Enter")
+    if read is None:  # the right answer, 20, typed plainly: no "read as"
+        status.filter(has_text="Right").wait_for()
+        assert "read as" not in status.inner_text()
+        return
+    status.filter(has_text="Not yet").wait_for()
+    said = status.inner_text()
+    assert f"{typed} (read as {read}) is too high" in said, said  # 1.0 would be too low
+    assert box.input_value() == typed
+
+
+def test_an_ambiguous_spaced_number_gets_a_clear_message(page, site_root):
+    page.goto(site_root + PAGE)
+    exercise = page.get_by_role("region", name="Exercise EMA by hand")
+    page.locator(f"#{exercise.get_attribute('id')}[data-ready]").wait_for()
+    box = exercise.get_by_label("Your answer to EMA by hand")
+    box.fill("2 0")
+    box.press("Enter")
+    status = exercise.get_by_role("status")
+    status.filter(has_text="is not a number I can read").wait_for()
+    assert "1,000 and 1 000 are a thousand" in status.inner_text()
+    assert box.input_value() == "2 0"
+
+
+def test_a_prediction_finds_its_navigator_not_a_heading_with_the_same_id(page, site_root):
+    open_lesson(page, site_root)
+    # a heading whose slug equals the navigator's id, before it in the document
+    page.evaluate("""() => { const h = Object.assign(document.createElement('h2'),
+        {id: 'walkthrough', textContent: 'Walkthrough'});
+        document.querySelector('article h1').after(h); }""")
+    predict = page.get_by_role("region", name="Predict Which β wins?")
+    page.locator(f"#{predict.get_attribute('id')}[data-ready]").wait_for()
+    predict.get_by_role("button", name="Set up this race").click()
+    page.wait_for_function(
+        "document.querySelectorAll('#walkthrough.ravine-navigator [role=status] li').length === 2")
+    nav = page.locator("#walkthrough.ravine-navigator")
+    assert list(scores(nav)) == [run["label"] for run in
+                                 cpython_race(json.loads(predict.get_attribute("data-setup")))]
+
+
+def test_when_python_cannot_start_a_prediction_shows_the_built_result(browser, site_root):
+    context, guard = open_context(browser, site_root)
+    guard.allow(r"pyodide\.asm\.wasm|Failed to load resource|Failed to fetch|Python could not start")
+    context.route("**/pyodide.asm.wasm", lambda route: route.abort())
+    page = context.new_page()
+    page.goto(site_root + PAGE)
+    page.wait_for_function("document.documentElement.dataset.python === 'error'", timeout=60_000)
+    title, choice, right = PREDICTIONS[0]
+    predict = page.get_by_role("region", name=f"Predict {title}")
+    page.locator(f"#{predict.get_attribute('id')}[data-ready]").wait_for()
+    expected = json.loads(predict.get_attribute("data-expected"))
+    status = predict.get_by_role("status")
+    reveal = predict.locator("details[data-reveal]")
+    status.filter(has_text="computed when the page was built").wait_for()
+    assert reveal.is_visible() and reveal.get_attribute("open") is not None
+    for run in expected:
+        assert f"{run['label']}: {run['message']}" in status.inner_text()
+    # committing still works and gives the verdict from the build's result
+    predict.get_by_role("radio", name=choice, exact=True).check()
+    predict.get_by_role("button", name="Commit my prediction and run").click()
+    status.filter(has_text="You predicted").wait_for()
+    assert predict.get_attribute("data-state") == ("right" if right else "wrong")
+    assert predict.get_by_role("radio", name=choice, exact=True).is_enabled()
+    assert predict.get_by_role("button", name="Commit my prediction and run").is_enabled()
+    context.close()
+    guard.check()

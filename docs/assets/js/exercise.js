@@ -6,11 +6,24 @@
 //     <p role=status data-feedback>   <details data-solution>
 //   </section>
 
-/** The number a reader typed, or null: accepts "2.5", "2,5", "−3", "1e-3" and "3/4". */
+// Thousands groups: 1,000 / 1 000 (also no-break and thin spaces) / 12,345.5 / 1,000,000.
+const GROUPED = /^[-+]?[1-9]\d{0,2}((,\d{3})+|([ \u00a0\u202f]\d{3})+)(\.\d*)?$/;
+
+/**
+ * The number a reader typed, or null: accepts "2.5", "2,5", "−3", "1e-3", "3/4" and
+ * thousands separators ("1,000", "1 000", "12,345.5"). A comma followed by exactly three
+ * digits is a thousands separator ("1,000" is a thousand, not 1.0); any other single comma
+ * is a decimal comma ("2,5", "0,125"). Spaces inside a number are allowed only between
+ * thousands groups.
+ */
 export function parseNumber(text) {
-  const clean = String(text).trim().replace(/[\u2212\u2013]/g, "-").replace(/\s+/g, "");
+  let clean = String(text).trim().replace(/[\u2212\u2013]/g, "-");
+  if (GROUPED.test(clean)) clean = clean.replace(/[, \u00a0\u202f]/g, "");
+  else if (/\d[\s\u00a0\u202f]+\d/.test(clean)) return null; // "1 5": which number?
+  clean = clean.replace(/\s+/g, "");
   if (!clean) return null;
-  const decimal = clean.includes(".") ? clean : clean.replace(",", ".");
+  if (clean.includes(",") && clean.includes(".")) return null; // "1,5.2"
+  const decimal = clean.replace(",", ".");
   const number = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
   if (number.test(decimal)) return Number(decimal);
   const fraction = decimal.match(/^([-+]?\d+\.?\d*)\/(\d+\.?\d*)$/);
@@ -22,26 +35,29 @@ export function parseNumber(text) {
 export function judge(text, { answer, tolerance, answerText, unit }) {
   const value = parseNumber(text);
   const within = `within ±${tolerance}${unit ? ` ${unit}` : ""}`;
+  // how a typed separator was read, so "1,000" read as 1000 is never a silent surprise
+  const typed = String(text).trim();
+  const shown = value !== null && /[,\s]/.test(typed) ? `${typed} (read as ${value})` : typed;
   if (!String(text).trim()) {
     return { kind: "empty", message: "Type a number first, for example 12.5, then press Check." };
   }
   if (value === null || !Number.isFinite(value)) {
     return {
       kind: "invalid",
-      message: `“${String(text).trim()}” is not a number I can read. Type digits such as 12.5 or −0.3 (a fraction such as 3/4 works too).`,
+      message: `“${String(text).trim()}” is not a number I can read. Type digits such as 12.5 or −0.3 (a fraction such as 3/4 works too; 1,000 and 1 000 are a thousand).`,
     };
   }
   // A hair of slack so that a typed boundary value is not lost to rounding.
   if (Math.abs(value - answer) <= tolerance * (1 + 1e-9)) {
     return {
       kind: "right",
-      message: `Right: ${String(text).trim()} is ${within} of the exact value, ${answerText}${unit ? ` ${unit}` : ""}. The worked solution is open below.`,
+      message: `Right: ${shown} is ${within} of the exact value, ${answerText}${unit ? ` ${unit}` : ""}. The worked solution is open below.`,
     };
   }
   const kind = value > answer ? "high" : "low";
   return {
     kind,
-    message: `Not yet: ${String(text).trim()} is too ${kind}; the answer must be ${within} of the exact value. Try again, or open the hint.`,
+    message: `Not yet: ${shown} is too ${kind}; the answer must be ${within} of the exact value. Try again, or open the hint.`,
   };
 }
 

@@ -7,6 +7,11 @@
 //     <fieldset> radios </fieldset> <button data-action=setup> <button data-action=commit>
 //     <p role=status data-feedback>  <details data-reveal>
 //   </section>
+//
+// If Python cannot start, the race cannot run: the widget says so and reveals the result
+// lesson_code computed at build time (data-expected) and the explanation.
+import { findNavigator } from "./find-navigator.js";
+import { getPython } from "./python.js";
 
 const same = (runs, expected) =>
   Array.isArray(runs) && runs.length === expected.length &&
@@ -22,7 +27,7 @@ export function mountPredict(el) {
   const setupButton = el.querySelector('[data-action="setup"]');
   const commitButton = el.querySelector('[data-action="commit"]');
   const choiceText = (i) => radios[i].closest("label").textContent.trim();
-  const navigator = () => document.getElementById(el.dataset.navigatorId);
+  const navigator = () => findNavigator(el.dataset.navigatorId);
   let armed = null; // the committed choice, while its race runs
 
   const say = (text) => {
@@ -84,5 +89,28 @@ export function mountPredict(el) {
   // On the navigator itself (the event may not bubble); the checks above make a second
   // delivery harmless.
   (navigator() ?? document).addEventListener("navigator:finished", onFinished);
+
+  // Without Python no race runs: show what it would have shown, from the build.
+  const offline = (message) => {
+    const results = expected.map((run) => `${run.label}: ${run.message}`).join("; ");
+    const verdict = armed === null ? ""
+      : ` You predicted “${choiceText(armed)}”: ${armed === answer ? "right" : `not this time; the answer is “${choiceText(answer)}”`}.`;
+    if (armed !== null) el.dataset.state = armed === answer ? "right" : "wrong";
+    say(`${message} The race cannot run in this page, so here is its result computed when the page was built: ${results}.${verdict}`);
+    reveal.hidden = false;
+    reveal.open = true;
+    radios.forEach((radio) => (radio.disabled = false));
+    commitButton.disabled = false;
+    armed = null;
+  };
+  let failed = null;
+  const unsubscribe = getPython().onStatus(({ phase, message }) => {
+    if (!el.isConnected) return queueMicrotask(() => unsubscribe());
+    failed = phase === "error" ? message : null;
+    if (failed) offline(failed);
+  });
+  el.ravineTeardown = () => unsubscribe();
+  // a commit while Python is down: the build's result at once
+  commitButton.addEventListener("click", () => failed && armed !== null && offline(failed));
   el.dataset.ready = "true";
 }

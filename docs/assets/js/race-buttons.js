@@ -1,6 +1,8 @@
 // "Set up this race" buttons: <button data-ravine-race='{"navigator": id, "detail": {...}}'>
 // sends the navigator with that id a navigator:set event (the navigator resets to the
 // detail's state and, with run: true, runs it), then brings the navigator into view.
+import { findNavigator } from "./find-navigator.js";
+
 export function mountRaceButton(button) {
   let spec;
   try {
@@ -11,9 +13,7 @@ export function mountRaceButton(button) {
     return;
   }
   button.addEventListener("click", () => {
-    // the navigator element (a heading may share the id's words, never the data attribute)
-    const target = [...document.querySelectorAll("[data-navigator]")]
-      .find((el) => el.id === spec.navigator);
+    const target = findNavigator(spec.navigator);
     if (!target) return;
     target.dispatchEvent(new CustomEvent("navigator:set", { detail: spec.detail }));
     const reduce = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
