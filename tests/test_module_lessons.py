@@ -11,6 +11,8 @@ about those values (who wins, what grows, what stays the same) hold.
 import contextlib
 import importlib.util
 import io
+import html as html_lib
+import json
 import math
 import re
 import subprocess
@@ -18,12 +20,15 @@ import sys
 
 import pytest
 import yaml
+from lesson_pages import article_text, assert_numbers_in_page_order, reader_prose, \
+    setting_lines
 from paths import DOCS, ROOT, SITE
 
 from lesson_code import (adam, condition_number, ema, gd_contraction, gd_max_lr,
-                         get_landscape, momentum, momentum_max_lr, narrow_ravine,
-                         nesterov, optimal_gd, race, rmsprop, rotated_ravine, run, sgd,
-                         steps_to_shrink)
+                         get_landscape, make_optimizer, momentum, momentum_contraction,
+                         momentum_max_lr, narrow_ravine, nesterov, optimal_gd, race,
+                         rmsprop, rotated_ravine, run, sgd, steps_to_shrink)
+from lesson_code.runner import FAR
 from scripts import lesson_hook
 
 PAGES = ["index.md", "ravine.md", "adaptive.md", "playground.md"]
@@ -38,6 +43,24 @@ def page_namespace(name):
     text = page_source(name)
     body, meta = lesson_hook.get_data(text)
     return lesson_hook.namespace(meta, name), body, meta
+
+
+def page_text(name):
+    """A page's Markdown body with its build-time numbers substituted, as the hook
+    hands it to Markdown (widget fences then parse as on the site)."""
+    ns, body, _ = page_namespace(name)
+    return lesson_hook.substitute(body, ns, name)
+
+
+def page_fences(name, lang):
+    return [m for m in lesson_hook.FENCE.finditer(page_text(name)) if m["lang"] == lang]
+
+
+def built_page(name):
+    path = SITE / "optimizers" / name.replace(".md", "").replace("index", "") / "index.html"
+    if not path.is_file():
+        pytest.fail(f"no built page at {path}: run `make site`")
+    return path.read_text()
 
 
 def load_figures():
@@ -58,31 +81,105 @@ def steps(runs, label):
 # ------------------------------------------------------------ every stated number
 
 @pytest.mark.parametrize("name", PAGES)
-def test_every_build_time_number_evaluates_and_is_in_the_built_page(name):
+def test_every_build_time_number_shows_in_page_order(name):
+    """Each {{ }} value shows after the previous one, so a short value ("1", "0.1")
+    cannot pass by matching anywhere on the page. A widget's settings (navigator state,
+    a prediction's race, an exercise's answer expression, a button's race) are not text
+    a reader sees; they are checked by the tests of what those races do."""
     ns, body, _ = page_namespace(name)
-    found = lesson_hook.expressions(body)
-    html = (SITE / "optimizers" / name.replace(".md", "").replace("index", "")
-            / "index.html").read_text()
-    html = re.sub(r"<[^>]+>", "", html).replace("&amp;", "&")
-    for line, inner in found:
-        text = lesson_hook.evaluate(inner, ns, name, line)
-        assert text and "nan" not in text.lower(), (name, line, inner)
-        if "\n" not in inner:
-            assert text in html, f"{name}:{line}: {{{{{inner}}}}} = {text!r} not in the built page"
-    if name != "playground.md":
-        assert found, f"{name} states no computed number"
+    html = built_page(name)
+    skip = setting_lines(body) | {k + 1 for k, line in enumerate(body.split("\n"))
+                                  if "data-ravine-race=" in line}
+    checked = assert_numbers_in_page_order(body, ns, article_text(html), name, skip)
+    assert checked, f"{name} states no computed number"
+    assert "{{" not in html and "RAVINE-LESSON-SLOT" not in html
 
 
-def test_no_page_states_a_bare_computed_number_the_hook_did_not_produce():
-    """The tables' step counts appear only through {{ }}: no digit group of 3+ digits is
-    typed into the prose of the lessons (outside code, math and YAML fences)."""
-    for name in ("ravine.md", "adaptive.md"):
-        _, body, _ = page_namespace(name)
-        prose = lesson_hook.FENCE.sub("", body)
-        prose = re.sub(r"\{\{.*?\}\}|\$[^$]*\$|`[^`]*`|\]\([^)]*\)", "", prose, flags=re.S)
-        typed = re.findall(r"(?<![\w.])\d{3,}(?:,\d{3})*(?![\w.])", prose)
-        assert set(typed) <= {"000", "100", "1000", "10000", "2,000", "1,000", "1,000,"}, \
-            (name, typed)
+LESSON_PAGES = sorted(p.name for p in (DOCS / "optimizers").glob("*.md"))
+NUMBER = re.compile(r"(?<![\w.])[−-]?\d+(?:,\d{3})*(?:\.\d+)?(?!\w)")
+QUANTITY_WORDS = re.compile(
+    r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundred|thousand"
+    r"|million|billion|tenfold|hundredfold|thousandfold|twice|thrice|double|triple"
+    r"|hundredth|thousandth|millionth)\b", re.I)
+
+# Numbers a page may type, each with why it is not a result to compute. Everything else
+# that looks like a number in the prose, the math, the alt texts, the captions and the
+# widgets' prose must come from {{ }}.
+STRUCTURAL = {
+    "0": "the minimum's coordinate and the zero start of the averages",
+    "1": "constants of the formulas (1 − β, 1 − ηλ, a gradient of 1) and exponents",
+    "2": "constants of the formulas (2/λ_max, x², β₂) and the start's y",
+    "-1": "the factor 1 − ηλ_max at the ceiling, a definition",
+}
+RAVINE_DEFINITION = {  # the ravine ½(0.1x² + 10y²) from (−8, 2): its definition
+    "0.1": RAVINE.eigenvalues[0], "10": RAVINE.eigenvalues[1], "-8": RAVINE.start[0],
+}
+ALLOWED = {
+    "index.md": {**STRUCTURAL, **RAVINE_DEFINITION},
+    "ravine.md": {**STRUCTURAL, **RAVINE_DEFINITION},
+    "momentum.md": None,  # its own tests (tests/test_momentum_lesson.py) own its prose
+    "adaptive.md": {**STRUCTURAL, **RAVINE_DEFINITION,
+                    "0.01": "the learning rate of the first-step demos and exercise",
+                    "0.99": "torch's default α", "0.9": "torch's default β₁",
+                    "3": "the three steps of the bias table and its exercise"},
+    "playground.md": {**STRUCTURAL},  # plus each experiment's own button settings
+}
+ALLOWED_WORDS = {
+    "index.md": {"five": "the course's optimizers"},
+    "ravine.md": {"two": "the ravine's two directions (a 2-D landscape)"},
+    "momentum.md": None,
+    "adaptive.md": {"five": "the course's optimizers", "two": "the two ravines / averages",
+                    "three": "the three steps of the bias table and its exercise"},
+    "playground.md": {"five": "the course's optimizers", "four": "Himmelblau's minima"},
+}
+
+
+def settings_numbers(obj):
+    """Every number in a widget's settings (a button's race detail), as the page writes it."""
+    if isinstance(obj, dict):
+        return set().union(*(settings_numbers(v) for v in obj.values())) if obj else set()
+    if isinstance(obj, list):
+        return set().union(*(settings_numbers(v) for v in obj)) if obj else set()
+    if isinstance(obj, (int, float)) and not isinstance(obj, bool):
+        return {format(obj, "g")}
+    return set()
+
+
+def test_the_allowed_definitions_are_the_landscapes_and_optimizers_they_name():
+    assert RAVINE_DEFINITION == {"0.1": 0.1, "10": 10.0, "-8": -8.0}
+    assert RAVINE.start == (-8.0, 2.0) and RAVINE.minima == ((0.0, 0.0),)
+    assert rmsprop().hyperparams["alpha"] == 0.99 and adam().hyperparams["beta1"] == 0.9
+    assert len(FIGURES.race_settings()) == 5  # "five optimizers"
+    assert len(get_landscape("himmelblau").minima) == 4  # "four minima"
+    assert len(ema([1, 1, 1], 0.9)) == 3  # the bias table's three steps
+
+
+def test_every_lesson_page_is_covered_by_the_typed_number_scan():
+    assert set(ALLOWED) == set(ALLOWED_WORDS) == set(LESSON_PAGES)
+
+
+@pytest.mark.parametrize("name", [n for n in LESSON_PAGES if ALLOWED[n] is not None])
+def test_no_page_types_a_number_the_hook_did_not_compute(name):
+    """Numbers and quantity words a reader sees (prose, $…$ math, alt texts, captions,
+    the prose fields of widgets) are computed with {{ }} unless allowed above."""
+    _, body, _ = page_namespace(name)
+    prose = reader_prose(body)
+    prose = re.sub(r"^\s*\d+\. ", "", prose, flags=re.M)  # list item numbers
+    allowed = set(ALLOWED[name])
+    if name == "playground.md":
+        items = zip(re.split(r"^\d+\. ", body, flags=re.M)[1:],
+                    re.split(r"^\d+\. ", page_text(name), flags=re.M)[1:])
+        for item, done in items:
+            specs = re.findall(r"data-ravine-race='([^']*)'", done)
+            local = allowed | set().union(*(settings_numbers(json.loads(x)) for x in specs))
+            text = re.sub(r"^\s*\d+\. ", "", reader_prose(item), flags=re.M)
+            typed = {n.replace("−", "-") for n in NUMBER.findall(text)}
+            assert typed <= local, (name, item[:60], typed - local)
+        prose = prose.split("## Experiments worth trying")[0]
+    typed = {n.replace("−", "-") for n in NUMBER.findall(prose)}
+    assert typed <= allowed, (name, sorted(typed - allowed))
+    words = {w.lower() for w in QUANTITY_WORDS.findall(prose)}
+    assert words <= set(ALLOWED_WORDS[name]), (name, sorted(words - set(ALLOWED_WORDS[name])))
 
 
 # ------------------------------------------------------------ lesson 1: the ravine
@@ -160,10 +257,32 @@ def test_ravine_exercise_answers():
 def test_ravine_prediction_past_the_ceiling_diverges():
     traj = run(sgd(lr=0.21), RAVINE, num_steps=300)
     assert traj.status == "diverged"
-    ns, body, _ = page_namespace("ravine.md")
-    fence = next(m for m in lesson_hook.FENCE.finditer(body) if m["lang"] == "predict")
+    ns, _, _ = page_namespace("ravine.md")
+    fence = page_fences("ravine.md", "predict")[0]
     p = lesson_hook.predict(fence["body"], ns)
     assert p["choices"][p["answer"]].startswith("It zig-zags ever wider")
+    assert p["setup"]["lr"] == 0.21 and p["setup"]["num_steps"] == 300
+
+
+def test_the_run_past_the_ceiling_leaves_the_plot_long_before_it_is_declared_diverged():
+    """The plot is the landscape's bounds (|y| ≤ 4 on the ravine); the runner says
+    "diverged" only once a point is more than FAR plot widths beyond an edge."""
+    traj = run(sgd(lr=0.21), RAVINE, num_steps=300)
+    (x_lo, x_hi), (y_lo, y_hi) = RAVINE.bounds
+    assert (y_lo, y_hi) == (-4, 4)
+    # independent: y_k = 2 · (1 − 0.21 · 10)^k, x stays inside
+    k = next(k for k in range(1, 300) if abs(2 * (1 - 2.1) ** k) > y_hi)
+    leaves = next(i for i, (x, y) in enumerate(traj.points)
+                  if not (x_lo <= x <= x_hi and y_lo <= y <= y_hi))
+    assert leaves == k
+    far = next(i for i, (x, y) in enumerate(traj.points)
+               if abs(y) > y_hi + FAR * (y_hi - y_lo))
+    assert traj.step == far and leaves < far / 10
+    text = article_text(built_page("ravine.md"))
+    assert rf"leaves the plot ( \(|y| > {y_hi:g}\) ) at step {leaves};" in text
+    assert re.search(rf"declares it diverged only at step {far}, once it is more than "
+                     rf"1,000 plot widths beyond the edge", text)
+    assert f"leaves the plot at step {far}" not in text
 
 
 # ------------------------------------------------------------ lesson 3: RMSProp and Adam
@@ -200,6 +319,24 @@ def test_rmsprop_first_step_is_ten_eta_in_every_coordinate_and_adam_one_eta():
     assert g == (-0.8, 20.0) and -g[1] / g[0] == 25
 
 
+def test_adam_keeps_the_equal_first_step_and_removes_only_the_factor_ten():
+    """Adam's first step is η·sign(g) in both coordinates: like RMSProp's it ignores the
+    25-fold difference of the gradients; what it removes is the factor 1/√(1 − α)."""
+    start = RAVINE.start
+    rms = [p - s for p, s in zip(run(rmsprop(lr=0.01), RAVINE, num_steps=1).points[1], start)]
+    ad = [p - s for p, s in zip(run(adam(lr=0.01), RAVINE, num_steps=1).points[1], start)]
+    g = RAVINE.grad(start)
+    assert abs(ad[0]) == pytest.approx(abs(ad[1])) == pytest.approx(0.01)
+    assert [math.copysign(1, d) for d in ad] == [-math.copysign(1, c) for c in g]
+    assert abs(rms[0]) / abs(ad[0]) == pytest.approx(1 / math.sqrt(1 - 0.99))
+    text = article_text(built_page("adaptive.md"))
+    assert "Adam fixes that first-step size" not in text
+    assert re.search(r"Adam's first step, as we will see, has the same shape: it too moves both "
+                     r"coordinates by the same amount whatever their gradients\. What Adam "
+                     r"removes is the factor", text)
+    assert f"but by {abs(rms[0]) / abs(ad[0]):.0f} times less than RMSProp's first step" in text
+
+
 def test_bias_correction_table():
     m, s = ema([1, 1, 1], 0.9), ema([1, 1, 1], 0.999)
     assert m == pytest.approx([0.1, 0.19, 0.271])
@@ -229,15 +366,59 @@ def test_adaptive_exercise_answers():
     assert exercises["bias-correction"]["answer"] == pytest.approx(m) == pytest.approx(0.542)
 
 
-def test_the_race_settings_are_the_figures_and_the_pages():
-    ns, body, _ = page_namespace("adaptive.md")
+def test_the_race_settings_are_stated_once_and_used_everywhere():
+    """adaptive.md's `race_runs` is the one statement of the race settings: its
+    predictions, the figure module and the playground's rotated race all read it."""
+    ns, body, meta = page_namespace("adaptive.md")
+    assert ns["race_runs"] == meta["define"]["race_runs"] == list(FIGURES.RACE_RUNS)
     page = [(o.name, o.hyperparams) for o in ns["settings"]()]
     assert page == [(o.name, o.hyperparams) for o in FIGURES.race_settings()]
-    for m in lesson_hook.FENCE.finditer(body):
-        if m["lang"] == "predict":
-            runs = yaml.safe_load(m["body"])["setup"]["runs"]
-            assert [(r["name"], r["lr"]) for r in runs] == \
-                [(name, h["lr"]) for name, h in page]
+    assert FIGURES.ANGLES == tuple(ns["rotation_angles"])
+    predicts = page_fences("adaptive.md", "predict")
+    assert len(predicts) == 2
+    for m in predicts:
+        assert yaml.safe_load(m["body"])["setup"]["runs"] == ns["race_runs"]
+    assert len(re.findall(r"\{name: \w+, lr:", body)) == 0  # no copy typed in the body
+    playground = page_namespace("playground.md")[0]
+    assert playground["race_runs"] == ns["race_runs"]
+    assert playground["race_steps"] == ns["race_steps"]
+    specs = [json.loads(x) for x in re.findall(r"data-ravine-race='([^']*)'",
+                                               page_text("playground.md"))]
+    rotated = next(x for x in specs if x["detail"]["landscape"] == "rotated-ravine")
+    assert rotated["detail"]["runs"] == ns["race_runs"]
+    assert "lr=0.19" not in (ROOT / "scripts" / "figures" / "module.py").read_text()
+    # the page's 30° is the registered rotated ravine's angle
+    turned = get_landscape("rotated-ravine")
+    assert ns["turned_deg"] == 30
+    assert turned.f((1.0, 2.0)) == pytest.approx(rotated_ravine(angle_deg=30).f((1.0, 2.0)))
+
+
+def test_momentum_keeps_up_with_adam_only_where_the_page_says():
+    """At κ = 100 momentum is no slower than Adam (aligned and turned); on the aligned
+    κ = 1,000 ravine, at the same fixed settings, Adam needs far fewer steps."""
+    ns, _, _ = page_namespace("adaptive.md")
+    for scape in (RAVINE, rotated_ravine()):
+        runs = race(FIGURES.race_settings(), scape, num_steps=5000)
+        assert steps(runs, "Momentum") <= steps(runs, "Adam")
+        assert steps(runs, "Nesterov") < min(steps(runs, "Momentum"), steps(runs, "Adam"))
+    mom = ns["kappa_table"](1000, "momentum").step
+    ad = ns["kappa_table"](1000, "adam").step
+    assert ad * 5 < mom
+    text = article_text(built_page("adaptive.md"))
+    assert "as good as Adam on a quadratic" not in text and "Well-tuned" not in text
+    assert "well-tuned" not in text
+    assert f"momentum needs {mom:,} steps and Adam only {ad:,}." in text
+    assert "fixed settings, not tuned" in text
+
+
+def test_the_kappa_table_turns_the_ravine_with_an_explicit_argument():
+    ns, body, meta = page_namespace("adaptive.md")
+    assert "kappa_table(-" not in page_source("adaptive.md")
+    turned = ns["kappa_table"](1000, "adam", turned=True)
+    direct = run(adam(lr=0.3), rotated_ravine(1000), num_steps=20000)
+    assert turned.step == direct.step and turned.points == direct.points
+    assert ns["kappa_table"](1000, "adam").step == run(adam(lr=0.3), narrow_ravine(1000),
+                                                        num_steps=20000).step
 
 
 def test_nesterov_wins_the_aligned_race_and_tuned_momentum_keeps_up_with_adam():
@@ -255,8 +436,8 @@ def test_a_rotation_changes_nothing_for_gd_and_momentum_and_slows_the_adaptive_o
         assert steps(turned, label) == steps(aligned, label)
     for label in ("RMSProp", "Adam"):
         assert steps(turned, label) > 2 * steps(aligned, label)
-    ns, body, _ = page_namespace("adaptive.md")
-    rotated = [m for m in lesson_hook.FENCE.finditer(body) if m["lang"] == "predict"][1]
+    ns, _, _ = page_namespace("adaptive.md")
+    rotated = page_fences("adaptive.md", "predict")[1]
     p = lesson_hook.predict(rotated["body"], ns)
     assert p["choices"][p["answer"]].startswith("They need far more steps")
 
@@ -273,7 +454,7 @@ def test_the_rotation_figure_claims():
 
 def test_where_adam_wins_and_where_it_does_not():
     ns, _, _ = page_namespace("adaptive.md")
-    table = {(k, name): ns["kappa_table"](k, name)
+    table = {(k, name): ns["kappa_table"](abs(k), name, turned=k < 0)
              for k in (100, 1000, 10000, -100, -1000, -10000)
              for name in ("momentum", "adam")}
     assert all(t.status == "converged" for t in table.values())
@@ -294,10 +475,13 @@ def test_where_adam_wins_and_where_it_does_not():
 
 # ------------------------------------------------------------ the playground
 
+def playground_specs():
+    return [json.loads(x) for x in re.findall(r"data-ravine-race='([^']*)'",
+                                              page_text("playground.md"))]
+
+
 def test_playground_experiments_do_what_their_sentences_say():
-    text = page_source("playground.md")
-    specs = [yaml.safe_load(s.replace("&#39;", "'")) for s in
-             re.findall(r"data-ravine-race='([^']*)'", text)]
+    specs = playground_specs()
     assert len(specs) == 7
     for spec in specs:
         assert spec["navigator"] == "playground-navigator" and spec["detail"]["run"] is True
@@ -305,6 +489,7 @@ def test_playground_experiments_do_what_their_sentences_say():
         from lesson_code.browser import call
         assert call("race", req)["runs"]  # a valid race for the worker
     # 1: at the ceiling the bounce neither grows nor shrinks
+    assert specs[0]["detail"]["lr"] == gd_max_lr(RAVINE.eigenvalues[1])
     assert run(sgd(lr=0.2), RAVINE, num_steps=300).status == "running"
     # 2: at η = 0.3 GD diverges, momentum (β = 0.9, ceiling 0.38) converges
     assert momentum_max_lr(0.9, 10.0) == pytest.approx(0.38)
@@ -312,11 +497,48 @@ def test_playground_experiments_do_what_their_sentences_say():
     assert run(momentum(lr=0.3, beta=0.9), RAVINE, num_steps=300).status == "converged"
     # 4: the rotated race slows RMSProp and Adam only (checked above with the same settings)
     assert specs[3]["detail"]["landscape"] == "rotated-ravine"
+    # 3: β = 0.99 circles the minimum (its x swings past 0 again and again), β = 0.5
+    # creeps up to it from one side
+    def swings(points):
+        xs = [p[0] for p in points]
+        return sum(1 for a, b in zip(xs, xs[1:]) if a * b < 0)
+    slow, spiral = race([momentum(lr=0.05, beta=0.5), momentum(lr=0.05, beta=0.99)], RAVINE,
+                        num_steps=500)
+    assert swings(spiral.points) > 5 and swings(slow.points) == 0
     # 7: from the origin the optimizers do not all agree on the minimum
     ends = {tuple(round(c) for c in t.points[-1]) for t in race(
         [sgd(lr=0.01), momentum(lr=0.01, beta=0.9), adam(lr=0.01)],
         get_landscape("himmelblau"), start=(0, 0), num_steps=1000)}
     assert len(ends) > 1
+
+
+def test_playground_saddle_experiment():
+    """Experiment 6: from just off the ridge both leave the saddle, momentum sooner; and
+    the saddle has no curvature limits to show (λ_min < 0: no ceiling on η exists)."""
+    spec = next(x for x in playground_specs() if x["detail"]["landscape"] == "saddle")
+    detail = spec["detail"]
+    from lesson_code.browser import call
+    result = call("race", lesson_hook.race_request(detail))
+    scape = get_landscape("saddle")
+    assert scape.minima == () or not scape.minima
+    lo, hi = scape.eigenvalues
+    assert lo < 0 < hi
+    start = scape.start
+    assert abs(start[1]) < 0.1 < abs(start[0])  # "just off the ridge"
+    runs = race([sgd(lr=detail["lr"]), momentum(lr=detail["lr"], beta=detail["beta"])], scape,
+                num_steps=detail["num_steps"])
+    left = []
+    for traj in runs:
+        out = next((i for i, point in enumerate(traj.points)
+                    if any(not a <= c <= b for c, (a, b) in zip(point, scape.bounds))), None)
+        assert out is not None, f"{traj.label} never leaves the plot"
+        left.append(out)
+    assert left[1] < left[0]  # momentum leaves sooner
+    assert [r["status"] for r in result["runs"]] == [t.status for t in runs]
+    # no stability limit drawn: none exists when a curvature is negative
+    assert all(result["limits"].get(name) is None for name in ("gd", "momentum", "nesterov"))
+    text = page_source("playground.md")
+    assert "compare how soon gradient descent and momentum leave it" in text
 
 
 # ------------------------------------------------------------ the lab
@@ -361,7 +583,66 @@ def test_the_lab_curves_say_what_its_text_says(lab):
     assert final_s["Momentum"] > final_s["GD"]  # "momentum now hurts"
     assert scaled["Adam"][50] == max(g[50] for g in scaled.values())  # "slowest to start"
     assert final_s["GD"] < final["GD"] / 10
-    assert lab["price"].mean() / 0.5 > 100  # Adam's intercept: "well over a hundred steps of 0.5"
+    assert lab["adam_steps"] == math.ceil(lab["price"].mean() / lab["ADAM_LR"])
+
+
+def test_rescaling_helps_plain_sgd_most_and_not_every_optimizer(lab):
+    """Raw against standardized features, for every optimizer of the lab."""
+    import numpy as np
+    raw, scaled = lab["raw_runs"], lab["scaled_runs"]
+    assert set(raw) == set(scaled) == {"GD", "Momentum", "Adam"}
+
+    def end(gaps):
+        return np.median(gaps[-100:])
+
+    gain = {k: end(raw[k]) / end(scaled[k]) for k in raw}
+    early = {k: raw[k][50] / scaled[k][50] for k in raw}
+    assert gain["GD"] == max(gain.values()) and gain["GD"] > 10 and early["GD"] > 10
+    # "rescaled SGD ends lower than any optimizer did on the raw features"
+    assert end(scaled["GD"]) < min(end(g) for g in raw.values())
+    # "Momentum's early progress gets worse ... and its plateau moves little"
+    assert early["Momentum"] < 1 / 10 and 1 / 2 < gain["Momentum"] < 2
+    # "Adam is worse on both counts"
+    assert early["Adam"] < 1 and gain["Adam"] < 1
+    html = built_lab_text()
+    assert "which helps every optimizer more" not in html
+    assert "no choice of optimizer did as much" not in html
+    assert "Rescaling helps plain mini-batch SGD most" in html
+    assert "It does not help every optimizer." in html
+    adaptive = article_text(built_page("adaptive.md"))
+    assert "helps every optimizer more than switching" not in adaptive
+    assert "That helps plain mini-batch gradient descent most" in adaptive
+    assert "Adam ends further from the best fit than it did on the raw features" in adaptive
+
+
+def test_momentum_hurts_for_two_reasons_the_spiral_and_the_noise(lab):
+    """With standardized features η = 1/λ_max puts ηλ near 1 in every direction: GD's
+    factor |1 − ηλ| is small, while heavy-ball momentum (β = 0.9) has complex roots of
+    modulus √β. Without noise, momentum's loss still decays only by β per step; with
+    mini-batches it sits far above that noiseless path."""
+    import numpy as np
+    lr, beta = 1 / lab["lam_max_s"], lab["BETA"]
+    eig = lab["scaled_eigenvalues"]
+    gd_worst = max(gd_contraction(lr, lam) for lam in eig)
+    assert gd_worst == pytest.approx(lab["gd_factor"]) and gd_worst < 0.2
+    for lam in eig:
+        # the iteration matrix's eigenvalues, by numpy: complex, of modulus √β
+        roots = np.linalg.eigvals([[1 + beta - lr * lam, -beta], [1, 0]])
+        assert np.all(np.abs(roots.imag) > 0)
+        assert np.abs(roots) == pytest.approx([math.sqrt(beta)] * 2)
+        assert momentum_contraction(lr, beta, lam) == pytest.approx(math.sqrt(beta))
+    assert lab["momentum_factor"] == pytest.approx(math.sqrt(beta))
+    # the spiral, measured without noise: GD converges within a few steps, momentum's
+    # loss shrinks by about β per step (its error by √β) and is still far off at step 50
+    assert lab["gd_exact"].status == "converged" and lab["gd_exact"].step < 20
+    assert lab["decay"] == pytest.approx(beta, abs=0.01)
+    assert lab["momentum_gaps"][50] > 0.1
+    assert lab["momentum_exact"].step > 10 * lab["gd_exact"].step
+    # the noise: with mini-batches momentum sits far above its noiseless path at step 50
+    assert lab["scaled_runs"]["Momentum"][50] > 100 * lab["momentum_gaps"][50]
+    html = built_lab_text()
+    assert "mainly amplifies the noise" not in html
+    assert "Momentum now hurts, for two reasons." in html
 
 
 def test_the_lab_is_a_jupytext_notebook_with_a_python_kernel():
@@ -428,6 +709,13 @@ def test_a_failing_lab_cell_fails_the_build(tmp_path):
     assert "this cell is broken" in result.stdout + result.stderr
 
 
+def built_lab_text():
+    path = SITE / "optimizers" / "lab" / "index.html"
+    if not path.is_file():
+        pytest.fail(f"no built page at {path}: run `make site`")
+    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", path.read_text())).split())
+
+
 def test_the_built_lab_page_has_its_outputs_and_its_notebook():
     html = (SITE / "optimizers" / "lab" / "index.html").read_text()
     images = re.findall(r'<img alt="([^"]+)"[^>]*src="data:image/png;base64,', html)
@@ -438,6 +726,39 @@ def test_the_built_lab_page_has_its_outputs_and_its_notebook():
     nb = json.loads((SITE / "optimizers" / "lab.ipynb").read_text())
     assert nb["nbformat"] == 4 and any("LeastSquares" in "".join(c["source"])
                                        for c in nb["cells"])
+
+
+def test_every_page_with_exercises_downloads_as_a_notebook():
+    for name in LESSON_PAGES:
+        _, body, meta = page_namespace(name)
+        if any(m["lang"] == "exercise" for m in lesson_hook.FENCE.finditer(body)):
+            assert meta.get("notebook") is True, name
+            assert (SITE / "optimizers" / name.replace(".md", ".ipynb")).is_file(), name
+
+
+@pytest.mark.parametrize("name", [n for n in LESSON_PAGES if n != "momentum.md"])
+def test_each_notebook_exercise_check_works_on_its_own(name):
+    """A notebook's check cell sees only `from lesson_code import *`: run it alone, in a
+    fresh namespace, with the page's own answer typed in; it must say "Right" (a check
+    that used a hook name such as `ravine` or a `define:` name would raise NameError)."""
+    ns, body, meta = page_namespace(name)
+    exercises = [lesson_hook.exercise(m["body"], ns)
+                 for m in lesson_hook.FENCE.finditer(page_text(name)) if m["lang"] == "exercise"]
+    if not exercises:
+        assert not meta.get("notebook"), f"{name}: a notebook without exercises"
+        return
+    nb = json.loads((SITE / "optimizers" / name.replace(".md", ".ipynb")).read_text())
+    checks = ["".join(c["source"]) for c in nb["cells"]
+              if c["cell_type"] == "code" and "your_answer = None" in "".join(c["source"])]
+    assert len(checks) == len(exercises)
+    for source, ex in zip(checks, exercises):
+        for typed, verdict in ((ex["answer"], "Right"), (ex["answer"] + 10 * ex["tolerance"],
+                                                         "Not yet")):
+            out = io.StringIO()
+            with contextlib.redirect_stdout(out):
+                exec(compile(source.replace("your_answer = None", f"your_answer = {typed!r}"),
+                             f"{name} exercise {ex['id']}", "exec"), {"__name__": "__main__"})
+            assert out.getvalue().startswith(verdict), (name, ex["id"], out.getvalue())
 
 
 @pytest.mark.parametrize("name", ["ravine", "adaptive"])

@@ -35,7 +35,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from IPython.display import HTML, display
 
-from lesson_code import adam, condition_number, gd_max_lr, momentum, run, sgd
+from lesson_code import (adam, condition_number, gd_contraction, gd_max_lr, momentum,
+                         momentum_contraction, run, sgd)
 
 matplotlib.rcParams.update({"figure.dpi": 110, "font.size": 10})
 
@@ -165,14 +166,16 @@ print("flattest direction (w1, w2, w3, b):", flattest.round(3))
 
 # %%
 STEPS = 300
+BETA = 0.9
+ADAM_LR = 0.5
 
 
-def train(X, y, lam_max):
+def train(X, y, lam_max, batch_size=64):
     runs = {}
     for optimizer in (sgd(lr=1 / lam_max),
-                      momentum(lr=1 / lam_max, beta=0.9),
-                      adam(lr=0.5)):
-        model = LeastSquares(X, y, seed=1)
+                      momentum(lr=1 / lam_max, beta=BETA),
+                      adam(lr=ADAM_LR)):
+        model = LeastSquares(X, y, batch_size=batch_size, seed=1)
         trajectory = run(optimizer, model, start=(0.0, 0.0, 0.0, 0.0),
                          num_steps=STEPS, tol=1e-9)
         gaps = np.array(trajectory.losses) - model.f_min
@@ -262,19 +265,80 @@ for label, gaps in scaled_runs.items():
 # %% [markdown]
 # Three things to take from this plot.
 #
-# 1. **Plain mini-batch SGD is now the fastest.** With $\kappa$ close to one a single
-#    learning rate suits every direction, so the optimizer has nothing left to fix. The
-#    curve flattens at a floor set by the mini-batch noise, not by the ravine.
-# 2. **Momentum now hurts.** It multiplies the effective step by
-#    $1/(1-\beta) = 10$, which helped in the ravine but now mainly amplifies the noise of
-#    the mini-batch gradients.
+# 1. **Plain mini-batch SGD is now the fastest.** With $\kappa$ close to one, the rule
+#    $\eta = 1/\lambda_{\max}$ makes $\eta\lambda$ close to one in *every* direction, so each
+#    step removes most of the error everywhere at once: the factor $|1 - \eta\lambda|$ is
+#    small for all four eigenvalues (the cell below prints them). The curve then flattens
+#    at a floor set by the mini-batch noise, not by the ravine.
+# 2. **Momentum now hurts, for two reasons.** The first is the dynamics, and it acts
+#    even without noise. With $\eta\lambda \approx 1$ and $\beta$ as large as this, the
+#    heavy-ball iteration's two roots $z$ of $z^2 - (1 + \beta - \eta\lambda)\,z + \beta = 0$
+#    are complex, of modulus $\sqrt\beta$: the error spirals around the minimum and
+#    shrinks by only $\sqrt\beta$ per step in every direction, where gradient descent
+#    shrinks it by $|1 - \eta\lambda|$, a small number here. The second is the mini-batch
+#    noise: a spiral that damps so little keeps every noisy kick for many steps, so
+#    momentum's loss stays far above its noiseless path, early and on its plateau. The
+#    cell below computes the contraction factors with `lesson_code`, and runs both
+#    optimizers again with exact (full-batch) gradients to separate the two causes.
 # 3. **Adam is the slowest to start.** Its steps are about $\eta$ per coordinate, and
-#    the intercept has to travel from 0 to the mean price printed at the top, which
-#    takes well over a hundred steps of 0.5. Its adaptivity buys nothing when the
+#    the intercept has to travel from 0 to the mean price printed at the top, which takes
+#    at least the number of steps printed below. Its adaptivity buys nothing when the
 #    problem is already well scaled.
+
+# %%
+lr_s = 1 / lam_max_s
+gd_factor = max(gd_contraction(lr_s, lam) for lam in scaled_eigenvalues)
+momentum_factor = max(momentum_contraction(lr_s, BETA, lam) for lam in scaled_eigenvalues)
+print(f"per step, worst direction: GD |1 - ηλ| ≤ {gd_factor:.3f}, "
+      f"momentum {momentum_factor:.3f} (√β = {BETA ** 0.5:.3f})")
+EARLY = 50
+
+
+class FullBatch(LeastSquares):
+    """The same loss with exact gradients: no mini-batch noise."""
+
+    def grad(self, w):
+        # ∇L = Xᵀ(Xw − y) / N, on every example
+        g = self.X.T @ (self.X @ np.asarray(w) - self.y) / len(self.y)
+        return tuple(g.tolist())
+
+
+def noiseless(optimizer):
+    model = FullBatch(scaled.X, scaled.y)
+    trajectory = run(optimizer, model, start=(0.0, 0.0, 0.0, 0.0), num_steps=STEPS,
+                     tol=1e-9)
+    return trajectory, np.array(trajectory.losses) - model.f_min
+
+
+gd_exact, _ = noiseless(sgd(lr=lr_s))
+momentum_exact, momentum_gaps = noiseless(momentum(lr=lr_s, beta=BETA))
+decay = (momentum_gaps[2 * EARLY] / momentum_gaps[0]) ** (1 / (2 * EARLY))
+print(f"exact gradients: GD {gd_exact.message}; momentum is at {momentum_gaps[EARLY]:.3g} "
+      f"after {EARLY} steps, its loss shrinking by {decay:.3f} per step over the first "
+      f"{2 * EARLY} (predicted: the error's factor squared, {momentum_factor ** 2:.3f})")
+print(f"mini-batches: momentum is at {scaled_runs['Momentum'][EARLY]:.3g} after {EARLY} "
+      f"steps, GD at {scaled_runs['GD'][EARLY]:.3g}")
+adam_steps = int(np.ceil(price.mean() / ADAM_LR))
+print(f"Adam's intercept travels {price.mean():.1f} at about {ADAM_LR} per step: "
+      f"at least {adam_steps} steps")
+
+# %% [markdown]
+# ## Rescaling against switching optimizers
 #
-# Rescaling the inputs changed the landscape itself, and no choice of optimizer did as
-# much.
+# The table compares each optimizer on the raw and on the standardized features, after 50
+# steps and at the end. Rescaling helps plain mini-batch SGD most, and rescaled SGD ends
+# lower than any optimizer did on the raw features: for gradient descent, changing the
+# problem did more than any choice of optimizer. It does not help every optimizer.
+# Momentum's early progress gets worse (the spiral and the noise above) and its plateau
+# moves little; Adam is worse on both counts.
+
+# %%
+print(f"{'':>10s}  after 50 steps: raw → standardized   end (median of last 100): raw → "
+      "standardized")
+for label in raw_runs:
+    before, after = raw_runs[label], scaled_runs[label]
+    print(f"{label:>10s}  {before[50]:12.2f} → {after[50]:9.2f}"
+          f"   {np.median(before[-100:]):22.2f} → {np.median(after[-100:]):9.2f}")
 
 # %% [markdown]
 # ## Try it yourself

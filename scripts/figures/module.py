@@ -1,25 +1,37 @@
 """Static figures of the optimizers module's lessons 1 and 3 (ravine.md, adaptive.md).
 
-Every value comes from lesson_code; the settings below are the ones the pages state (the
-tests in tests/test_module_lessons.py compare the two).
+Every value comes from lesson_code. Lesson 3's race settings and rotation angles are
+stated once, in the `define:` front matter of docs/optimizers/adaptive.md, and read from
+there (the tests in tests/test_module_lessons.py check the figures against the pages).
 """
 
-import matplotlib.pyplot as plt
+import pathlib
 
-from lesson_code import (adam, gd_max_lr, momentum, narrow_ravine, nesterov,
-                         optimal_gd, rmsprop, rotated_ravine, run, sgd,
-                         steps_to_shrink)
+import matplotlib.pyplot as plt
+import yaml
+
+from lesson_code import (condition_number, gd_max_lr, make_optimizer, narrow_ravine, optimal_gd,
+                         rotated_ravine, run, sgd, steps_to_shrink)
+
+ADAPTIVE = pathlib.Path(__file__).resolve().parents[2] / "docs" / "optimizers" / "adaptive.md"
+
+
+def page_define(path):
+    """The plain `define:` values of a lesson page's front matter."""
+    front = path.read_text().split("---")[1]
+    return yaml.safe_load(front)["define"]
 
 # Lesson 1: the condition numbers of the cost table, and the tolerance on the loss.
 KAPPAS = (1, 10, 100, 1000, 10000)
 TOL = 1e-6
-# Lesson 3: the race settings (one learning rate per optimizer, β = 0.9).
-ANGLES = tuple(range(0, 50, 5))
+# Lesson 3: the race settings (one learning rate per optimizer) and the rotation angles,
+# as adaptive.md states them.
+RACE_RUNS = tuple(page_define(ADAPTIVE)["race_runs"])
+ANGLES = tuple(page_define(ADAPTIVE)["rotation_angles"])
 
 
 def race_settings():
-    return [sgd(lr=0.19), momentum(lr=0.05, beta=0.9), nesterov(lr=0.05, beta=0.9),
-            rmsprop(lr=0.1), adam(lr=0.3)]
+    return [make_optimizer(**r) for r in RACE_RUNS]
 
 
 def predicted_steps(kappa):
@@ -108,7 +120,8 @@ def rotation_figure():
         ax.plot(ANGLES, steps, marker=marker, color=color, label=label)
     ax.set_xlabel("rotation of the ravine (degrees)")
     ax.set_ylabel("steps until loss ≤ 10⁻⁶")
-    ax.set_title("The same ravine (κ = 100), turned: who notices?")
+    kappa = condition_number(*rotated_ravine().eigenvalues)
+    ax.set_title(f"The same ravine (κ = {kappa:g}), turned: who notices?")
     ax.set_ylim(bottom=0)
     ax.set_xticks(ANGLES)
     ax.grid(True, alpha=0.3)
