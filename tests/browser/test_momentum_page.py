@@ -263,3 +263,23 @@ def test_when_python_cannot_start_a_prediction_shows_the_built_result(browser, s
     assert predict.get_by_role("button", name="Commit my prediction and run").is_enabled()
     context.close()
     guard.check()
+
+
+def test_a_sparse_setup_races_the_same_in_the_page_as_at_build_time(page, site_root):
+    """A navigator:set detail that leaves out lr, beta, start and num_steps takes them from
+    the navigator's declared state, in the page and in the hook alike."""
+    open_lesson(page, site_root)
+    detail = {"optimizers": ["momentum"], "run": False}
+    expected = cpython_race(detail)
+    page.evaluate("""detail => {
+        const nav = document.querySelector('#walkthrough.ravine-navigator');
+        window.results = [];
+        nav.addEventListener('navigator:result', (e) => window.results.push(e.detail));
+        nav.dispatchEvent(new CustomEvent('navigator:set', {detail}));
+    }""", detail)
+    page.wait_for_function("window.results.length >= 1", timeout=60_000)
+    runs = page.evaluate("window.results.at(-1).runs")
+    assert [(r["label"], r["status"], r["step"]) for r in runs] == \
+        [(r["label"], r["status"], r["step"]) for r in expected]
+    assert expected[0]["hyperparams"] == {"lr": 0.18, "beta": 0.9}
+    assert len(expected[0]["xs"]) - 1 == expected[0]["step"] <= 1000
