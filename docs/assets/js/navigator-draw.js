@@ -114,6 +114,10 @@ export function prepareGrid(grid) {
 }
 
 const MARGIN = { left: 44, right: 10, top: 10, bottom: 34 };
+const FONT = "12px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
+// Left of the y tick labels: a band for the rotated "y" (a 12px glyph centred in it).
+const Y_LABEL_BAND = 18;
+const TICK = 4, TICK_GAP = 2;
 
 export class Plot {
   constructor(canvas) {
@@ -123,6 +127,29 @@ export class Plot {
     this.background = null;
     this.key = "";
     this.width = this.height = 0;
+    this.marginLeft = MARGIN.left;
+  }
+
+  /** The y axis's tick values and labels for the current grid and height. */
+  #yTicks() {
+    const [, [y0, y1]] = this.grid.bounds;
+    const height = Math.max(1, this.height - MARGIN.top - MARGIN.bottom);
+    return niceTicks(y0, y1, Math.max(3, Math.round(height / 50)));
+  }
+
+  /** The left margin fits the widest y tick label and, left of it, the "y" band, so the
+   * axis label never overlaps a tick label (wide plots get longer labels such as −7.5). */
+  #layout() {
+    if (!this.grid) return;
+    this.ctx.save();
+    this.ctx.font = FONT;
+    const widest = Math.max(0, ...this.#yTicks().map(([, label]) => this.ctx.measureText(label).width));
+    this.ctx.restore();
+    const left = Math.max(MARGIN.left, Math.ceil(widest) + TICK + TICK_GAP + Y_LABEL_BAND);
+    if (left !== this.marginLeft) {
+      this.marginLeft = left;
+      this.key = "";
+    }
   }
 
   /** Matches the canvas to its CSS box and the screen's pixel ratio. */
@@ -134,11 +161,13 @@ export class Plot {
     Object.assign(this, { width, height, dpr });
     this.canvas.width = Math.round(width * dpr);
     this.canvas.height = Math.round(height * dpr);
+    this.#layout();
     return true;
   }
 
   get area() {
-    return { left: MARGIN.left, top: MARGIN.top, width: Math.max(1, this.width - MARGIN.left - MARGIN.right),
+    const left = this.marginLeft;
+    return { left, top: MARGIN.top, width: Math.max(1, this.width - left - MARGIN.right),
       height: Math.max(1, this.height - MARGIN.top - MARGIN.bottom) };
   }
 
@@ -168,6 +197,7 @@ export class Plot {
     if (grid === this.grid) return;
     this.grid = grid;
     this.key = "";
+    this.#layout();
   }
 
   #paintBackground(theme) {
@@ -236,7 +266,7 @@ export class Plot {
     ctx.lineWidth = 1;
     ctx.strokeRect(a.left + 0.5, a.top + 0.5, a.width - 1, a.height - 1);
     ctx.fillStyle = colors.text;
-    ctx.font = "12px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
+    ctx.font = FONT;
     ctx.textAlign = "center";
     ctx.textBaseline = "top";
     for (const [v, label] of niceTicks(x0, x1, Math.max(3, Math.round(a.width / 80)))) {
@@ -250,16 +280,16 @@ export class Plot {
     ctx.fillText("x", a.left + a.width / 2, a.top + a.height + 20);
     ctx.textAlign = "right";
     ctx.textBaseline = "middle";
-    for (const [v, label] of niceTicks(y0, y1, Math.max(3, Math.round(a.height / 50)))) {
+    for (const [v, label] of this.#yTicks()) {
       const [, py] = this.toPixel(x0, v);
       ctx.beginPath();
-      ctx.moveTo(a.left - 4, py);
+      ctx.moveTo(a.left - TICK, py);
       ctx.lineTo(a.left, py);
       ctx.stroke();
-      ctx.fillText(label, a.left - 6, py);
+      ctx.fillText(label, a.left - TICK - TICK_GAP, py);
     }
     ctx.save();
-    ctx.translate(12, a.top + a.height / 2);
+    ctx.translate(Y_LABEL_BAND / 2, a.top + a.height / 2);
     ctx.rotate(-Math.PI / 2);
     ctx.textAlign = "center";
     ctx.fillText("y", 0, 0);
