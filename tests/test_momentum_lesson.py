@@ -18,6 +18,7 @@ import numpy as np
 import pytest
 import yaml
 from nbclient import NotebookClient
+from lesson_pages import assert_numbers_in_page_order
 from mkdocs.utils.meta import get_data
 from paths import DOCS, SITE
 
@@ -63,13 +64,7 @@ def test_every_build_time_number_shows_in_page_order(text, built_html):
     ns = hook.namespace(META, "momentum.md")
     found = hook.expressions(BODY)
     assert len(found) > 60, "the page states its numbers with {{ … }}"
-    position = 0
-    for line, inner in found:
-        value = hook.evaluate(inner, ns, "momentum.md", line)
-        at = text.find(value, position)
-        assert at >= 0, f"line {line}: {{{{{inner}}}}} = {value!r} is not in the page " \
-                        f"after position {position}"
-        position = at + len(value)
+    assert assert_numbers_in_page_order(BODY, ns, text, "momentum.md") == found
     assert "{{" not in built_html and "RAVINE-LESSON-SLOT" not in built_html
 
 
