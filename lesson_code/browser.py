@@ -281,7 +281,8 @@ def explain(traj, opt, scape, tol):
     if traj.status == "converged":
         what = ("The gap f − f_min" if scape.f_min is not None else
                 "The gradient norm")
-        return f"{what} fell below the tolerance {tol:g}, which counts as arrived."
+        return (f"{what} fell below the tolerance {tol:g}, which counts as "
+                "arrived.")
     text = f"Not yet within the tolerance {tol:g}."
     if bound and eig[0] > 0:
         rate = _rate(opt, lr, beta, eig)
