@@ -19,10 +19,16 @@ pytestmark = pytest.mark.browser
 LIVE_MS = 90_000
 
 
-def fences(page_name, lang):
+def page_text(page_name):
+    """The page's Markdown with its build-time numbers in, as the hook renders it."""
     text = (DOCS / "optimizers" / page_name).read_text()
     body, meta = lesson_hook.get_data(text)
     ns = lesson_hook.namespace(meta, page_name)
+    return lesson_hook.substitute(body, ns, page_name), ns
+
+
+def fences(page_name, lang):
+    body, ns = page_text(page_name)
     return [(m["body"], ns) for m in lesson_hook.FENCE.finditer(body) if m["lang"] == lang]
 
 
@@ -30,12 +36,33 @@ def exercises(page_name):
     return [lesson_hook.exercise(body, ns) for body, ns in fences(page_name, "exercise")]
 
 
+def navigators(page_name):
+    """{id: declared fields} of the page's navigators, where the hook knows them."""
+    find = getattr(lesson_hook, "page_navigators", None)
+    return find(page_text(page_name)[0]) if find else {}
+
+
 def predictions(page_name):
-    return [lesson_hook.predict(body, ns) for body, ns in fences(page_name, "predict")]
+    navs = navigators(page_name)
+    out = []
+    for body, ns in fences(page_name, "predict"):
+        try:
+            out.append(lesson_hook.predict(body, ns, navigators=navs))
+        except TypeError:  # a hook without navigator bases
+            out.append(lesson_hook.predict(body, ns))
+    return out
 
 
-def expected_race(setup):
-    return call("race", lesson_hook.race_request(setup))["runs"]
+def expected_race(setup, base=None):
+    try:
+        request = lesson_hook.race_request(setup, base)
+    except TypeError:
+        request = lesson_hook.race_request(setup)
+    return call("race", request)["runs"]
+
+
+def prediction_race(p):
+    return call("race", p["request"])["runs"] if "request" in p else expected_race(p["setup"])
 
 
 def scoreboard(nav):
@@ -82,7 +109,7 @@ def commit_prediction(page, p, choice):
     page.wait_for_function("el => el.textContent.includes('You predicted')",
                            arg=feedback.element_handle(), timeout=LIVE_MS)
     text = feedback.inner_text()
-    for run in expected_race(p["setup"]):
+    for run in prediction_race(p):
         assert f"{run['label']}: {run['message']}" in text, text
     return text
 
@@ -98,7 +125,7 @@ def walk_lesson(page, site_root, path, page_name):
         text = commit_prediction(page, p, wrong)
         assert "not this time" in text
         nav = page.locator(f"#{p['navigator']}")
-        assert_scoreboard(nav, expected_race(p["setup"]))
+        assert_scoreboard(nav, prediction_race(p))
         text = commit_prediction(page, p, p["answer"])
         assert "right" in text and "not this time" not in text
         assert page.locator(f"#{p['id']} details[data-reveal]").evaluate("d => d.open")
@@ -142,17 +169,76 @@ def test_playground_buttons_set_up_and_run_their_races(page, site_root):
             e => window.finished.push(e.detail)); }""")
     buttons = page.locator("button[data-ravine-race]").all()
     assert len(buttons) == 7
-    for k in (1, 3):  # GD and momentum at η = 0.3; the rotated race of all five
-        spec = json.loads(buttons[k].get_attribute("data-ravine-race"))
+    base = navigators("playground.md").get("playground-navigator")
+    limits = nav.locator(".navigator-limits")
+    for k, button in enumerate(buttons):  # every experiment, by its button
+        spec = json.loads(button.get_attribute("data-ravine-race"))
         before = page.evaluate("window.finished.length")
-        buttons[k].click()
+        button.click()
         page.wait_for_function("n => window.finished.length > n", arg=before, timeout=LIVE_MS)
-        expected = expected_race(spec["detail"])
+        expected = expected_race(spec["detail"], base)
         detail = page.evaluate("window.finished[window.finished.length - 1]")
         assert [(r["label"], r["message"]) for r in detail["runs"]] == \
-            [(r["label"], r["message"]) for r in expected]
+            [(r["label"], r["message"]) for r in expected], k
         assert_scoreboard(nav, expected)
+        if spec["detail"]["landscape"] == "saddle":
+            # no η is stable on a saddle: no limit marks, and the note says why
+            assert nav.locator(".navigator-mark").count() == 0
+            assert "Stable below" not in limits.inner_text()
+            assert "no stability limit" in limits.inner_text()
+            statuses = {r["label"]: r for r in expected}
+            assert all(r["status"] == "diverged" for r in statuses.values())
+            assert statuses["Momentum"]["step"] < statuses["GD"]["step"]
     check_axe(page)
+
+
+def test_the_wide_navigator_uses_the_full_content_width(page, site_root):
+    """`full_width: true` (the playground) gives the navigator the whole content column,
+    wider than a lesson's text column, with the sidebars hidden; its y axis label sits
+    clear of the tick labels."""
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    open_page(page, site_root, "optimizers/playground/")
+    nav = page.locator("#playground-navigator")
+    assert "navigator-wide" in nav.get_attribute("class")
+    assert page.locator(".md-sidebar--primary").is_hidden()
+    assert page.locator(".md-sidebar--secondary").is_hidden()
+    box = nav.bounding_box()
+    wide = box["width"]
+    column = page.locator(".md-content__inner").bounding_box()["width"]
+    viewport = page.evaluate("document.documentElement.clientWidth")
+    assert wide > column + 100, (wide, column)  # past the text column
+    assert box["x"] >= 0 and box["x"] + wide <= viewport  # inside the window, centred
+    assert abs(box["x"] - (viewport - box["x"] - wide)) < 2
+    assert page.evaluate("document.documentElement.scrollWidth") <= viewport
+    canvas = nav.locator("canvas.navigator-canvas")
+    canvas.wait_for(timeout=LIVE_MS)
+    assert canvas.bounding_box()["width"] > column
+    # the "y" axis label sits left of the widest y tick label (navigator-draw.js layout)
+    gap = canvas.evaluate("""c => {
+        const ctx = c.getContext('2d'), dpr = c.width / c.getBoundingClientRect().width;
+        const h = c.height, w = Math.round(60 * dpr);
+        const data = ctx.getImageData(0, 0, w, h).data;
+        // columns holding any ink (text), from the left edge to the plot frame
+        const ink = [];
+        for (let x = 0; x < w; x++) {
+          let any = false;
+          for (let y = 0; y < h && !any; y++) {
+            const i = (y * w + x) * 4; any = data[i + 3] > 0;
+          }
+          ink.push(any);
+        }
+        // the first run of ink is the "y", the next the tick labels: a blank gap between
+        let x = 0; while (x < w && !ink[x]) x++;
+        while (x < w && ink[x]) x++;
+        let blank = 0; while (x < w && !ink[x]) { x++; blank++; }
+        return blank / dpr;
+    }""")
+    assert gap >= 3, gap
+    wide_width = wide
+    open_page(page, site_root, "optimizers/adaptive/")
+    narrow = page.locator("#adaptive-race").bounding_box()["width"]
+    assert wide_width > 1.2 * narrow, (wide_width, narrow)
+
 
 
 def test_the_lab_shows_its_executed_outputs_and_its_notebook_downloads(page, site_root):
