@@ -198,7 +198,7 @@ def plot_gaps(runs, title):
 raw_runs = train(raw.X, raw.y, lam_max)
 kappa_raw = condition_number(lam_min, lam_max)
 show(plot_gaps(raw_runs, f"Raw features (κ = {kappa_raw:.0f})"),
-     "Loss minus the best loss, on a log scale, over 300 mini-batch steps on the raw "
+     f"Loss minus the best loss, on a log scale, over {STEPS} mini-batch steps on the raw "
      "features. " + ", ".join(
          f"{label} is at {gaps[50]:.1f} after 50 steps and ends near "
          f"{np.median(gaps[-100:]):.1f}" for label, gaps in raw_runs.items()) + ".")
@@ -254,7 +254,7 @@ show(fig, "The four eigenvalues of the Hessian on a log scale. For the raw featu
 scaled_runs = train(scaled.X, scaled.y, lam_max_s)
 kappa_scaled = condition_number(lam_min_s, lam_max_s)
 show(plot_gaps(scaled_runs, f"Standardized features (κ = {kappa_scaled:.2f})"),
-     "Loss minus the best loss, on a log scale, over 300 mini-batch steps on the "
+     f"Loss minus the best loss, on a log scale, over {STEPS} mini-batch steps on the "
      "standardized features. " + ", ".join(
          f"{label} is at {gaps[50]:.1f} after 50 steps and ends near "
          f"{np.median(gaps[-100:]):.1f}" for label, gaps in scaled_runs.items()) + ".")
