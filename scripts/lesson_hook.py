@@ -81,8 +81,28 @@ def nearest(value, options):
                key=lambda i: abs(math.log(options[i] / value)))
 
 
-def namespace(meta=None, where="?"):
-    """The names `{{ … }}` expressions see on a page with front matter meta."""
+def defines(meta, where, page_path=None):
+    """The page's `define:` entries, after those of the pages its
+    `define_from:` names (paths relative to the page), so a setting stated on
+    one lesson page can be reused by another without being copied."""
+    meta = meta or {}
+    entries = {}
+    for other in meta.get("define_from") or []:
+        path = pathlib.Path(page_path or ".").parent / other
+        if page_path is None or not path.is_file():
+            raise LessonError(where, 1, f"define_from: {other} is not a page "
+                                        "beside this one")
+        other_meta = get_data(path.read_text(encoding="utf-8"))[1]
+        entries.update(defines({"define": other_meta.get("define")}, other))
+    define = meta.get("define") or {}
+    if not isinstance(define, dict):
+        raise LessonError(where, 1, "`define:` must map names to expressions")
+    return {**entries, **define}
+
+
+def namespace(meta=None, where="?", page_path=None):
+    """The names `{{ … }}` expressions see on a page with front matter meta
+    (page_path: the page's source file, for `define_from:`)."""
     ns = {"__builtins__": __builtins__}
     exec("from lesson_code import *\nimport math\nfrom math import sqrt",
          ns)
@@ -90,10 +110,7 @@ def namespace(meta=None, where="?"):
               nearest=nearest)
     for name, expr in NAMES.items():
         ns[name] = eval(expr, ns)
-    define = (meta or {}).get("define") or {}
-    if not isinstance(define, dict):
-        raise LessonError(where, 1, "`define:` must map names to expressions")
-    for name, expr in define.items():
+    for name, expr in defines(meta, where, page_path).items():
         if not str(name).isidentifier():
             raise LessonError(where, 1, f"define: {name!r} is not a name")
         try:
@@ -562,7 +579,7 @@ def on_files(files, config):
             file.name)
         page_url = site_url + file.url if site_url else ""
         try:
-            nb = notebook(body, namespace(meta, where), title,
+            nb = notebook(body, namespace(meta, where, file.abs_src_path), title,
                           site_url, where, offset)
         except LessonError as error:
             raise PluginError(str(error)) from None
@@ -578,7 +595,7 @@ def on_files(files, config):
 def on_page_markdown(markdown, page, config, files):
     where, offset = _where(page), _offset(page, markdown)
     try:
-        ns = namespace(page.meta, where)
+        ns = namespace(page.meta, where, page.file.abs_src_path)
         text = substitute(markdown, ns, where, offset)
         navigators = page_navigators(text)
         md = None

@@ -326,3 +326,14 @@ def test_the_generated_notebook_runs_top_to_bottom(ns, tmp_path, monkeypatch):
     assert any("converged at step" in o for o in outputs)
     assert outputs[-1].strip() == repr(velocity_after([1.0, 1.0], 0.9))
     assert not math.isnan(velocity_after([1.0, 1.0], 0.9))
+
+
+def test_define_from_reuses_another_pages_settings(tmp_path):
+    """A setting stated once on one page is reused by another, not copied."""
+    (tmp_path / "first.md").write_text("---\ndefine:\n  lr: 0.18\n  steps: 300\n---\n# First\n")
+    page = tmp_path / "second.md"
+    meta = {"define_from": ["first.md"], "define": {"double": "2 * lr"}}
+    ns = hook.namespace(meta, "second.md", page)
+    assert (ns["lr"], ns["steps"], ns["double"]) == (0.18, 300, 0.36)
+    with pytest.raises(hook.LessonError, match="define_from: missing.md"):
+        hook.namespace({"define_from": ["missing.md"]}, "second.md", page)

@@ -42,7 +42,8 @@ def page_source(name):
 def page_namespace(name):
     text = page_source(name)
     body, meta = lesson_hook.get_data(text)
-    return lesson_hook.namespace(meta, name), body, meta
+    return (lesson_hook.namespace(meta, name, DOCS / "optimizers" / name),
+            body, meta)
 
 
 def page_text(name):
