@@ -21,9 +21,9 @@ LIVE_MS = 90_000
 
 def page_text(page_name):
     """The page's Markdown with its build-time numbers in, as the hook renders it."""
-    text = (DOCS / "optimizers" / page_name).read_text()
-    body, meta = lesson_hook.get_data(text)
-    ns = lesson_hook.namespace(meta, page_name)
+    path = DOCS / "optimizers" / page_name
+    body, meta = lesson_hook.get_data(path.read_text())
+    ns = lesson_hook.namespace(meta, page_name, path)
     return lesson_hook.substitute(body, ns, page_name), ns
 
 
