@@ -69,6 +69,8 @@ class Navigator {
     this.controls.setEnabled(false);
     el.addEventListener("navigator:set", (event) => this.set(event.detail));
     this.unsubscribe = this.python.onStatus((status) => this.#status(status));
+    // Ask at once: the worker answers as soon as Python is up, which saves a round trip.
+    if (this.python.status.phase === "loading") this.request();
   }
 
   /**
@@ -146,7 +148,7 @@ class Navigator {
       this.el.classList.add("navigator-failed");
     } else if (phase === "ready") {
       this.loading.textContent = "Python is ready: computing the race…";
-      this.request();
+      if (!this.busy) this.request(); // else the first race is already on its way
     }
   }
 
@@ -187,7 +189,7 @@ class Navigator {
     if (reflect) this.controls.reflect(this.state);
     this.wanted = { state: structuredClone(this.state), since: performance.now() };
     this.drawHandleOnly();
-    if (!this.busy && this.python.status.phase === "ready") this.#next();
+    if (!this.busy && this.python.status.phase !== "error") this.#next();
   }
 
   async #next() {
@@ -196,9 +198,12 @@ class Navigator {
     if (!job) return;
     this.busy = true;
     try {
-      const grid = await this.#grid(job.state.landscape);
       job.asked = performance.now();
-      const reply = await this.python.lesson("race", raceArgs(job.state, true));
+      // The contour grid (once per landscape) and the race are asked for together.
+      const [grid, reply] = await Promise.all([
+        this.#grid(job.state.landscape),
+        this.python.lesson("race", raceArgs(job.state, true)),
+      ]);
       job.answered = performance.now();
       if (!this.el.isConnected) return;
       if (reply.ok) this.#accept(job, grid, reply.result);
