@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 import yaml
 from nbclient import NotebookClient
-from lesson_pages import assert_numbers_in_page_order
+from lesson_pages import article_text, assert_numbers_in_page_order
 from mkdocs.utils.meta import get_data
 from paths import DOCS, SITE
 
@@ -42,12 +42,8 @@ def built_html():
 
 @pytest.fixture(scope="module")
 def text(built_html):
-    """The article's text, tags removed, whitespace collapsed (math stays as TeX); an
-    image's alt text stays in its place, so its numbers are checked like the prose's."""
-    article = re.search(r"<article[^>]*>(.*)</article>", built_html, re.S).group(1)
-    article = re.sub(r'<img\b[^>]*?\balt="([^"]*)"[^>]*>', r" \1 ", article)
-    plain = html.unescape(re.sub(r"<[^>]+>", " ", article))
-    return re.sub(r"\s+", " ", plain)
+    """The article's text (alt texts in place), as tests/lesson_pages.py reads it."""
+    return article_text(built_html)
 
 
 def says(text, phrase, *values):

@@ -66,6 +66,16 @@ def open_context(browser, site_root, **options):
     return context, guard
 
 
+def open_context_without_python(browser, site_root):
+    """A context in which Pyodide's runtime cannot be downloaded, as on a broken network:
+    the page must say so and keep working; the errors this causes are expected."""
+    context, guard = open_context(browser, site_root)
+    guard.allow(r"pyodide\.asm\.wasm|Failed to load resource|Failed to fetch"
+                r"|Python could not start")
+    context.route("**/pyodide.asm.wasm", lambda route: route.abort())
+    return context, guard
+
+
 def check_axe(page, selector=None):
     """Runs axe-core (vendored from npm) and fails on any WCAG 2.2 A/AA violation."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):

@@ -10,7 +10,7 @@ import time
 import urllib.parse
 
 import pytest
-from harness import check_axe, open_context, wait_python_ready
+from harness import check_axe, open_context, open_context_without_python, wait_python_ready
 
 from lesson_code import cells as cells_module
 from lesson_code import get_landscape, momentum
@@ -374,9 +374,7 @@ def test_a_navigator_beside_the_cells_keeps_working_through_a_stop(page, site_ro
 
 @pytest.mark.browser
 def test_a_cell_says_so_when_python_cannot_start_and_keeps_the_code(browser, site_root):
-    context, guard = open_context(browser, site_root)
-    guard.allow(r"pyodide\.asm\.wasm|Failed to load resource|Failed to fetch|Python could not start")
-    context.route("**/pyodide.asm.wasm", lambda route: route.abort())
+    context, guard = open_context_without_python(browser, site_root)
     page = context.new_page()
     open_cells(page, site_root)
     set_code(page, 1, "print('kept')")

@@ -11,7 +11,7 @@ import re
 
 import nbformat
 import pytest
-from harness import check_axe, open_context, wait_python_ready
+from harness import check_axe, open_context_without_python, wait_python_ready
 
 from lesson_code import effective_window, velocity_after
 from lesson_code.browser import handle
@@ -238,9 +238,7 @@ def test_a_prediction_finds_its_navigator_not_a_heading_with_the_same_id(page, s
 
 
 def test_when_python_cannot_start_a_prediction_shows_the_built_result(browser, site_root):
-    context, guard = open_context(browser, site_root)
-    guard.allow(r"pyodide\.asm\.wasm|Failed to load resource|Failed to fetch|Python could not start")
-    context.route("**/pyodide.asm.wasm", lambda route: route.abort())
+    context, guard = open_context_without_python(browser, site_root)
     page = context.new_page()
     page.goto(site_root + PAGE)
     page.wait_for_function("document.documentElement.dataset.python === 'error'", timeout=60_000)

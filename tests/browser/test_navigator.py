@@ -14,7 +14,7 @@ import re
 from urllib.parse import quote
 
 import pytest
-from harness import check_axe, open_context
+from harness import check_axe, open_context, open_context_without_python
 
 from lesson_code.browser import handle
 
@@ -349,9 +349,7 @@ def test_reduced_motion_draws_the_final_race_at_once(browser, site_root):
 
 
 def test_a_runtime_that_fails_keeps_the_static_figure_and_says_so(browser, site_root):
-    context, guard = open_context(browser, site_root)
-    guard.allow(r"pyodide\.asm\.wasm|Failed to load resource|Failed to fetch|Python could not start")
-    context.route("**/pyodide.asm.wasm", lambda route: route.abort())
+    context, guard = open_context_without_python(browser, site_root)
     page = context.new_page()
     page.goto(site_root + PAGE)
     nav = page.locator("#harness")

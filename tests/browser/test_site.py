@@ -4,7 +4,7 @@ import json
 import re
 
 import pytest
-from harness import check_axe, open_context, wait_python_ready
+from harness import check_axe, open_context, open_context_without_python, wait_python_ready
 from paths import SITE
 
 from lesson_code.browser import handle
@@ -93,9 +93,7 @@ def test_one_python_worker_survives_instant_navigation(page, site_root):
 
 @pytest.mark.browser
 def test_a_runtime_that_fails_to_load_says_so_and_breaks_nothing(browser, site_root):
-    context, guard = open_context(browser, site_root)
-    guard.allow(r"pyodide\.asm\.wasm|Failed to load resource|Failed to fetch|Python could not start")
-    context.route("**/pyodide.asm.wasm", lambda route: route.abort())
+    context, guard = open_context_without_python(browser, site_root)
     page = context.new_page()
     page.goto(site_root + "dev/smoke/")
     status = page.get_by_role("status").first
