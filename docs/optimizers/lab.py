@@ -195,16 +195,21 @@ def plot_gaps(runs, title):
     return fig
 
 
+def report(runs, title, which):
+    """Plots the runs' loss gaps and prints them after 50 steps and at the end."""
+    show(plot_gaps(runs, title),
+         f"Loss minus the best loss, on a log scale, over {STEPS} mini-batch steps on the "
+         f"{which} features. " + ", ".join(
+             f"{label} is at {gaps[50]:.1f} after 50 steps and ends near "
+             f"{np.median(gaps[-100:]):.1f}" for label, gaps in runs.items()) + ".")
+    print("loss minus best loss:   after 50 steps   median of the last 100")
+    for label, gaps in runs.items():
+        print(f"{label:>20s}   {gaps[50]:14.3f}   {np.median(gaps[-100:]):22.3f}")
+
+
 raw_runs = train(raw.X, raw.y, lam_max)
 kappa_raw = condition_number(lam_min, lam_max)
-show(plot_gaps(raw_runs, f"Raw features (κ = {kappa_raw:.0f})"),
-     f"Loss minus the best loss, on a log scale, over {STEPS} mini-batch steps on the raw "
-     "features. " + ", ".join(
-         f"{label} is at {gaps[50]:.1f} after 50 steps and ends near "
-         f"{np.median(gaps[-100:]):.1f}" for label, gaps in raw_runs.items()) + ".")
-print("loss minus best loss:   after 50 steps   median of the last 100")
-for label, gaps in raw_runs.items():
-    print(f"{label:>20s}   {gaps[50]:14.3f}   {np.median(gaps[-100:]):22.3f}")
+report(raw_runs, f"Raw features (κ = {kappa_raw:.0f})", "raw")
 
 # %% [markdown]
 # Gradient descent pays for the ravine exactly as the first lesson predicts: its step is
@@ -253,14 +258,7 @@ show(fig, "The four eigenvalues of the Hessian on a log scale. For the raw featu
 # %%
 scaled_runs = train(scaled.X, scaled.y, lam_max_s)
 kappa_scaled = condition_number(lam_min_s, lam_max_s)
-show(plot_gaps(scaled_runs, f"Standardized features (κ = {kappa_scaled:.2f})"),
-     f"Loss minus the best loss, on a log scale, over {STEPS} mini-batch steps on the "
-     "standardized features. " + ", ".join(
-         f"{label} is at {gaps[50]:.1f} after 50 steps and ends near "
-         f"{np.median(gaps[-100:]):.1f}" for label, gaps in scaled_runs.items()) + ".")
-print("loss minus best loss:   after 50 steps   median of the last 100")
-for label, gaps in scaled_runs.items():
-    print(f"{label:>20s}   {gaps[50]:14.3f}   {np.median(gaps[-100:]):22.3f}")
+report(scaled_runs, f"Standardized features (κ = {kappa_scaled:.2f})", "standardized")
 
 # %% [markdown]
 # Three things to take from this plot.

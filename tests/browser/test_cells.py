@@ -109,14 +109,20 @@ def test_a_later_cell_first_runs_the_earlier_cells_and_says_so(page, site_root):
     assert cell(page, 1).get_attribute("data-ran") == "seen"
 
 
+def wait_for_error(page, n):
+    """Waits until cell n has ended in an error; returns the error text shown."""
+    page.wait_for_function(
+        f"document.querySelectorAll('[data-ravine-cell]')[{n - 1}].dataset.ran === 'error'",
+        timeout=RUN_MS)
+    return cell(page, n).locator(".ravine-cell__error").inner_text()
+
+
 @pytest.mark.browser
 def test_an_exception_shows_a_traceback_trimmed_to_the_readers_code(page, site_root):
     open_cells(page, site_root)
     set_code(page, 4, "def slope(a):\n    return 1 / a\n\nprint('before')\nslope(0)")
     run(page, 4)
-    page.wait_for_function("document.querySelectorAll('[data-ravine-cell]')[3].dataset.ran === 'error'",
-                           timeout=RUN_MS)
-    error = cell(page, 4).locator(".ravine-cell__error").inner_text()
+    error = wait_for_error(page, 4)
     assert error.startswith("Traceback (most recent call last):")
     assert 'File "cell 4", line 5, in <module>' in error
     assert 'File "cell 4", line 2, in slope' in error
@@ -131,9 +137,7 @@ def test_an_error_inside_lesson_code_names_the_line_that_refused(page, site_root
     open_cells(page, site_root)
     set_code(page, 4, "run(momentum(lr, beta=1.5), ravine)")
     run(page, 4)
-    page.wait_for_function("document.querySelectorAll('[data-ravine-cell]')[3].dataset.ran === 'error'",
-                           timeout=RUN_MS)
-    error = cell(page, 4).locator(".ravine-cell__error").inner_text()
+    error = wait_for_error(page, 4)
     assert 'File "cell 4", line 1, in <module>' in error
     assert 'File "lesson_code/optimizers.py"' in error
     assert "ValueError: beta" in error and "/lib/python" not in error
