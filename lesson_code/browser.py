@@ -35,7 +35,7 @@ from . import theory
 from .landscapes import (LANDSCAPES, check_point, get_landscape,
                          make_landscape)
 from .optimizers import make_optimizer
-from .runner import check_steps, race
+from .runner import arrival_proof, check_steps, hold_steps, race
 
 __all__ = ["handle", "call", "OPS", "BadRequest", "MAX_STEPS", "MAX_GRID",
            "RACE_DEFAULTS", "OPTIMIZER_ORDER", "WITH_BETA", "navigator_state",
@@ -260,7 +260,13 @@ def _rate(opt, lr, beta, eig):
     return max(contraction(lr, beta, lam) for lam in eig)
 
 
-def explain(traj, opt, scape, tol):
+def _within(traj, scape, tol):
+    """Whether the run's last point is within tolerance (judged on the
+    loss; False without f_min)."""
+    return scape.f_min is not None and traj.losses[-1] - scape.f_min <= tol
+
+
+def explain(traj, opt, scape, tol, noise=0.0):
     """One or two plain sentences on why the run ended as it did. They follow
     the run's message ("converged at step 135") on the page, so they do not
     repeat its status or step."""
@@ -278,12 +284,24 @@ def explain(traj, opt, scape, tol):
                     "bounce grows until the numbers blow up.")
         return ("The steps grew without bound: the run left the plot far "
                 "behind. Try a smaller learning rate η.")
+    what = ("the gap f − f_min" if scape.f_min is not None else
+            "the gradient norm")
     if traj.status == "converged":
-        what = ("The gap f − f_min" if scape.f_min is not None else
-                "The gradient norm")
-        return (f"{what} fell below the tolerance {tol:g}, which counts as "
-                "arrived.")
-    text = f"Not yet within the tolerance {tol:g}."
+        if arrival_proof(opt, scape, tol, noise) is not None:
+            how = ("and the iteration's algebra proves that no later step "
+                   "can climb back out")
+        else:
+            how = (f"and stayed there for {hold_steps(opt, traj.step)} "
+                   "more steps, the runner's test that it stays")
+        return f"{what.capitalize()} fell below the tolerance {tol:g} {how}."
+    if traj.first is not None and _within(traj, scape, tol):
+        return (f"{what.capitalize()} is below the tolerance {tol:g}, but "
+                "not yet for long enough to be sure it stays.")
+    if traj.first is not None:
+        text = (f"It dipped below the tolerance {tol:g} and climbed back "
+                "out: arriving means staying.")
+    else:
+        text = f"Not yet within the tolerance {tol:g}."
     if bound and eig[0] > 0:
         rate = _rate(opt, lr, beta, eig)
         if rate >= 1:
@@ -349,8 +367,9 @@ def op_race(args):
                       "xs": floats([p[0] for p in t.points], packed),
                       "ys": floats([p[1] for p in t.points], packed),
                       "losses": floats(t.losses, packed), "status": t.status,
-                      "step": t.step, "message": t.message,
-                      "explanation": explain(t, o, scape, tol)}
+                      "step": t.step, "first": t.first,
+                      "message": t.message,
+                      "explanation": explain(t, o, scape, tol, noise)}
                      for t, o in zip(runs, opts)],
             "limits": limits(scape, opts)}
 

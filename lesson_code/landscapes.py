@@ -36,6 +36,8 @@ class Landscape(NamedTuple):
     start: the default starting point.
     eigenvalues: (λ_min, λ_max) of the Hessian when it is constant, else None.
     f_min: the minimum value of f, or None when f has no minimum.
+    hessian: the constant Hessian ((a, c), (c, b)) of a quadratic, else None
+    (the runner uses it to prove that a run stays arrived).
     """
     name: str
     title: str
@@ -47,6 +49,7 @@ class Landscape(NamedTuple):
     start: tuple
     eigenvalues: tuple | None
     f_min: float | None
+    hessian: tuple | None = None
 
 
 def check_point(w, name="start", dim=None):
@@ -99,7 +102,7 @@ def quadratic(name, title, a, b, c=0.0, start=(-8.0, 2.0),
         return (a * x + c * y, c * x + b * y)
 
     return Landscape(name, title, formula, f, grad, bounds, ((0.0, 0.0),),
-                     tuple(start), eigenvalues, 0.0)
+                     tuple(start), eigenvalues, 0.0, ((a, c), (c, b)))
 
 
 def narrow_ravine(kappa=100.0, lam_max=10.0):

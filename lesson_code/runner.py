@@ -7,12 +7,31 @@ Nothing else in Ravine iterates an optimizer. `run` accepts any object with
 
 How a run ends (`status`, `step`, `message`):
 
-* "converged" at step k: the first k with f(w_k) − f_min ≤ tol (default
-  tol = 1e-6). Without a known f_min, the first k with ‖∇f(w_k)‖ ≤ tol.
+* "converged" at step k: the run is within tolerance at step k and at every
+  step after it ("arrived for good"). Within tolerance means
+  f(w) − f_min ≤ tol (default 1e-6), or ‖∇f(w)‖ ≤ tol where there is no
+  f_min. A spiralling run can dip under the tolerance and climb back out, so
+  the first such step (`first`) is not enough. The runner goes on until it
+  knows the run stays:
+  - proof, on a quadratic with a linear optimizer (GD, momentum, Nesterov)
+    and no noise: along each eigen-direction the error obeys
+    e_{t+1} = a e_t + b e_{t−1} (theory.recurrence), so no later error is
+    larger than power_bound(a, b) · ‖(e_t, e_{t−1})‖. Once that bound keeps
+    every later loss within tolerance, k is where the present stretch
+    within tolerance began;
+  - otherwise, a confirmation: the run stays within tolerance for
+    hold_steps(optimizer, k) more steps, the larger of k (as long again as
+    it took), HOLD_MIN and HOLD_MEMORY times the optimizer's longest memory
+    1/(1 − β) (β, α or β₂). A confirmation is evidence, not proof: the
+    tests check it against long independent runs on every landscape the
+    lessons use.
+  `first` is the first step within tolerance (k when it never left).
 * "diverged" at step k: w_k or f(w_k) is not finite (NaN, ±inf, overflow),
   or w_k is far outside the plotting bounds: more than FAR = 1000 plot
   widths beyond an edge, in any coordinate.
-* "running": num_steps steps taken without either ("still running").
+* "running": num_steps steps taken without either ("still running"); the
+  message says when the run is within tolerance but not yet known to stay,
+  or was within it once and left.
 
 points[0] is the start and points[k] the point after k steps; losses[k] is
 f(points[k]). Points and losses are always finite: a run that diverges to a
@@ -25,19 +44,27 @@ import random
 from typing import NamedTuple
 
 from .landscapes import check_point
+from .theory import power_bound, recurrence
 
 __all__ = ["Trajectory", "run", "race", "check_steps", "race_labels",
-           "normal_sampler", "MAX_STEPS", "FAR"]
+           "normal_sampler", "arrival_proof", "hold_steps", "MAX_STEPS",
+           "FAR", "HOLD_MIN", "HOLD_MEMORY"]
 
 # Learners type step counts; a cap keeps a typo from freezing the page.
 MAX_STEPS = 100_000
 # "Far outside" the bounds: this many plot widths beyond an edge.
 FAR = 1000.0
+# Without a proof, a run counts as arrived once it has stayed within
+# tolerance for at least HOLD_MIN steps and HOLD_MEMORY memories.
+HOLD_MIN = 100
+HOLD_MEMORY = 20
 INF = math.inf
 
 
 class Trajectory(NamedTuple):
-    """A finished run. status is "converged", "diverged" or "running"."""
+    """A finished run. status is "converged", "diverged" or "running";
+    step is where it converged for good (or diverged, or num_steps); first
+    is the first step within tolerance (None if never)."""
     label: str
     points: tuple
     losses: tuple
@@ -48,6 +75,7 @@ class Trajectory(NamedTuple):
     # after k steps, grads[k] the gradient used for step k + 1.
     states: tuple | None = None
     grads: tuple | None = None
+    first: int | None = None
 
 
 def check_steps(num_steps, cap=MAX_STEPS, name="num_steps"):
@@ -75,10 +103,76 @@ def _far_box(bounds, dim):
     return box
 
 
-def _ending(status, step):
-    if status == "running":
-        return "still running"
-    return f"{status} at step {step}"
+def _ending(status, step, first=None, since=None):
+    if status == "converged":
+        if first is not None and first < step:
+            return (f"converged: first within tolerance at step {first}, "
+                    f"for good from step {step}")
+        return f"converged at step {step}"
+    if status == "diverged":
+        return f"diverged at step {step}"
+    if since is not None:
+        return (f"still running: within tolerance since step {since}, "
+                "not yet shown to stay")
+    if first is not None:
+        return (f"still running: within tolerance at step {first}, "
+                "then out again")
+    return "still running"
+
+
+def hold_steps(optimizer, since):
+    """How long a run without a proof must stay within tolerance, from step
+    since, to count as arrived: the larger of since, HOLD_MIN and
+    HOLD_MEMORY times the optimizer's longest memory 1/(1 − β) (its largest
+    decay β, α or β₂; 1 for GD)."""
+    decays = [value for key, value in optimizer.hyperparams.items()
+              if key in ("beta", "alpha", "beta1", "beta2")]
+    memory = 1.0 / (1.0 - max(decays, default=0.0))
+    return max(since, HOLD_MIN, math.ceil(HOLD_MEMORY * memory))
+
+
+def arrival_proof(optimizer, landscape, tol, noise=0.0):
+    """A function (w_prev, w) -> True when no later loss can leave the
+    tolerance, or None when the runner has no proof for this run (see the
+    module docstring)."""
+    hessian = getattr(landscape, "hessian", None)
+    f_min = getattr(landscape, "f_min", None)
+    minima = getattr(landscape, "minima", ())
+    if noise or hessian is None or f_min is None or not minima \
+            or not hasattr(optimizer, "hyperparams"):
+        return None
+    (a, c), (_, b) = hessian
+    # eigenvectors of the symmetric H = [[a, c], [c, b]]: angle θ
+    theta = 0.5 * math.atan2(2.0 * c, a - b)
+    axes = [(math.cos(theta), math.sin(theta)),
+            (-math.sin(theta), math.cos(theta))]
+    terms = []
+    for u in axes:
+        # λ = uᵀ H u
+        lam = a * u[0] * u[0] + 2.0 * c * u[0] * u[1] + b * u[1] * u[1]
+        if lam < 0:
+            return None
+        coefficients = recurrence(optimizer, lam)
+        if coefficients is None:
+            return None
+        if lam > 0:
+            size = power_bound(*coefficients)
+            if size == INF:
+                return None
+            # ½ λ e_{t+n}² ≤ ½ λ S² (e_t² + e_{t−1}²)
+            terms.append((u, 0.5 * lam * size * size))
+    w_star = minima[0]
+
+    def stays(w_prev, w):
+        bound = 0.0
+        for (ux, uy), scale in terms:
+            e = ux * (w[0] - w_star[0]) + uy * (w[1] - w_star[1])
+            e_prev = (ux * (w_prev[0] - w_star[0])
+                      + uy * (w_prev[1] - w_star[1]))
+            bound += scale * (e * e + e_prev * e_prev)
+        return bound <= tol
+
+    return stays
 
 
 def _check_run(landscape, start, num_steps, tol, noise):
@@ -121,19 +215,30 @@ def run(optimizer, landscape, start=None, num_steps=100, tol=1e-6,
     loss = f(w)
     if not -INF < loss < INF:
         raise ValueError(f"the loss at the start {w} is not finite")
+    proof = arrival_proof(optimizer, landscape, tol, noise)
     state = optimizer.init(w)
     points, losses, states, grads = [w], [loss], [state], []
     keep_point, keep_loss = points.append, losses.append
     status, k = "running", num_steps
+    # first: the first step within tolerance; since: where the present
+    # stretch within tolerance began (None while outside it)
+    first = since = None
     for i in range(num_steps + 1):
-        if loss <= stop:
-            status, k = "converged", i
-            break
         try:
             g = grad(w)
-            if f_min is None and _norm(g) <= tol:
-                status, k = "converged", i
-                break
+            inside = loss <= stop or (f_min is None and _norm(g) <= tol)
+            if inside:
+                if since is None:
+                    since = i
+                    if first is None:
+                        first = i
+                if (proof is not None and i > 0 and proof(points[-2], w)) \
+                        or (proof is None
+                            and i - since >= hold_steps(optimizer, since)):
+                    status, k = "converged", since
+                    break
+            else:
+                since = None
             if i == num_steps:
                 break
             if noise:
@@ -167,8 +272,10 @@ def run(optimizer, landscape, start=None, num_steps=100, tol=1e-6,
         states, grads = tuple(states[:n]), tuple(grads[:n - 1])
     else:
         states = grads = None
+    message = _ending(status, k, first, since if status == "running"
+                      else None)
     return Trajectory(label or optimizer.label, tuple(points), tuple(losses),
-                      status, k, _ending(status, k), states, grads)
+                      status, k, message, states, grads, first)
 
 
 def normal_sampler(seed):

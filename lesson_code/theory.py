@@ -22,7 +22,8 @@ __all__ = [
     "gd_max_lr", "momentum_max_lr", "nesterov_max_lr",
     "condition_number", "optimal_gd", "optimal_momentum", "critical_beta",
     "steps_to_shrink", "ema", "ema_weights", "effective_window",
-    "velocity_after", "rate_map", "measured_rate",
+    "velocity_after", "rate_map", "measured_rate", "recurrence",
+    "power_bound",
 ]
 
 
@@ -230,3 +231,57 @@ def measured_rate(trajectory, f_min=0.0, first=None, last=None):
     if gap0 <= 0 or gap1 <= 0:
         raise ValueError("the loss reached f_min exactly; no rate to measure")
     return (gap1 / gap0) ** (1.0 / (2 * (last - first)))
+
+
+def recurrence(optimizer, lam):
+    """(a, b) with e_{t+1} = a e_t + b e_{t−1} for every t ≥ 1: how the
+    optimizer moves the error e along an eigen-direction with eigenvalue λ
+    of a quadratic (from v_0 = 0, e_1 = (1 − ηλ) e_0 for GD and momentum).
+    None for optimizers that are not linear (RMSProp, Adam).
+
+        GD        e_{t+1} = (1 − ηλ) e_t
+        momentum  e_{t+1} = (1 + β − ηλ) e_t − β e_{t−1}
+        Nesterov  e_{t+1} = (1 + β)(1 − ηλ) e_t − β (1 − ηλ) e_{t−1}
+    """
+    lam = _eig(lam)
+    lr, beta = optimizer.hyperparams.get("lr"), \
+        optimizer.hyperparams.get("beta", 0.0)
+    if optimizer.name == "sgd":
+        return 1.0 - lr * lam, 0.0
+    if optimizer.name == "momentum":
+        return 1.0 + beta - lr * lam, -beta
+    if optimizer.name == "nesterov":
+        return (1.0 + beta) * (1.0 - lr * lam), -beta * (1.0 - lr * lam)
+    return None
+
+
+def _norm2x2(m):
+    """The spectral norm (largest singular value) of a 2 × 2 matrix."""
+    (p, q), (r, s) = m
+    # σ_max² is the larger eigenvalue of MᵀM: (T + √(T² − 4 D²)) / 2
+    t = p * p + q * q + r * r + s * s
+    d = p * s - q * r
+    return math.sqrt((t + math.sqrt(max(t * t - 4.0 * d * d, 0.0))) / 2.0)
+
+
+def power_bound(a, b, limit=100_000):
+    """sup over n ≥ 0 of ‖Mⁿ‖ for M = [[a, b], [1, 0]], the companion matrix
+    of e_{t+1} = a e_t + b e_{t−1}: no later (e_{t+n}, e_{t+n−1}) is longer
+    than this times (e_t, e_{t−1}). math.inf when M does not contract.
+
+    Once ‖M^N‖ ≤ 1, every Mⁿ = (M^N)^q M^r is no longer than some M^r with
+    r < N, so the maximum over n < N is the supremum.
+    """
+    m = ((float(a), float(b)), (1.0, 0.0))
+    power, best = ((1.0, 0.0), (0.0, 1.0)), 1.0
+    for _ in range(limit):
+        (p, q), (r, s) = power
+        power = ((p * m[0][0] + q * m[1][0], p * m[0][1] + q * m[1][1]),
+                 (r * m[0][0] + s * m[1][0], r * m[0][1] + s * m[1][1]))
+        size = _norm2x2(power)
+        if not size < math.inf:
+            return math.inf
+        if size <= 1.0:
+            return best
+        best = max(best, size)
+    return math.inf

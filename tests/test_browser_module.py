@@ -92,10 +92,29 @@ def test_converged_runs_get_a_plain_sentence():
     assert run["status"] == "converged"
     # the page shows the explanation right after the message: it says why, and does
     # not repeat "converged at step N"
-    assert run["message"] == f"converged at step {run['step']}"
-    assert run["explanation"] == ("The gap f − f_min fell below the tolerance 1e-06, "
-                                  "which counts as arrived.")
+    assert run["message"] == (f"converged: first within tolerance at step {run['first']}, "
+                              f"for good from step {run['step']}")
+    assert run["explanation"] == ("The gap f − f_min fell below the tolerance 1e-06 and the "
+                                  "iteration's algebra proves that no later step can climb "
+                                  "back out.")
     assert str(run["step"]) not in run["explanation"]
+
+
+def test_runs_without_a_proof_say_how_long_they_held():
+    race = {"landscape": "rosenbrock", "optimizers": [{"name": "momentum", "lr": 0.001}],
+            "num_steps": 5000}
+    run = result("race", race)["runs"][0]
+    assert run["status"] == "converged"
+    assert run["explanation"].endswith(
+        f"stayed there for {max(run['step'], 200)} more steps, the runner's test that it stays.")
+
+
+def test_a_run_that_dipped_and_climbed_out_is_told_so():
+    race = {"landscape": "ravine", "optimizers": [{"name": "momentum", "lr": 0.18,
+                                                   "beta": 0.99}], "num_steps": 1000}
+    run = result("race", race)["runs"][0]
+    assert run["status"] == "running" and run["first"] < 1000
+    assert "dipped below the tolerance 1e-06 and climbed back out" in run["explanation"]
 
 
 @pytest.mark.parametrize("num_steps", [20, 500])

@@ -7,7 +7,7 @@ import pytest
 
 from lesson_code import (adam, get_landscape, momentum, momentum_contraction,
                          measured_rate, narrow_ravine, nesterov,
-                         nesterov_max_lr, race, run, sgd)
+                         nesterov_max_lr, race, rmsprop, run, sgd)
 from lesson_code.runner import FAR, MAX_STEPS
 
 RAVINE = get_landscape("ravine")
@@ -64,12 +64,115 @@ def test_w_iterates_obey_the_two_step_recurrence_on_a_quadratic():
         assert np.allclose(w[2:], predicted, rtol=1e-12, atol=1e-12)
 
 
-def test_converged_at_k_means_the_first_k_within_tolerance():
-    traj = run(momentum(0.1, 0.9), RAVINE, num_steps=1000, tol=1e-6)
-    assert traj.status == "converged"
+def test_a_run_that_never_left_reports_one_step():
+    traj = run(sgd(0.1), RAVINE, num_steps=1000, tol=1e-6)
+    assert traj.status == "converged" and traj.first == traj.step
     assert traj.message == f"converged at step {traj.step}"
-    assert len(traj.points) == traj.step + 1
-    assert traj.losses[-1] <= 1e-6 < min(traj.losses[:-1])
+    # the runner goes on past k until it can prove the run stays
+    assert len(traj.points) > traj.step + 1
+    assert max(traj.losses[traj.step:]) <= 1e-6 < min(traj.losses[:traj.step])
+
+
+def test_a_spiral_that_dips_under_the_tolerance_is_not_arrived_yet():
+    traj = run(momentum(0.18, 0.9), RAVINE, num_steps=1000, tol=1e-6)
+    assert traj.status == "converged" and traj.first < traj.step
+    assert traj.message == (f"converged: first within tolerance at step "
+                            f"{traj.first}, for good from step {traj.step}")
+    assert traj.losses[traj.first] <= 1e-6 < traj.losses[traj.step - 1]
+
+
+def test_a_run_that_dipped_and_left_is_still_running():
+    traj = run(momentum(0.18, 0.99), RAVINE, num_steps=1000)
+    assert traj.status == "running" and traj.first is not None
+    assert traj.message == (f"still running: within tolerance at step "
+                            f"{traj.first}, then out again")
+    assert traj.losses[-1] > 1e-6
+
+
+# ---- Arrival is for good: the runner against independent loops ----------
+
+def _loop(name, hp, grad, w, n):
+    """The optimizers' update rules, written out again from torch.optim's
+    documentation, independently of lesson_code; the points of n steps."""
+    lr = hp["lr"]
+    v = m = s = [0.0] * len(w)
+    points = [tuple(w)]
+    for t in range(1, n + 1):
+        g = grad(w)
+        if name == "sgd":
+            d = [lr * gi for gi in g]
+        elif name in ("momentum", "nesterov"):
+            v = [hp["beta"] * vi + gi for vi, gi in zip(v, g)]
+            d = [lr * vi for vi in v] if name == "momentum" else \
+                [lr * (gi + hp["beta"] * vi) for gi, vi in zip(g, v)]
+        elif name == "rmsprop":
+            s = [hp["alpha"] * si + (1 - hp["alpha"]) * gi * gi
+                 for si, gi in zip(s, g)]
+            d = [lr * gi / (math.sqrt(si) + hp["eps"])
+                 for gi, si in zip(g, s)]
+        else:
+            b1, b2 = hp["beta1"], hp["beta2"]
+            m = [b1 * mi + (1 - b1) * gi for mi, gi in zip(m, g)]
+            s = [b2 * si + (1 - b2) * gi * gi for si, gi in zip(s, g)]
+            d = [lr * (mi / (1 - b1 ** t))
+                 / (math.sqrt(si / (1 - b2 ** t)) + hp["eps"])
+                 for mi, si in zip(m, s)]
+        w = [wi - di for wi, di in zip(w, d)]
+        points.append(tuple(w))
+    return points
+
+
+# Every landscape the lessons race on, with the optimizers and settings the
+# lessons, the navigator's defaults and the playground use.
+LESSON_RUNS = [
+    (RAVINE, momentum(0.18, 0.5)), (RAVINE, momentum(0.18, 0.9)),
+    (RAVINE, momentum(0.18, 0.99)), (RAVINE, momentum(0.05, 0.9)),
+    (RAVINE, nesterov(0.05, 0.9)), (RAVINE, nesterov(0.1, 0.5)),
+    (RAVINE, sgd(0.18)), (RAVINE, rmsprop(0.1)), (RAVINE, adam(0.3)),
+    (RAVINE, momentum(0.33057851239669417, 0.6694214876033059)),
+    (get_landscape("rotated-ravine"), momentum(0.18, 0.9)),
+    (get_landscape("rotated-ravine"), momentum(0.18, 0.99)),
+    (get_landscape("rotated-ravine"), momentum(0.05, 0.5)),
+    (get_landscape("rotated-ravine"), nesterov(0.05, 0.9)),
+    (get_landscape("rotated-ravine"), nesterov(0.05, 0.99)),
+    (get_landscape("rotated-ravine"), adam(0.3)),
+    (get_landscape("rotated-ravine"), rmsprop(0.1)),
+    (narrow_ravine(1000.0), momentum(0.05, 0.9)),
+    (narrow_ravine(1000.0), nesterov(0.05, 0.9)),
+    (get_landscape("bowl"), momentum(0.1, 0.9)),
+    (get_landscape("rosenbrock"), momentum(0.001, 0.9)),
+    (get_landscape("rosenbrock"), nesterov(0.001, 0.9)),
+    (get_landscape("rosenbrock"), adam(0.05)),
+    (get_landscape("himmelblau"), momentum(0.01, 0.9)),
+    (get_landscape("himmelblau"), nesterov(0.01, 0.5)),
+    (get_landscape("himmelblau"), sgd(0.01)),
+]
+
+
+@pytest.mark.parametrize("scape, opt", LESSON_RUNS, ids=[
+    f"{s.name}-{o.name}-{'-'.join(f'{v:g}' for v in o.hyperparams.values())}"
+    for s, o in LESSON_RUNS])
+def test_converged_at_k_means_within_tolerance_from_k_on_for_good(scape,
+                                                                  opt):
+    tol = 1e-6
+    traj = run(opt, scape, num_steps=30000, tol=tol)
+    # an independent loop, run far past the runner's verdict
+    horizon = max(40000, 4 * len(traj.points))
+    points = _loop(opt.name, opt.hyperparams, scape.grad, scape.start,
+                   horizon)
+    gaps = [scape.f(p) - scape.f_min for p in points]
+    inside = [gap <= tol for gap in gaps]
+    assert traj.first == (inside.index(True) if any(inside) else None)
+    if traj.status == "converged":
+        # every later step of the long loop is within tolerance, and the
+        # step before k is not: k is where the run arrived for good
+        assert all(inside[traj.step:]), traj.message
+        assert traj.step == 0 or not inside[traj.step - 1]
+    else:
+        assert traj.status == "running", traj.message
+        # "running" is not a missed arrival: the long loop leaves the
+        # tolerance after the runner's last step, or never arrives at all
+        assert not all(inside[len(traj.points) - 1:]), traj.message
 
 
 def test_running_out_of_steps_says_still_running():
@@ -129,7 +232,7 @@ class LinearRegression:
 
 
 def test_runner_trains_any_object_with_f_and_grad():
-    traj = run(adam(0.05), LinearRegression(), start=(0.0, 0.0, 0.0),
+    traj = run(momentum(0.1, 0.9), LinearRegression(), start=(0.0, 0.0, 0.0),
                num_steps=5000, tol=1e-8)
     assert traj.status == "converged"          # by the gradient norm
     assert traj.points[-1] == pytest.approx((2.0, -1.0, 0.5), abs=1e-4)

@@ -5,6 +5,7 @@ import math
 import numpy as np
 import pytest
 
+from lesson_code import momentum, nesterov, sgd
 from lesson_code import (critical_beta, effective_window, ema, ema_weights,
                          gd_contraction, gd_max_lr, get_landscape, momentum,
                          momentum_contraction, momentum_max_lr,
@@ -187,3 +188,36 @@ def test_steps_to_shrink_counts_whole_steps():
 def test_bad_theory_arguments_raise_valueerror_in_words(call, words):
     with pytest.raises(ValueError, match=words):
         call()
+
+
+@pytest.mark.parametrize("opt", [sgd(0.18), momentum(0.18, 0.9),
+                                 momentum(0.05, 0.99), nesterov(0.05, 0.9)],
+                         ids=lambda o: f"{o.name}-{o.hyperparams}")
+def test_the_error_recurrence_reproduces_the_runs(opt):
+    """e_{t+1} = a e_t + b e_{t−1} along each axis of the ravine, t ≥ 1."""
+    from lesson_code import get_landscape, run
+    from lesson_code.theory import recurrence
+    ravine = get_landscape("ravine")
+    pts = np.array(run(opt, ravine, num_steps=80, tol=0.0).points)
+    for axis, lam in enumerate(ravine.eigenvalues):
+        a, b = recurrence(opt, lam)
+        e = pts[:, axis]
+        assert np.allclose(e[2:], a * e[1:-1] + b * e[:-2], rtol=1e-12,
+                           atol=1e-12)
+
+
+@pytest.mark.parametrize("a, b", [(1.882, -0.9), (0.1, -0.9), (-1.63, -0.67),
+                                  (0.982, 0.0), (1.97, -0.99)])
+def test_power_bound_is_the_largest_norm_of_any_power(a, b):
+    from lesson_code.theory import power_bound
+    m, power, norms = np.array([[a, b], [1.0, 0.0]]), np.eye(2), []
+    for _ in range(5000):
+        norms.append(np.linalg.norm(power, 2))
+        power = power @ m
+    assert power_bound(a, b) == pytest.approx(max(norms), rel=1e-9)
+
+
+def test_power_bound_is_infinite_when_the_iteration_does_not_contract():
+    from lesson_code.theory import power_bound
+    assert power_bound(-1.1, 0.0) == math.inf
+    assert power_bound(2.0, -1.0) == math.inf      # a double root at 1
