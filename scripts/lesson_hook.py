@@ -16,8 +16,13 @@ navigator fences). Tested by tests/test_lesson_hook.py.
 4. `notebook: true` in the front matter: <page>.ipynb next to the page
    (Markdown cells for prose, code cells for python fences and for the
    widgets' races), and a relative download link under the page title.
+5. Claims: `{{ claim: expr }}` states that the sentence beside it is true.
+   It renders nothing; expr is evaluated like a number and must be truthy,
+   or the build fails with the page, the line and the values of its parts
+   ("claim failed: mom.step < gd.step, where mom.step = 166, gd.step = 113").
 """
 
+import ast
 import html
 import json
 import math
@@ -139,8 +144,71 @@ def format_value(value, spec=""):
     return str(value)
 
 
+CLAIM = re.compile(r"\s*claim:(?P<expr>.*)", re.S)
+
+
+def claim_parts(tree):
+    """The sub-expressions of a claim whose values explain it: the operands
+    of its comparisons and boolean operators, down to names, attributes,
+    subscripts and calls."""
+    parts = []
+
+    def visit(node):
+        if isinstance(node, ast.BoolOp):
+            for value in node.values:
+                visit(value)
+        elif isinstance(node, ast.Compare):
+            for operand in [node.left, *node.comparators]:
+                visit(operand)
+        elif isinstance(node, ast.UnaryOp):
+            visit(node.operand)
+        elif isinstance(node, ast.BinOp):
+            visit(node.left)
+            visit(node.right)
+        elif not isinstance(node, ast.Constant):
+            parts.append(node)
+
+    visit(tree.body)
+    return parts
+
+
+def check_claim(expr, ns, where="?", line=1):
+    """Evaluate a claim; LessonError with the values of its parts when it
+    is false."""
+    expr = expr.strip()
+    try:
+        tree = ast.parse(expr, mode="eval")
+        holds = eval(compile(tree, f"{where}:{line}", "eval"), ns)
+    except Exception as error:
+        raise LessonError(where, line, f"{{{{ claim: {expr} }}}} failed: "
+                          f"{type(error).__name__}: {error}") from None
+    if holds:
+        return
+    values = []
+    for node in claim_parts(tree):
+        text = ast.unparse(node)
+        try:
+            value = eval(compile(ast.Expression(node), where, "eval"), ns)
+        except Exception as error:
+            value = f"<{type(error).__name__}>"
+        shown = repr(value)
+        if len(shown) > 80:
+            shown = shown[:77] + "..."
+        values.append(f"{text} = {shown}")
+    where_values = f", where {', '.join(values)}" if values else ""
+    raise LessonError(where, line, f"claim failed: {expr}{where_values}")
+
+
+def is_claim(inner):
+    return CLAIM.match(inner) is not None
+
+
 def evaluate(inner, ns, where="?", line=1):
-    """The text that replaces one `{{ inner }}`."""
+    """The text that replaces one `{{ inner }}` ("" for a claim, checked)."""
+    claim = CLAIM.match(inner)
+    if claim:
+        check_claim(claim["expr"], ns, where, line)
+        return ""
     expr, spec = split_spec(inner)
     try:
         value = eval(compile(expr, f"{where}:{line}", "eval"), ns)
@@ -150,13 +218,15 @@ def evaluate(inner, ns, where="?", line=1):
                           f"{type(error).__name__}: {error}") from None
 
 
-def expressions(text):
-    """(line, inner text) of every `{{ … }}` that substitute() replaces."""
+def expressions(text, claims=False):
+    """(line, inner text) of every `{{ … }}` number that substitute()
+    replaces (claims=True: of every claim instead)."""
     found = []
     for start, chunk in _prose_chunks(text):
         for m in NUMBER.finditer(chunk):
-            found.append((text.count("\n", 0, start + m.start()) + 1,
-                          m["expr"]))
+            if is_claim(m["expr"]) == claims:
+                found.append((text.count("\n", 0, start + m.start()) + 1,
+                              m["expr"]))
     return found
 
 

@@ -94,6 +94,50 @@ def test_a_bad_expression_fails_the_mkdocs_build(tmp_path):
     assert "index.md:3" in result.stderr and "lr_typo" in result.stderr
 
 
+# ---------------------------------------------------------------- claims
+
+CLAIM_DEFINES = {"define": {"gd": "run(sgd(0.18), ravine, (-8.0, 2.0), 1000)",
+                            "mom": "run(momentum(0.18, 0.9), ravine, (-8.0, 2.0), 1000)"}}
+
+
+def test_a_true_claim_renders_nothing():
+    ns = hook.namespace(CLAIM_DEFINES)
+    text = "Momentum arrives first{{ claim: mom.step < gd.step }}."
+    assert hook.substitute(text, ns) == "Momentum arrives first."
+    assert hook.expressions(text) == []
+    assert hook.expressions(text, claims=True) == [(1, " claim: mom.step < gd.step ")]
+
+
+def test_a_false_claim_names_its_line_and_the_values_involved():
+    ns = hook.namespace(CLAIM_DEFINES)
+    text = "One.\nGD wins{{ claim: gd.step < mom.step and gd.status == 'converged' }}."
+    with pytest.raises(hook.LessonError) as error:
+        hook.substitute(text, ns, "page.md", line_offset=4)
+    assert str(error.value) == (
+        f"page.md:6: claim failed: gd.step < mom.step and gd.status == 'converged', "
+        f"where gd.step = {ns['gd'].step}, mom.step = {ns['mom'].step}, "
+        f"gd.status = 'converged'")
+
+
+def test_a_false_claim_fails_the_strict_mkdocs_build(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "index.md").write_text(
+        "---\ndefine:\n  lr: 0.18\n  gd: run(sgd(lr), ravine, num_steps=1000)\n---\n"
+        "# Page\n\nGradient descent arrives within a hundred steps"
+        "{{ claim: gd.step <= 100 }}.\n")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(f"site_name: t\ndocs_dir: {docs}\nsite_dir: {tmp_path / 'site'}\n"
+                      f"hooks:\n  - {ROOT / 'scripts' / 'lesson_hook.py'}\n")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f",
+                             str(config)], cwd=ROOT, capture_output=True, text=True,
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    assert result.returncode != 0
+    steps = hook.namespace({"define": {"gd": "run(sgd(0.18), ravine, num_steps=1000)"}})
+    assert (f"index.md:8: claim failed: gd.step <= 100, where gd.step = "
+            f"{steps['gd'].step}") in result.stderr
+
+
 # ---------------------------------------------------------------- exercise
 
 EXERCISE = textwrap.dedent("""\

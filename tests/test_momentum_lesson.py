@@ -30,7 +30,7 @@ BODY, META = get_data(SOURCE)
 BUILT = SITE / "optimizers" / "momentum" / "index.html"
 
 LAM_MIN, LAM_MAX = 0.1, 10.0   # the ravine ½(0.1 x² + 10 y²), read off its formula
-LR, START, STEPS, TOL = 0.18, (-8.0, 2.0), 1000, 1e-6
+LR, START, STEPS, TOL = 0.18, (-8.0, 2.0), 2000, 1e-6
 
 
 @pytest.fixture(scope="module")
@@ -90,20 +90,28 @@ def f(x, y):
 
 
 def heavy_ball(lr, beta, num_steps=STEPS, tol=TOL, start=START):
-    """Momentum written out by hand (beta = 0: gradient descent): the points, and the
-    step at which f first falls to tol (None if it never does)."""
+    """Momentum written out by hand (beta = 0: gradient descent): the points of
+    num_steps steps, and the step from which f stays within tol for good, judged on a
+    run ten times as long (None if that is not within num_steps)."""
+    points, first = first_within(lr, beta, 10 * num_steps, tol, start)
+    gaps = [f(x, y) for x, y in points]
+    outside = [k for k, gap in enumerate(gaps) if gap > tol]
+    good = outside[-1] + 1 if outside else 0
+    return points[:num_steps + 1], (good if good <= num_steps else None)
+
+
+def first_within(lr, beta, num_steps=STEPS, tol=TOL, start=START):
+    """The points of num_steps steps of momentum written out by hand, and the first
+    step at which f is within tol (None if never)."""
     x, y = start
     vx = vy = 0.0
     points = [(x, y)]
-    for k in range(num_steps + 1):
-        if f(x, y) <= tol:
-            return points, k
-        if k == num_steps:
-            break
+    for _ in range(num_steps):
         vx, vy = beta * vx + LAM_MIN * x, beta * vy + LAM_MAX * y
         x, y = x - lr * vx, y - lr * vy
         points.append((x, y))
-    return points, None
+    first = next((k for k, (x, y) in enumerate(points) if f(x, y) <= tol), None)
+    return points, first
 
 
 def spectral_radius(lr, beta, lam):
@@ -209,10 +217,17 @@ def test_the_walkthrough_races(text, built_html):
     overshoot = max(p[0] for p in mom_points)
     assert overshoot > 0 and all(p[0] <= 0 for p in gd_points)
     says(text, r"reaching \(x \approx {}\)", f"{overshoot:.1f}")
-    says(text, "it arrives after {} steps, against {} for gradient descent",
-         mom_steps, gd_steps)
+    mom_first = first_within(LR, 0.9)[1]
+    assert mom_first < mom_steps
+    says(text, r"first dips within \(10^{{-6}}\) at step {}, while the spiral is still "
+         "crossing the minimum, and stays from step {}: that is when it has arrived, "
+         "against step {} for gradient descent", mom_first, mom_steps, gd_steps)
     says(text, r"\(\beta = 0.5\) arrives after {} steps, \(\beta = 0.99\) after {}",
-         half_steps, long_steps)
+         half_steps, f"{long_steps:,}")
+    long_first = first_within(LR, 0.99)[1]
+    says(text, r"first dips within \(10^{{-6}}\) at step {}, as the orbit crosses the "
+         "minimum, and climbs back out: it stays only from step {}", long_first,
+         f"{long_steps:,}")
     says(text, r"\(x \approx {}\)", f"{max(p[0] for p in long_):.1f}")
     # the predictions' answers: About 400; yes, it overshoots; β = 0.5
     answers = [int(a) for a in re.findall(r'data-ravine-predict data-navigator-id="'
@@ -330,7 +345,15 @@ def test_the_embedding_example(text):
     says(text, r"\eta < 2/10 = {}\)", f"{2 / lam_the:.1f}")
     slow = 1 - LR * lam_rare
     says(text, r"shrinks its error by only \({}\) per step: {} steps", f"{slow:.4f}",
-         tenfold(slow))
+         f"{tenfold(slow):,}")
+    # momentum at η*, β* for λ = 10 and 0.01 (Polyak): rate (√κ − 1)/(√κ + 1)
+    root = math.sqrt(lam_the / lam_rare)
+    best = (root - 1) / (root + 1)
+    says(text, r"\(\eta^* = {}\) and \(\beta^* = {}\) , contracts both rows by "
+         r"\((\sqrt\kappa - 1)/(\sqrt\kappa + 1) = {}\) per step: {} steps",
+         f"{4 / (math.sqrt(lam_the) + math.sqrt(lam_rare)) ** 2:.3f}", f"{best ** 2:.3f}",
+         f"{best:.3f}", tenfold(best))
+    assert tenfold(best) > 3 * tenfold(0.8)
     says(text, r"(\(|1 - \eta\lambda| = {}\) )", f"{abs(1 - 10 * lam_the):.0f}")
     # η_i = 1.8/λ_i gives every row the factor |1 − 1.8| = 0.8
     says(text, r"\eta_i = {}/\lambda_i\) , both would contract by \({}\) per step and "
@@ -374,3 +397,25 @@ def test_the_notebook_runs_top_to_bottom(tmp_path, monkeypatch):
     _, gd_steps = heavy_ball(LR, 0.0)
     assert f"GD: converged at step {gd_steps}" in out
     assert "constant: v = 9.948" in out
+
+
+def test_momentum_bounces_longer_across_the_ravine_than_gd(text):
+    """At η = 0.18, β = 0.9 the y error shrinks by √β ≈ 0.949 per step against GD's
+    |1 − ηλ_max| = 0.8: momentum makes its own, slower oscillation across the walls."""
+    assert spectral_radius(LR, 0.9, LAM_MAX) == pytest.approx(math.sqrt(0.9))
+    assert spectral_radius(LR, 0.9, LAM_MAX) > abs(1 - LR * LAM_MAX)
+    gd, _ = first_within(LR, 0.0)
+    mom, _ = first_within(LR, 0.9)
+    says(text, r"gradient descent's bounce is down to \(|y| = {}\) and momentum's is still "
+         r"\(|y| = {}\)", f"{abs(gd[30][1]):.4f}", f"{abs(mom[30][1]):.2f}")
+
+    def calm(points):
+        return next(k for k in range(len(points))
+                    if all(abs(p[1]) < 1e-3 for p in points[k:]))
+    says(text, "stays below a thousandth from step {} on, momentum's only from step {}",
+         calm(gd), calm(mom))
+    # β up to (1 − ηλ)² … 0.64 beats GD across (√β < 0.8 once the roots are complex)
+    limit = max(b / 1000 for b in range(1000)
+                if spectral_radius(LR, b / 1000, LAM_MAX) < abs(1 - LR * LAM_MAX))
+    assert limit == pytest.approx(0.8 ** 2, abs=1e-3)
+    says(text, r"any \(\beta\) up to {} shrinks the \(y\) error faster", f"{limit:.3f}")
