@@ -417,5 +417,5 @@ def test_momentum_bounces_longer_across_the_ravine_than_gd(text):
     # β up to (1 − ηλ)² … 0.64 beats GD across (√β < 0.8 once the roots are complex)
     limit = max(b / 1000 for b in range(1000)
                 if spectral_radius(LR, b / 1000, LAM_MAX) < abs(1 - LR * LAM_MAX))
-    assert limit == pytest.approx(0.8 ** 2, abs=1e-3)
+    assert 0.8 ** 2 - 0.0015 < limit < 0.8 ** 2   # the grid point just below 0.64
     says(text, r"any \(\beta\) up to {} shrinks the \(y\) error faster", f"{limit:.3f}")
