@@ -19,8 +19,9 @@ from .landscapes import (FACTORIES, LANDSCAPES, Landscape, check_point,
 from .optimizers import (OPTIMIZERS, AdamState, EmptyState, MomentumState,
                          Optimizer, RMSpropState, adam, make_optimizer,
                          momentum, nesterov, rmsprop, sgd)
-from .runner import Trajectory, race, run
-from .theory import (condition_number, critical_beta, effective_window,
+from .runner import Trajectory, race, run, stretches
+from .theory import (adaptive_limit, condition_number, critical_beta,
+                     effective_lr, effective_window,
                      ema, ema_weights, gd_contraction, gd_max_lr,
                      measured_rate, momentum_contraction, momentum_max_lr,
                      nesterov_contraction, nesterov_max_lr,
@@ -39,11 +40,12 @@ __all__ = [
     "sgd", "momentum", "nesterov", "rmsprop", "adam", "OPTIMIZERS",
     "make_optimizer",
     # runner
-    "Trajectory", "run", "race",
+    "Trajectory", "run", "race", "stretches",
     # theory
     "gd_contraction", "momentum_contraction", "nesterov_contraction",
     "gd_max_lr", "momentum_max_lr", "nesterov_max_lr",
     "condition_number", "optimal_gd", "optimal_momentum", "critical_beta",
     "steps_to_shrink", "ema", "ema_weights", "effective_window",
-    "velocity_after", "rate_map", "measured_rate",
+    "velocity_after", "rate_map", "measured_rate", "effective_lr",
+    "adaptive_limit",
 ]

@@ -47,8 +47,8 @@ from .landscapes import check_point
 from .theory import power_bound, recurrence
 
 __all__ = ["Trajectory", "run", "race", "check_steps", "race_labels",
-           "normal_sampler", "arrival_proof", "hold_steps", "MAX_STEPS",
-           "FAR", "HOLD_MIN", "HOLD_MEMORY"]
+           "normal_sampler", "arrival_proof", "hold_steps", "stretches",
+           "MAX_STEPS", "FAR", "HOLD_MIN", "HOLD_MEMORY"]
 
 # Learners type step counts; a cap keeps a typo from freezing the page.
 MAX_STEPS = 100_000
@@ -276,6 +276,22 @@ def run(optimizer, landscape, start=None, num_steps=100, tol=1e-6,
                       else None)
     return Trajectory(label or optimizer.label, tuple(points), tuple(losses),
                       status, k, message, states, grads, first)
+
+
+def stretches(trajectory, tol=1e-6, f_min=0.0):
+    """(start, stop) of every stretch of steps whose loss is within tol of
+    f_min, stop exclusive (len(losses) while the last one is still open):
+    where a run dipped under the tolerance, and for how long."""
+    out, start = [], None
+    for k, loss in enumerate(trajectory.losses):
+        if loss - f_min <= tol:
+            start = k if start is None else start
+        elif start is not None:
+            out.append((start, k))
+            start = None
+    if start is not None:
+        out.append((start, len(trajectory.losses)))
+    return out
 
 
 def normal_sampler(seed):

@@ -23,7 +23,7 @@ __all__ = [
     "condition_number", "optimal_gd", "optimal_momentum", "critical_beta",
     "steps_to_shrink", "ema", "ema_weights", "effective_window",
     "velocity_after", "rate_map", "measured_rate", "recurrence",
-    "power_bound",
+    "power_bound", "effective_lr", "adaptive_limit",
 ]
 
 
@@ -285,3 +285,37 @@ def power_bound(a, b, limit=100_000):
             return best
         best = max(best, size)
     return math.inf
+
+
+def effective_lr(optimizer, state):
+    """RMSProp's and Adam's effective learning rate per coordinate in a state:
+    the factor η/(√ŝ + ε) that multiplies the gradient (RMSProp) or the
+    averaged gradient m̂ (Adam), with ŝ = s/(1 − β₂ᵗ) for Adam. None for
+    optimizers without a second moment."""
+    hp = optimizer.hyperparams
+    if optimizer.name == "rmsprop":
+        # η / (√s_t + ε)
+        return tuple(hp["lr"] / (math.sqrt(si) + hp["eps"]) for si in state.s)
+    if optimizer.name == "adam" and state.t > 0:
+        c2 = 1.0 - hp["beta2"] ** state.t
+        # η / (√ŝ_t + ε),  ŝ_t = s_t / (1 − β₂ᵗ)
+        return tuple(hp["lr"] / (math.sqrt(si / c2) + hp["eps"])
+                     for si in state.s)
+    return None
+
+
+def adaptive_limit(optimizer, lam):
+    """The largest effective learning rate (effective_lr) that is stable along
+    an eigen-direction with eigenvalue λ, holding the second moment fixed.
+
+    RMSProp is then gradient descent: 2/λ. Adam is momentum in the averaged
+    form, m ← β₁ m + (1 − β₁) g, which is the lessons' momentum with
+    η = η_eff (1 − β₁): stable while η_eff (1 − β₁) λ < 2 + 2β₁.
+    """
+    lam = _positive("lam", lam)
+    if optimizer.name == "rmsprop":
+        return 2.0 / lam
+    if optimizer.name == "adam":
+        beta1 = optimizer.hyperparams["beta1"]
+        return (2.0 + 2.0 * beta1) / ((1.0 - beta1) * lam)
+    return None

@@ -129,6 +129,7 @@ LESSON_RUNS = [
     (RAVINE, momentum(0.18, 0.99)), (RAVINE, momentum(0.05, 0.9)),
     (RAVINE, nesterov(0.05, 0.9)), (RAVINE, nesterov(0.1, 0.5)),
     (RAVINE, sgd(0.18)), (RAVINE, rmsprop(0.1)), (RAVINE, adam(0.3)),
+    (RAVINE, adam(0.3, eps=0.1)), (RAVINE, sgd(0.19)),
     (RAVINE, momentum(0.33057851239669417, 0.6694214876033059)),
     (get_landscape("rotated-ravine"), momentum(0.18, 0.9)),
     (get_landscape("rotated-ravine"), momentum(0.18, 0.99)),
