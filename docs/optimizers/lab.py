@@ -23,7 +23,10 @@
 #
 # Everything below runs in plain CPython with `numpy`, `matplotlib` and `lesson_code`
 # (`pip install` the course's `lesson_code` wheel, or run it from a clone of the
-# repository). Every number printed on this page was computed when the site was built.
+# repository). Every number printed on this page was computed when the site was built,
+# and every sentence that compares runs is checked by a `claim(...)` line in the cell
+# after it: if a run ever disagrees with the text, the notebook stops there (and the
+# site does not build).
 
 # %%
 import base64
@@ -39,6 +42,12 @@ from lesson_code import (adam, condition_number, gd_contraction, gd_max_lr, mome
                          momentum_contraction, run, sgd)
 
 matplotlib.rcParams.update({"figure.dpi": 110, "font.size": 10})
+
+
+def claim(holds, sentence):
+    """A sentence of this lab, checked against the runs above it."""
+    if not holds:
+        raise AssertionError(f"the lab says {sentence!r}, but the runs say otherwise")
 
 
 def show(fig, alt):
@@ -220,7 +229,15 @@ report(raw_runs, f"Raw features (κ = {kappa_raw:.0f})", "raw")
 # coordinate by its own gradient size undoes the difference in scale between the
 # features. It cannot undo the coupling between the intercept and the weights, because
 # that part of the ravine does not lie along a coordinate axis.
-#
+
+# %%
+end = {label: np.median(gaps[-100:]) for label, gaps in raw_runs.items()}
+claim(raw_runs["Momentum"][50] < raw_runs["GD"][50] / 2,
+      "momentum is far lower than gradient descent after 50 steps")
+claim(raw_runs["Adam"][50] == max(g[50] for g in raw_runs.values()), "Adam starts slowest")
+claim(end["Adam"] == min(end.values()), "Adam ends lowest")
+
+# %% [markdown]
 # ## Rescaling the features
 #
 # Standardizing each feature (subtract its mean, divide by its standard deviation)
@@ -259,6 +276,15 @@ show(fig, "The four eigenvalues of the Hessian on a log scale. For the raw featu
 scaled_runs = train(scaled.X, scaled.y, lam_max_s)
 kappa_scaled = condition_number(lam_min_s, lam_max_s)
 report(scaled_runs, f"Standardized features (κ = {kappa_scaled:.2f})", "standardized")
+
+# %%
+end_s = {label: np.median(gaps[-100:]) for label, gaps in scaled_runs.items()}
+claim(kappa_scaled < 1.5, "the eigenvalues now sit close together near one")
+claim(end_s["GD"] == min(end_s.values()), "plain mini-batch SGD is now the fastest")
+claim(end_s["Momentum"] > end_s["GD"] and scaled_runs["Momentum"][50] > scaled_runs["GD"][50],
+      "momentum now hurts")
+claim(scaled_runs["Adam"][50] == max(g[50] for g in scaled_runs.values()),
+      "Adam is the slowest to start")
 
 # %% [markdown]
 # Three things to take from this plot.
@@ -319,6 +345,11 @@ print(f"mini-batches: momentum is at {scaled_runs['Momentum'][EARLY]:.3g} after 
 adam_steps = int(np.ceil(price.mean() / ADAM_LR))
 print(f"Adam's intercept travels {price.mean():.1f} at about {ADAM_LR} per step: "
       f"at least {adam_steps} steps")
+claim(gd_factor < 0.2 < momentum_factor, "GD's factor |1 - ηλ| is small, momentum's is √β")
+claim(gd_exact.status == "converged" and momentum_exact.step > 10 * gd_exact.step
+      and abs(decay - BETA) < 0.01, "without noise, momentum still spirals in slowly")
+claim(scaled_runs["Momentum"][EARLY] > 100 * momentum_gaps[EARLY],
+      "with mini-batches momentum stays far above its noiseless path")
 
 # %% [markdown]
 # ## Rescaling against switching optimizers
@@ -337,6 +368,14 @@ for label in raw_runs:
     before, after = raw_runs[label], scaled_runs[label]
     print(f"{label:>10s}  {before[50]:12.2f} → {after[50]:9.2f}"
           f"   {np.median(before[-100:]):22.2f} → {np.median(after[-100:]):9.2f}")
+gain = {label: end[label] / end_s[label] for label in end}
+early = {label: raw_runs[label][50] / scaled_runs[label][50] for label in end}
+claim(gain["GD"] == max(gain.values()), "rescaling helps plain mini-batch SGD most")
+claim(end_s["GD"] < min(end.values()),
+      "rescaled SGD ends lower than any optimizer did on the raw features")
+claim(early["Momentum"] < 1 and 1 / 2 < gain["Momentum"] < 2,
+      "momentum's early progress gets worse and its plateau moves little")
+claim(early["Adam"] < 1 and gain["Adam"] < 1, "Adam is worse on both counts")
 
 # %% [markdown]
 # ## Try it yourself
