@@ -21,11 +21,11 @@ from .optimizers import (OPTIMIZERS, AdamState, EmptyState, MomentumState,
                          momentum, nesterov, rmsprop, sgd)
 from .runner import Trajectory, race, run, stretches
 from .theory import (adaptive_limit, condition_number, critical_beta,
-                     effective_lr, effective_window,
-                     ema, ema_weights, gd_contraction, gd_max_lr,
-                     measured_rate, momentum_contraction, momentum_max_lr,
-                     nesterov_contraction, nesterov_max_lr,
-                     optimal_gd, optimal_momentum, rate_map, steps_to_shrink,
+                     effective_lr, effective_window, ema, ema_weights,
+                     gd_contraction, gd_max_lr, measured_rate,
+                     momentum_contraction, momentum_max_lr,
+                     nesterov_contraction, nesterov_max_lr, optimal_gd,
+                     optimal_momentum, rate_map, regime, steps_to_shrink,
                      velocity_after)
 
 __version__ = "0.1.0"
@@ -47,5 +47,5 @@ __all__ = [
     "condition_number", "optimal_gd", "optimal_momentum", "critical_beta",
     "steps_to_shrink", "ema", "ema_weights", "effective_window",
     "velocity_after", "rate_map", "measured_rate", "effective_lr",
-    "adaptive_limit",
+    "adaptive_limit", "regime",
 ]

@@ -23,7 +23,7 @@ __all__ = [
     "condition_number", "optimal_gd", "optimal_momentum", "critical_beta",
     "steps_to_shrink", "ema", "ema_weights", "effective_window",
     "velocity_after", "rate_map", "measured_rate", "recurrence",
-    "power_bound", "effective_lr", "adaptive_limit",
+    "power_bound", "effective_lr", "adaptive_limit", "regime", "REGIMES",
 ]
 
 
@@ -319,3 +319,34 @@ def adaptive_limit(optimizer, lam):
         beta1 = optimizer.hyperparams["beta1"]
         return (2.0 + 2.0 * beta1) / ((1.0 - beta1) * lam)
     return None
+
+
+# How one eigen-direction behaves under momentum, by the roots of
+# z² − (1 + β − ηλ) z + β = 0 (see regime).
+REGIMES = ("creep", "flip", "spiral", "diverge")
+
+
+def regime(lr, beta, lam):
+    """How momentum moves the error along eigenvalue λ, one of REGIMES:
+
+    * "creep": two real roots, the larger positive: the error shrinks
+      without changing sign (ηλ < (1 − √β)²);
+    * "spiral": complex roots of modulus √β: the error swings through zero,
+      shrinking by √β per step ((1 − √β)² < ηλ < (1 + √β)²);
+    * "flip": real roots, the larger negative: the error changes sign at
+      every step ((1 + √β)² < ηλ < 2 + 2β);
+    * "diverge": a root of modulus ≥ 1 (ηλ ≥ 2 + 2β, or ηλ ≤ 0).
+
+    The borders between creep, spiral and flip are critical damping, where
+    the two roots are equal.
+    """
+    lr, beta, lam = check_lr(lr), check_beta(beta), _eig(lam)
+    if momentum_contraction(lr, beta, lam) >= 1.0:
+        return "diverge"
+    trace = 1.0 + beta - lr * lam
+    # complex roots when the discriminant tr² − 4β is negative
+    if trace * trace - 4.0 * beta < 0:
+        return "spiral"
+    # the larger real root (tr ± √(tr² − 4β))/2 has the sign of tr (at
+    # tr = 0, β = 0 both roots are 0: the error vanishes in one step)
+    return "creep" if trace >= 0 else "flip"

@@ -309,11 +309,17 @@ def _number(expr, ns, where, line, what):
 
 EXERCISE_KEYS = ("id", "question", "answer", "tolerance", "solution")
 EXERCISE_OPTIONAL = ("title", "unit", "hint", "format")
+# A multiple-choice exercise has `choices:` (a list) instead of `tolerance:`,
+# and its answer is the index of the right choice.
+CHOICE_KEYS = ("id", "question", "choices", "answer", "solution")
+CHOICE_OPTIONAL = ("title", "hint")
 
 
 def exercise(body, ns, where="?", line=1):
     """A parsed ```exercise fence: the fields with answer computed."""
     spec = _yaml(body, where, line, "exercise")
+    if "choices" in spec:
+        return _choice_exercise(spec, ns, where, line)
     _require(spec, EXERCISE_KEYS, EXERCISE_OPTIONAL, where, line, "exercise")
     answer = float(_number(spec["answer"], ns, where, line, "answer"))
     tolerance = float(_number(spec["tolerance"], ns, where, line,
@@ -332,22 +338,53 @@ def exercise(body, ns, where="?", line=1):
             "solution": solution, "title": fields["title"] or "Exercise"}
 
 
-def render_exercise(ex, md):
+def _choice_exercise(spec, ns, where, line):
+    _require(spec, CHOICE_KEYS, CHOICE_OPTIONAL, where, line, "exercise")
+    choices = spec["choices"]
+    if not isinstance(choices, list) or len(choices) < 2:
+        raise LessonError(where, line, "exercise fence: choices must be a list "
+                          "of at least two answers")
+    answer = _number(spec["answer"], ns, where, line, "answer")
+    if answer not in range(len(choices)):
+        raise LessonError(where, line, f"exercise fence: answer {answer!r} is "
+                          f"not the index of one of the {len(choices)} choices")
+    fields = {k: str(spec.get(k) or "") for k in CHOICE_KEYS + CHOICE_OPTIONAL}
+    return {**fields, "choices": [str(c) for c in choices],
+            "answer": int(answer), "answer_expr": str(spec["answer"]),
+            "answer_text": str(choices[int(answer)]),
+            "solution": fields["solution"].replace(
+                "{answer}", str(choices[int(answer)])),
+            "title": fields["title"] or "Exercise"}
+
+
+def _render_choices(ex):
+    """The radio group of a multiple-choice exercise."""
     i, e = ex["id"], html.escape
+    radios = "".join(
+        f'<label class="ravine-exercise__choice"><input type="radio" '
+        f'name="{i}-choice" value="{k}"> {e(choice)}</label>'
+        for k, choice in enumerate(ex["choices"]))
+    return (f'<form class="ravine-exercise__form" data-form>'
+            f'<fieldset class="ravine-exercise__choices"><legend>Your answer'
+            f'<span class="ravine-sr-only"> to {e(ex["title"])}</span>'
+            f'</legend>{radios}</fieldset> '
+            f'<button type="submit" class="md-button">Check</button></form>')
+
+
+def render_exercise(ex, md):
+    """An exercise's HTML: the question, a number box (or a radio group for
+    a multiple-choice one), the feedback line, the hint and the solution."""
+    i, e = ex["id"], html.escape
+    if "choices" in ex:
+        data = (f'data-answer="{ex["answer"]}" data-choices="true" '
+                f'data-answer-text="{e(ex["answer_text"])}"')
+        return _render_exercise_shell(ex, md, data, _render_choices(ex))
     unit = f" {ex['unit']}" if ex["unit"] else ""
     tol = format_value(ex["tolerance"])
     data = (f'data-answer="{ex["answer"]!r}" data-tolerance="{tol}" '
             f'data-answer-text="{e(ex["answer_text"])}" '
             f'data-unit="{e(ex["unit"])}"')
-    hint = (f'<details class="ravine-exercise__hint"><summary>Hint</summary>'
-            f'{md(ex["hint"])}</details>') if ex["hint"] else ""
-    return (
-        f'<section class="ravine-exercise" id="{i}" data-ravine-exercise '
-        f'{data} aria-labelledby="{i}-title">'
-        f'<p class="ravine-exercise__title" id="{i}-title">'
-        f'<span class="ravine-badge">Exercise</span> {e(ex["title"])}</p>'
-        f'<div class="ravine-exercise__question" id="{i}-question">'
-        f'{md(ex["question"])}</div>'
+    form = (
         f'<form class="ravine-exercise__form" data-form>'
         f'<label for="{i}-input">Your answer<span class="ravine-sr-only"> '
         f'to {e(ex["title"])}</span>{e(unit and f" ({unit.strip()})")}'
@@ -358,7 +395,21 @@ def render_exercise(ex, md):
         f'<button type="submit" class="md-button">Check</button>'
         f'<p class="ravine-exercise__tolerance" id="{i}-tolerance">Answers '
         f'within ±{tol}{e(unit)} of the exact value count as right.</p>'
-        f'</form>'
+        f'</form>')
+    return _render_exercise_shell(ex, md, data, form)
+
+
+def _render_exercise_shell(ex, md, data, form):
+    i, e = ex["id"], html.escape
+    hint = (f'<details class="ravine-exercise__hint"><summary>Hint</summary>'
+            f'{md(ex["hint"])}</details>') if ex["hint"] else ""
+    return (
+        f'<section class="ravine-exercise" id="{i}" data-ravine-exercise '
+        f'{data} aria-labelledby="{i}-title">'
+        f'<p class="ravine-exercise__title" id="{i}-title">'
+        f'<span class="ravine-badge">Exercise</span> {e(ex["title"])}</p>'
+        f'<div class="ravine-exercise__question" id="{i}-question">'
+        f'{md(ex["question"])}</div>{form}'
         f'<p class="ravine-exercise__feedback" role="status" data-feedback>'
         f'</p>{hint}'
         f'<details class="ravine-exercise__solution" data-solution>'

@@ -221,3 +221,48 @@ def test_power_bound_is_infinite_when_the_iteration_does_not_contract():
     from lesson_code.theory import power_bound
     assert power_bound(-1.1, 0.0) == math.inf
     assert power_bound(2.0, -1.0) == math.inf      # a double root at 1
+
+
+def _behaviour(lr, beta, lam, steps=400):
+    """What the error e_t does along λ, by iterating momentum by hand from e_0 = 1:
+    diverge (grows past 10⁶), flip (changes sign at every late step), creep (never
+    changes sign after the first steps) or spiral (changes sign, but not every step)."""
+    e, v, es = 1.0, 0.0, []
+    for _ in range(steps):
+        v = beta * v + lam * e
+        e = e - lr * v
+        es.append(e)
+        if abs(e) > 1e6:
+            return "diverge"
+    late = es[steps // 2:]
+    changes = sum(a * b < 0 for a, b in zip(late, late[1:]))
+    if changes == len(late) - 1:
+        return "flip"
+    return "creep" if changes == 0 else "spiral"
+
+
+@pytest.mark.parametrize("x", [0.001, 0.01, 0.05, 0.3, 1.0, 1.8, 2.5, 3.3, 3.7,
+                               3.85, 3.95])
+@pytest.mark.parametrize("beta", [0.0, 0.2, 0.5, 0.9])
+def test_the_four_regimes_are_what_the_iteration_does(x, beta):
+    from lesson_code import regime
+    lr, lam = 0.1, x / 0.1
+    predicted = regime(lr, beta, lam)
+    if predicted == "spiral" and momentum_contraction(lr, beta, lam) ** 200 < 1e-250:
+        pytest.fail("choose a slower spiral: its late terms underflow")
+    assert predicted == _behaviour(lr, beta, lam), (x, beta)
+
+
+@pytest.mark.parametrize("beta", [0.2, 0.5, 0.9])
+def test_regime_borders_are_critical_damping_and_the_ceiling(beta):
+    from lesson_code import regime
+    lower, upper = (1 - math.sqrt(beta)) ** 2, (1 + math.sqrt(beta)) ** 2
+    ceiling = 2 + 2 * beta
+    lam = 1.0
+    assert regime(lower * 0.99, beta, lam) == "creep"
+    assert regime(lower * 1.01, beta, lam) == "spiral"
+    band = ceiling - upper          # the flip band: narrow when β is near 1
+    assert regime(upper - 0.01 * band, beta, lam) == "spiral"
+    assert regime(upper + 0.01 * band, beta, lam) == "flip"
+    assert regime(ceiling - 0.01 * band, beta, lam) == "flip"
+    assert regime(ceiling + 0.01 * band, beta, lam) == "diverge"

@@ -17,7 +17,8 @@ from common import STYLES, draw_race  # noqa: E402
 from lesson_code import (effective_window, ema_weights,  # noqa: E402
                          momentum, momentum_contraction, momentum_max_lr,
                          narrow_ravine, optimal_gd, optimal_momentum,
-                         critical_beta, measured_rate, rate_map, run, sgd)
+                         critical_beta, measured_rate, rate_map, regime, run,
+                         sgd)
 
 RAVINE = narrow_ravine()
 LAM_MIN, LAM_MAX = RAVINE.eigenvalues
@@ -148,7 +149,109 @@ def rate_map_figure():
     return fig
 
 
+# The four regimes: a colour, a hatch and a word each (never colour alone), and one
+# (ηλ, β) point whose 1-D error is drawn as an example.
+REGIME_STYLE = {
+    "creep": ("#cfe3f3", "", "creeps: no sign change"),
+    "spiral": ("#f6e2b3", "..", "spirals: complex roots, |z| = √β"),
+    "flip": ("#d9ecd3", "//", "flips sign every step"),
+    "diverge": ("#d0d0d0", "xx", "diverges"),
+}
+LABEL_BOX = {"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.9}
+EXAMPLES = {"creep": (0.02, 0.5), "spiral": (0.5, 0.5), "flip": (2.5, 0.3),
+            "diverge": (3.3, 0.5)}
+
+
+def error_path(x, beta, steps=25):
+    """e_t along a direction with ηλ = x, from e_0 = 1 (runs lesson_code's momentum on
+    the 1-D quadratic ½ λ e² with λ = 1, η = x)."""
+    from lesson_code import quadratic
+    line = quadratic("line", "1-D", 1.0, 1.0, start=(1.0, 0.0))
+    traj = run(momentum(x, beta) if beta else sgd(x), line, (1.0, 0.0), steps,
+               tol=0.0)
+    return [p[0] for p in traj.points]
+
+
+def regimes_figure():
+    for name, (x, b) in EXAMPLES.items():
+        assert regime(x, b, 1.0) == name, (name, x, b)
+    fig = plt.figure(figsize=(8, 6.4), layout="constrained")
+    grid = fig.add_gridspec(3, 4, height_ratios=[3.2, 0.1, 1.3])
+    ax = fig.add_subplot(grid[0, :])
+    nx, ny = 300, 120
+    xs = [10 ** (-3 + 3.7 * (i + 0.5) / nx) for i in range(nx)]
+    betas = [0.99 * j / (ny - 1) for j in range(ny)]
+    names = list(REGIME_STYLE)
+    codes = numpy.array([[names.index(regime(x, b, 1.0)) for x in xs] for b in betas])
+    for k, name in enumerate(names):
+        colour, hatch, label = REGIME_STYLE[name]
+        ax.contourf(xs, betas, (codes == k).astype(float), levels=[0.5, 1.5],
+                    colors=[colour], hatches=[hatch])
+        ax.plot([], [], "s", color=colour, markersize=10, label=label)
+    root = numpy.sqrt(betas)
+    ax.plot((1 - root) ** 2, betas, color=INK, lw=1)
+    ax.plot((1 + root) ** 2, betas, color=INK, lw=1, label="critical damping, ηλ = (1 ± √β)²")
+    ax.plot([2 + 2 * b for b in betas], betas, color=INK, lw=2, label="edge of stability, ηλ = 2 + 2β")
+    for lam, where, side in zip(RAVINE.eigenvalues, ("floor (x)", "walls (y)"),
+                                ("left", "right")):
+        ax.plot([LR * lam], [0.9], marker="o", markersize=9, color="white",
+                markeredgecolor=INK, markeredgewidth=2, linestyle="none")
+        ax.annotate(f"ravine's {where}:\nηλ = {LR * lam:g}, β = 0.9", (LR * lam, 0.9),
+                    xytext=(8 if side == "left" else -8, -24), textcoords="offset points",
+                    fontsize=8, ha=side, bbox=LABEL_BOX)
+    for name, (x, b) in EXAMPLES.items():
+        ax.plot([x], [b], marker="D", markersize=6, color=INK, linestyle="none")
+        ax.annotate(name, (x, b), xytext=(5, 4), textcoords="offset points", fontsize=8,
+                    bbox=LABEL_BOX)
+    ax.set_xscale("log")
+    ax.set_xlim(xs[0], xs[-1])
+    ax.set_ylim(0, 0.99)
+    ax.set_xlabel("ηλ (learning rate × curvature), log scale")
+    ax.set_ylabel("momentum β")
+    ax.set_title("What momentum does along one direction")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3, fontsize=7,
+              frameon=False)
+    for k, name in enumerate(names):
+        x, b = EXAMPLES[name]
+        small = fig.add_subplot(grid[2, k])
+        path = error_path(x, b)
+        small.axhline(0, color="0.6", lw=0.8)
+        small.plot(range(len(path)), path, marker="o", markersize=2.5, color=INK, lw=1)
+        small.set_title(f"{name}: ηλ = {x:g}, β = {b:g}", fontsize=8)
+        small.set_xticks([0, len(path) - 1])
+        small.tick_params(labelsize=7)
+        if name == "diverge":
+            small.set_yscale("symlog")
+        small.set_xlabel("step", fontsize=7)
+    return fig
+
+
+def error_by_direction_figure():
+    """|x_t| and |y_t| (the errors along the floor and across the walls) against the
+    step, for GD and momentum at the page's η."""
+    fig, axes = plt.subplots(1, 2, figsize=(8, 3.4), sharey=True, layout="constrained")
+    runs = [("GD", "sgd", run(sgd(LR), RAVINE, START, 300, tol=0.0)),
+            ("momentum, β = 0.9", "momentum",
+             run(momentum(LR, 0.9), RAVINE, START, 300, tol=0.0))]
+    for ax, (title, name, traj) in zip(axes, runs):
+        colour, dash, _ = STYLES[name]
+        steps = range(len(traj.points))
+        ax.semilogy(steps, [max(abs(p[0]), 1e-30) for p in traj.points], color=colour,
+                    lw=1.8, label="|x|, along the floor (λ = 0.1)")
+        ax.semilogy(steps, [max(abs(p[1]), 1e-30) for p in traj.points], color=colour,
+                    lw=1.2, linestyle=(0, (2, 2)), label="|y|, across the walls (λ = 10)")
+        ax.set_title(f"{title}, η = {LR:g}")
+        ax.set_xlabel("step")
+        ax.set_ylim(1e-12, 1e2)
+        ax.grid(True, which="major", alpha=0.3)
+        ax.legend(fontsize=8, loc="lower left")
+    axes[0].set_ylabel("error along each direction")
+    return fig
+
+
 FIGURES = {
+    "momentum-regimes.svg": regimes_figure,
+    "momentum-error-by-direction.svg": error_by_direction_figure,
     "momentum-zigzag.svg": zigzag,
     "momentum-ema-weights.svg": ema_figure,
     "momentum-measured-rate.svg": rate_figure,

@@ -5,6 +5,9 @@
 //     <form data-form> <input> <button type=submit> </form>
 //     <p role=status data-feedback>   <details data-solution>
 //   </section>
+//
+// A multiple-choice exercise (data-choices) has a radio group instead of the number box;
+// data-answer is the index of the right choice.
 
 // Thousands groups: 1,000 / 1 000 (also no-break and thin spaces) / 12,345.5 / 1,000,000.
 const GROUPED = /^[-+]?[1-9]\d{0,2}((,\d{3})+|([ \u00a0\u202f]\d{3})+)(\.\d*)?$/;
@@ -61,7 +64,19 @@ export function judge(text, { answer, tolerance, answerText, unit }) {
   };
 }
 
+/** The verdict on one choice (its index, or null when none is chosen). */
+export function judgeChoice(index, { answer, answerText }) {
+  if (index === null) {
+    return { kind: "empty", message: "Choose one of the answers first, then press Check." };
+  }
+  if (index === answer) {
+    return { kind: "right", message: `Right: ${answerText}. The worked solution is open below.` };
+  }
+  return { kind: "wrong", message: "Not yet: that is not it. Try another answer, or open the hint." };
+}
+
 export function mountExercise(el) {
+  if (el.dataset.choices) return mountChoices(el);
   const form = el.querySelector("[data-form]");
   const input = form.querySelector("input");
   const feedback = el.querySelector("[data-feedback]");
@@ -82,6 +97,25 @@ export function mountExercise(el) {
     input.setAttribute("aria-invalid", String(verdict.kind !== "right"));
     if (verdict.kind === "right") solution.open = true;
     else if (verdict.kind === "empty" || verdict.kind === "invalid") input.focus();
+  });
+  el.dataset.ready = "true";
+}
+
+function mountChoices(el) {
+  const form = el.querySelector("[data-form]");
+  const feedback = el.querySelector("[data-feedback]");
+  const solution = el.querySelector("[data-solution]");
+  const radios = [...form.querySelectorAll("input[type=radio]")];
+  const expected = { answer: Number(el.dataset.answer), answerText: el.dataset.answerText };
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const chosen = radios.find((radio) => radio.checked);
+    const verdict = judgeChoice(chosen ? Number(chosen.value) : null, expected);
+    el.dataset.state = verdict.kind;
+    feedback.textContent = "";
+    requestAnimationFrame(() => (feedback.textContent = verdict.message));
+    if (verdict.kind === "right") solution.open = true;
+    else (chosen ?? radios[0]).focus();
   });
   el.dataset.ready = "true";
 }
