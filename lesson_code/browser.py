@@ -13,8 +13,9 @@ The field names the argument at fault, as lesson_code's validators raise it
 run's hyperparameter), "optimizers" (the list, a run's shape or its name),
 "landscape" (its name or one of its parameters), "start", "num_steps",
 "tol", "noise", "seed", "packed", "step", "nx", "ny", "levels", "op",
-"args", an unknown argument's own name, or "request" (not JSON, or not an
-object). "loc" says where it sits in the request, e.g.
+"args" (an argument the op does not take: loc ["args", its name]), or
+"request" (not JSON, or not an object). "loc" says where it sits in the
+request, e.g.
 ["optimizers", 1, "lr"]. The page routes a message by its field alone, so
 messages may be reworded freely.
 
@@ -200,7 +201,7 @@ def _known(args, names):
         if key not in names:
             listed = ", ".join(sorted(names)) or "no arguments"
             raise ArgumentError(f"unknown argument {shown(key)}; it takes "
-                                f"{listed}", key)
+                                f"{listed}", "args", ("args", key))
 
 
 def _packed(args):
@@ -509,5 +510,6 @@ def handle(request_json):
 
 
 def _error(message, field, loc=None):
+    loc = list(loc) if loc else [field] if field else []
     return json.dumps({"ok": False, "error": message, "field": field,
-                       "loc": list(loc) if loc else []})
+                       "loc": loc})

@@ -236,7 +236,7 @@ BAD = [
      ["num_steps"], f"between 1 and {MAX_STEPS}"),
     ("race", {**DEFAULT_RACE, "noise": -1}, "noise", ["noise"], "≥ 0"),
     ("race", {**DEFAULT_RACE, "seed": 1.5}, "seed", ["seed"], "whole number"),
-    ("race", {**DEFAULT_RACE, "nun_steps": 5}, "nun_steps", ["nun_steps"],
+    ("race", {**DEFAULT_RACE, "nun_steps": 5}, "args", ["args", "nun_steps"],
      "unknown argument"),
     ("contour", {"nx": 1}, "nx", ["nx"], "at least 2"),
     ("contour", {"ny": 100000}, "ny", ["ny"], "between 1 and"),
