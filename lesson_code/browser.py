@@ -26,6 +26,8 @@ page itself never asks for more):
     MAX_STEPS = 5000    steps per run, and the largest step of step_detail
     MAX_GRID = 400      contour grid points per side (160,000 in all)
     MAX_LEVELS = 100    contour levels
+    MAX_REQUEST = 1_000_000  characters of request JSON (a page's is < 2 KB)
+    MAX_DEPTH = 32      levels of nesting in the request (a page's has 4)
 
 so the largest race is 8 × 5,000 steps (about 0.3 s in CPython, a few
 times that in Pyodide) and the largest grid 160,000 evaluations of f.
@@ -51,6 +53,7 @@ In JS: new Float64Array(Uint8Array.from(atob(s), c => c.charCodeAt(0))
 import base64
 import json
 import math
+import re
 import struct
 
 from . import theory
@@ -61,7 +64,8 @@ from .optimizers import make_optimizer
 from .runner import check_steps, race
 
 __all__ = ["handle", "call", "OPS", "ArgumentError", "MAX_RUNS",
-           "MAX_STEPS", "MAX_GRID", "MAX_LEVELS", "RACE_DEFAULTS",
+           "MAX_STEPS", "MAX_GRID", "MAX_LEVELS", "MAX_REQUEST", "MAX_DEPTH",
+           "RACE_DEFAULTS",
            "OPTIMIZER_ORDER", "WITH_BETA", "navigator_state", "race_request"]
 
 # Bounded work per request (see the module docstring).
@@ -69,6 +73,11 @@ MAX_RUNS = 8
 MAX_STEPS = 5000
 MAX_GRID = 400
 MAX_LEVELS = 100
+MAX_REQUEST = 1_000_000
+# Checked before json.loads, without recursion: in Pyodide, JSON nested about
+# 100,000 deep overflows the JavaScript stack and kills the runtime before
+# Python can raise RecursionError.
+MAX_DEPTH = 32
 
 
 # A navigator's state (a ```navigator fence, a navigator:set detail, a
@@ -490,7 +499,16 @@ def handle(request_json):
     Never raises: bad input gets {"ok": false, "error", "field", "loc"}."""
     if not isinstance(request_json, (str, bytes, bytearray)):
         return _error("the request must be a JSON string", "request")
+    if len(request_json) > MAX_REQUEST:
+        return _error(f"the request is {len(request_json):,} characters long; "
+                      f"a request has at most {MAX_REQUEST:,}", "request")
     try:
+        if not isinstance(request_json, str):
+            request_json = bytes(request_json).decode(
+                json.detect_encoding(request_json))
+        if _depth(request_json) > MAX_DEPTH:
+            return _error(f"the request nests more than {MAX_DEPTH} levels "
+                          f"deep", "request")
         request = json.loads(request_json)
     except RecursionError:
         return _error("the request is nested too deeply to read", "request")
@@ -507,6 +525,26 @@ def handle(request_json):
     except Exception as err:  # a bug: still answer, never hang the worker
         return _error(f"internal error (please report it): "
                       f"{type(err).__name__}: {shown(str(err))}", None)
+
+
+def _depth(text):
+    """How deep JSON text nests, counted without recursion: exact for valid
+    JSON, and for invalid JSON at least as deep as json.loads goes before it
+    fails; when text has at most MAX_DEPTH brackets, their count."""
+    brackets = text.count("[") + text.count("{")
+    if brackets <= MAX_DEPTH:
+        return brackets
+    # drop escaped backslashes, then escaped quotes: the quotes left delimit
+    # strings, and every other piece is outside them
+    plain = text.replace("\\\\", "").replace('\\"', "")
+    outside = "".join(plain.split('"')[::2])
+    depth = deepest = 0
+    for bracket in re.findall(r"[\[\]{}]", outside):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+        if deepest > MAX_DEPTH:
+            break
+    return deepest
 
 
 def _error(message, field, loc=None):

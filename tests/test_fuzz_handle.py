@@ -25,7 +25,7 @@ from collections import Counter
 import time
 from datetime import timedelta
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from lesson_code.browser import (MAX_GRID, MAX_LEVELS, MAX_RUNS, MAX_STEPS,
@@ -128,6 +128,24 @@ REQUEST = st.one_of(
     st.text(max_size=40), DEEP, JUNK.map(json.dumps))
 
 
+# The largest work the caps allow, always among the requests tried: MAX_RUNS
+# runs of MAX_STEPS steps that never converge (η tiny on Rosenbrock), the
+# same recorded step by step, and the finest contour grid.
+SLOW_RUNS = [{"name": name, "lr": 1e-5} for name in
+             ["adam", "rmsprop", "sgd"] * MAX_RUNS][:MAX_RUNS]
+LARGEST = [
+    json.dumps({"op": "race", "args": {
+        "landscape": "rosenbrock", "num_steps": MAX_STEPS, "noise": 0.01,
+        "optimizers": SLOW_RUNS}}),
+    json.dumps({"op": "step_detail", "args": {
+        "landscape": "rosenbrock", "num_steps": MAX_STEPS, "step": MAX_STEPS,
+        "optimizers": SLOW_RUNS}}),
+    json.dumps({"op": "contour", "args": {
+        "landscape": "himmelblau", "nx": MAX_GRID, "ny": MAX_GRID,
+        "levels": MAX_LEVELS}}),
+]
+
+
 def strict_json(text):
     def refuse(constant):
         raise ValueError(f"the reply contains {constant}")
@@ -144,6 +162,9 @@ def test_handle_answers_every_request_in_strict_json_and_bounded_time():
               suppress_health_check=[HealthCheck.too_slow,
                                      HealthCheck.data_too_large])
     @given(REQUEST)
+    @example(LARGEST[0])
+    @example(LARGEST[1])
+    @example(LARGEST[2])
     def one(request):
         figures["tried"] += 1
         began = time.process_time()

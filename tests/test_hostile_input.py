@@ -13,8 +13,8 @@ import lesson_code.browser as browser
 import lesson_code.optimizers as optimizers
 from lesson_code import (get_landscape, make_optimizer, momentum, race, run,
                          sgd)
-from lesson_code.browser import (MAX_GRID, MAX_LEVELS, MAX_RUNS, MAX_STEPS,
-                                 handle)
+from lesson_code.browser import (MAX_DEPTH, MAX_GRID, MAX_LEVELS,
+                                 MAX_REQUEST, MAX_RUNS, MAX_STEPS, handle)
 from lesson_code.errors import ArgumentError
 from lesson_code.runner import race_labels
 
@@ -102,6 +102,34 @@ def test_hostile_input_gets_words_and_its_field_never_an_exception(raw,
     assert reply["field"] == field, reply
     assert reply["error"] and "internal error" not in reply["error"]
     assert len(reply["error"]) < 400  # a huge input is quoted cut short
+
+
+def nested(depth):
+    value = []
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def test_nesting_is_refused_past_max_depth_before_json_reads_it():
+    """{"op": …, "args": {"start": [[…]]}}: two levels of objects, then the
+    lists. In Pyodide json.loads overflowed the JS stack at 100,000 levels."""
+    at_cap = ask("race", race_with(start=nested(MAX_DEPTH - 3)))
+    assert at_cap["field"] == "start"  # read, then refused as a start
+    past_cap = ask("race", race_with(start=nested(MAX_DEPTH - 2)))
+    assert past_cap["field"] == "request" and "nests" in past_cap["error"]
+
+
+@pytest.mark.parametrize("start", ["[" * 100, '\\"' + "{" * 100,
+                                   '\\' + '"' + "[" * 100, "]" * 50])
+def test_brackets_inside_strings_are_not_nesting(start):
+    reply = ask("race", race_with(start=start))
+    assert reply["field"] == "start", reply
+
+
+def test_a_request_longer_than_max_request_is_refused_unread():
+    reply = strict(handle(" " * (MAX_REQUEST + 1)))
+    assert reply["field"] == "request" and f"{MAX_REQUEST:,}" in reply["error"]
 
 
 def test_a_surface_too_flat_for_a_finite_stability_limit_still_answers():
