@@ -11,8 +11,8 @@ import pytest
 
 import lesson_code.browser as browser
 import lesson_code.optimizers as optimizers
-from lesson_code import (get_landscape, make_optimizer, momentum, race, run,
-                         sgd)
+from lesson_code import (gd_max_lr, get_landscape, make_optimizer, momentum,
+                         momentum_contraction, race, run, sgd)
 from lesson_code.browser import (MAX_DEPTH, MAX_GRID, MAX_LEVELS,
                                  MAX_REQUEST, MAX_RUNS, MAX_STEPS, handle)
 from lesson_code.errors import ArgumentError
@@ -198,6 +198,8 @@ def test_the_pages_run_cap_is_within_lesson_codes():
     (lambda: run(sgd(0.1), RAVINE, tol=HUGE), "tol"),
     (lambda: run(sgd(0.1), RAVINE, noise=[0.1]), "noise"),
     (lambda: run(sgd(0.1), RAVINE, num_steps="10"), "num_steps"),
+    (lambda: gd_max_lr(HUGE), "lam_max"),
+    (lambda: momentum_contraction(0.1, 0.9, [10.0]), "lam"),
 ])
 def test_a_wrong_argument_is_a_valueerror_that_names_it(call, field):
     with pytest.raises(ValueError) as raised:
