@@ -510,8 +510,6 @@ def handle(request_json):
             return _error(f"the request nests more than {MAX_DEPTH} levels "
                           f"deep", "request")
         request = json.loads(request_json)
-    except RecursionError:
-        return _error("the request is nested too deeply to read", "request")
     except ValueError as err:
         return _error(f"the request is not valid JSON ({err})", "request")
     try:
