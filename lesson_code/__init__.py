@@ -8,10 +8,14 @@ figure, widget, notebook and test of the course. Quick start:
                num_steps=300)
     print(traj.message)
 
+A bad argument raises `ArgumentError`, a ValueError whose `.field` names
+the argument at fault ("lr", "start", ...).
+
 `lesson_code.browser` (JSON in, JSON out, for the web worker) is imported
 on its own: `from lesson_code.browser import handle`.
 """
 
+from .errors import ArgumentError
 from .landscapes import (FACTORIES, LANDSCAPES, Landscape, check_point,
                          get_landscape, himmelblau, make_landscape,
                          narrow_ravine, quadratic, rosenbrock,
@@ -31,6 +35,8 @@ from .theory import (adaptive_limit, condition_number, critical_beta,
 __version__ = "0.1.0"
 
 __all__ = [
+    # errors: a ValueError naming the argument at fault (.field)
+    "ArgumentError",
     # landscapes
     "Landscape", "quadratic", "narrow_ravine", "round_bowl",
     "rotated_ravine", "rosenbrock", "saddle", "himmelblau", "LANDSCAPES",

@@ -4,15 +4,39 @@
 
 One call computes a whole race or contour grid and returns flat lists, so
 the worker crosses the JS/Python boundary once per redraw. Bad input never
-raises: the reply is {"ok": false, "error": <words for a learner>,
-"field": <the argument at fault, or null>}. Replies never contain NaN or
-Infinity (json.dumps(allow_nan=False)); floats are not rounded.
+raises: the reply is {"ok": false, "error": <words for a learner>, "field":
+<the argument at fault>, "loc": <where it sits in the request>}. Replies
+never contain NaN or Infinity (json.dumps(allow_nan=False); in step_detail
+a value that overflowed is null); floats are not rounded.
+
+The field is the argument at fault, as lesson_code's validators raise it
+(ArgumentError.field): "lr", "beta", "alpha", "eps", "beta1", "beta2" (a
+run's hyperparameter), "optimizers" (the list, a run's shape or its name),
+"landscape" (its name or one of its parameters), "start", "num_steps",
+"tol", "noise", "seed", "packed", "step", "nx", "ny", "levels", "op",
+"args" (an argument the op does not take), or "request" (too long, nested
+too deep, not JSON, not an object). loc is the path to it, e.g.
+["optimizers", 1, "lr"] or ["args", "nun_steps"]. The page routes a message
+by its field alone, so messages may be reworded freely.
+
+Work per request is bounded (a reader's typo must not freeze the page; the
+page itself never asks for more):
+
+    MAX_RUNS = 8            runs per race (the navigator sends at most 8)
+    MAX_STEPS = 5000        steps per run, and the largest step_detail step
+    MAX_GRID = 400          contour points per side (160,000 in all)
+    MAX_LEVELS = 100        contour levels
+    MAX_REQUEST = 1_000_000 characters of request (a page's is under 2 KB)
+    MAX_DEPTH = 32          levels of nesting in the request (a page's: 4)
+
+The largest race (8 × 5,000 steps) or grid then takes about 0.15 s in
+CPython and 0.5 s in Pyodide on this project's machines.
 
 Ops and their args (a landscape is a registry name, or {"name": ...,
 "kappa": ...} for a parameterised one):
 
     landscapes  {}
-    contour     {landscape, nx=81, ny=61, levels=14}
+    contour     {landscape, nx=81, ny=61, levels=14, packed=false}
     race        {landscape, optimizers: [{name, lr, beta?, ...}],
                  start=[x, y] (landscape's default), num_steps=200,
                  tol=1e-6, noise=0, seed=0, packed=false}
@@ -29,21 +53,31 @@ In JS: new Float64Array(Uint8Array.from(atob(s), c => c.charCodeAt(0))
 import base64
 import json
 import math
+import re
 import struct
 
 from . import theory
+from .errors import ArgumentError, finite_number, shown
 from .landscapes import (LANDSCAPES, check_point, get_landscape,
                          make_landscape)
 from .optimizers import make_optimizer
 from .runner import arrival_proof, check_steps, hold_steps, race
 
-__all__ = ["handle", "call", "OPS", "BadRequest", "MAX_STEPS", "MAX_GRID",
+__all__ = ["handle", "call", "OPS", "ArgumentError", "MAX_RUNS",
+           "MAX_STEPS", "MAX_GRID", "MAX_LEVELS", "MAX_REQUEST", "MAX_DEPTH",
            "RACE_DEFAULTS", "OPTIMIZER_ORDER", "WITH_BETA", "navigator_state",
            "race_request"]
 
-# A page asks for at most this many steps per run and grid points per side.
+# Bounded work per request (see the module docstring).
+MAX_RUNS = 8
 MAX_STEPS = 5000
 MAX_GRID = 400
+MAX_LEVELS = 100
+MAX_REQUEST = 1_000_000
+# Checked before json.loads, without recursion: in Pyodide, JSON nested about
+# 100,000 deep overflows the JavaScript stack and kills the runtime before
+# Python can raise RecursionError.
+MAX_DEPTH = 32
 
 
 # A navigator's state (a ```navigator fence, a navigator:set detail, a
@@ -111,79 +145,79 @@ def race_request(state):
             "num_steps": state["num_steps"], "optimizers": opts}
 
 
-class BadRequest(ValueError):
-    """A ValueError that knows which request field was at fault."""
-
-    def __init__(self, message, field=None):
-        super().__init__(message)
-        self.field = field
-
-
-def _guard(field, fn, *args, **kwargs):
-    """Call fn; re-raise its ValueError as a BadRequest naming field."""
-    try:
-        return fn(*args, **kwargs)
-    except BadRequest:
-        raise
-    except ValueError as err:
-        raise BadRequest(str(err), field) from None
-
-
 def _landscape(args):
+    """The request's landscape: a registry name, or {"name": ..., param:
+    value}. Any error is the landscape's (loc: ["landscape", param])."""
     spec = args.get("landscape", "ravine")
-    if isinstance(spec, dict):
-        params = dict(spec)
-        name = params.pop("name", None)
-        try:
-            return make_landscape(name, **params)
-        except ValueError as err:
-            word = str(err).split(" ", 1)[0]
-            field = f"landscape.{word}" if word in params else "landscape"
-            raise BadRequest(str(err), field) from None
-    return _guard("landscape", get_landscape, spec)
+    if not isinstance(spec, dict):
+        return get_landscape(spec)
+    params = dict(spec)
+    name = params.pop("name", None)
+    try:
+        return make_landscape(name, **params)
+    except ArgumentError as err:
+        loc = ("landscape", err.field) if err.field in params else (
+            "landscape",)
+        raise ArgumentError(str(err), "landscape", loc) from None
 
 
 def _optimizers(args):
+    """The race's optimizers: [{name, lr, ...}], at most MAX_RUNS. An error
+    in one names its hyperparameter (an unknown name: "optimizers")."""
     specs = args.get("optimizers")
     if not isinstance(specs, list) or not specs:
-        raise BadRequest("optimizers must be a non-empty list such as "
-                         '[{"name": "sgd", "lr": 0.1}]', "optimizers")
+        raise ArgumentError("optimizers must be a non-empty list such as "
+                            '[{"name": "sgd", "lr": 0.1}]', "optimizers")
+    if len(specs) > MAX_RUNS:
+        raise ArgumentError(f"a race takes at most {MAX_RUNS} runs, got "
+                            f"{len(specs)}", "optimizers")
     opts = []
     for i, spec in enumerate(specs):
-        field = f"optimizers[{i}]"
         if not isinstance(spec, dict) or "name" not in spec:
-            raise BadRequest('each optimizer must look like {"name": "sgd", '
-                             '"lr": 0.1}', field)
+            raise ArgumentError('each optimizer must look like {"name": '
+                                '"sgd", "lr": 0.1}', "optimizers",
+                                ("optimizers", i))
         params = {k: v for k, v in spec.items() if k != "name"}
         try:
             opts.append(make_optimizer(spec["name"], **params))
-        except ValueError as err:
-            # messages start with the argument at fault ("lr must be ...")
-            word = str(err).split(" ", 1)[0]
-            key = word if word in params or word == "lr" else (
-                "name" if str(err).startswith("unknown optimizer") else None)
-            raise BadRequest(str(err), f"{field}.{key}" if key else field)
+        except ArgumentError as err:
+            field = "optimizers" if err.field == "name" else err.field
+            raise ArgumentError(str(err), field,
+                                ("optimizers", i, err.field)) from None
     return opts
 
 
 def _number(args, key, default, low=0.0):
     value = args.get(key, default)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) \
-            or not math.isfinite(value) or value < low:
-        raise BadRequest(f"{key} must be a finite number ≥ {low:g}, "
-                         f"got {value!r}", key)
+    try:
+        ok = finite_number(value, key) >= low
+    except ArgumentError:
+        ok = False
+    if not ok:
+        raise ArgumentError(f"{key} must be a finite number ≥ {low:g}, "
+                            f"got {shown(value)}", key)
     return value
 
 
 RACE_ARGS = {"landscape", "optimizers", "start", "num_steps", "tol", "noise",
              "seed", "packed"}
+CONTOUR_ARGS = {"landscape", "nx", "ny", "levels", "packed"}
+
+
+def _known(args, names):
+    """Refuse an argument the op does not take (a typo would be ignored)."""
+    for key in args:
+        if key not in names:
+            listed = ", ".join(sorted(names)) or "no arguments"
+            raise ArgumentError(f"unknown argument {shown(key)}; it takes "
+                                f"{listed}", "args", ("args", key))
 
 
 def _packed(args):
     packed = args.get("packed", False)
     if not isinstance(packed, bool):
-        raise BadRequest(f"packed must be true or false, got {packed!r}",
-                         "packed")
+        raise ArgumentError(f"packed must be true or false, got "
+                            f"{shown(packed)}", "packed")
     return packed
 
 
@@ -198,19 +232,16 @@ def floats(values, packed=False):
 def _race_setup(args, extra=()):
     """Validated (landscape, optimizers, start, num_steps, tol, noise,
     seed)."""
-    for key in args:
-        if key not in RACE_ARGS and key not in extra:
-            raise BadRequest(f"unknown argument {key!r}; a race takes "
-                             f"{', '.join(sorted(RACE_ARGS))}", key)
+    _known(args, RACE_ARGS | set(extra))
     scape = _landscape(args)
     opts = _optimizers(args)
-    start = args.get("start") or scape.start
-    start = _guard("start", check_point, start, "start", 2)
-    num_steps = _guard("num_steps", check_steps, args.get("num_steps", 200),
-                       MAX_STEPS)
+    start = args.get("start")
+    start = check_point(scape.start if start is None else start, "start", 2)
+    num_steps = check_steps(args.get("num_steps", 200), MAX_STEPS)
     seed = args.get("seed", 0)
     if isinstance(seed, bool) or not isinstance(seed, int):
-        raise BadRequest(f"seed must be a whole number, got {seed!r}", "seed")
+        raise ArgumentError(f"seed must be a whole number, got {shown(seed)}",
+                            "seed")
     return (scape, opts, start, num_steps, _number(args, "tol", 1e-6),
             _number(args, "noise", 0.0), seed)
 
@@ -235,11 +266,15 @@ def limits(scape, opts):
     for o in opts:
         found.setdefault(o.name, o.hyperparams.get("beta"))
     lam_max = eig[1]
-    return {"note": None, "gd": theory.gd_max_lr(lam_max),
-            "momentum": theory.momentum_max_lr(found["momentum"], lam_max)
-            if "momentum" in found else None,
-            "nesterov": theory.nesterov_max_lr(found["nesterov"], lam_max)
-            if "nesterov" in found else None}
+    found = {"note": None, "gd": theory.gd_max_lr(lam_max),
+             "momentum": theory.momentum_max_lr(found["momentum"], lam_max)
+             if "momentum" in found else None,
+             "nesterov": theory.nesterov_max_lr(found["nesterov"], lam_max)
+             if "nesterov" in found else None}
+    if not math.isfinite(found["gd"]):
+        return {**none, "note": f"λ_max = {lam_max:g} is so small that the "
+                "stability limit for η is beyond any number we can write."}
+    return found
 
 
 def _bound(opt, beta):
@@ -314,6 +349,7 @@ def explain(traj, opt, scape, tol, noise=0.0):
 
 
 def op_landscapes(args):
+    _known(args, set())
     return [{"name": s.name, "title": s.title, "formula": s.formula,
              "bounds": s.bounds, "start": s.start, "minima": s.minima,
              "eigenvalues": s.eigenvalues, "f_min": s.f_min}
@@ -321,9 +357,9 @@ def op_landscapes(args):
 
 
 def _grid_size(args, key, default):
-    n = _guard(key, check_steps, args.get(key, default), MAX_GRID, key)
+    n = check_steps(args.get(key, default), MAX_GRID, key)
     if n < 2:
-        raise BadRequest(f"{key} must be at least 2", key)
+        raise ArgumentError(f"{key} must be at least 2", key)
     return n
 
 
@@ -336,26 +372,36 @@ def contour_levels(values, f_min, count):
         lo, hi = q(0.02), q(0.98)
         return [lo + (hi - lo) * i / (count - 1) for i in range(count)]
     lo, hi = max(q(0.02) - f_min, 1e-12), max(q(0.98) - f_min, 2e-12)
-    ratio = (hi / lo) ** (1.0 / (count - 1))
-    return [f_min + lo * ratio ** i for i in range(count)]
+    if math.isfinite(hi / lo):
+        ratio = (hi / lo) ** (1.0 / (count - 1))
+        return [f_min + lo * ratio ** i for i in range(count)]
+    # hi/lo overflows: the same geometric levels, in logarithms
+    step = (math.log(hi) - math.log(lo)) / (count - 1)
+    return [f_min + math.exp(math.log(lo) + step * i) for i in range(count)]
 
 
 def op_contour(args):
+    _known(args, CONTOUR_ARGS)
     scape = _landscape(args)
     nx, ny = _grid_size(args, "nx", 81), _grid_size(args, "ny", 61)
-    count = _guard("levels", check_steps, args.get("levels", 14), 100,
-                   "levels")
+    count = check_steps(args.get("levels", 14), MAX_LEVELS, "levels")
+    packed = _packed(args)
     (x0, x1), (y0, y1) = scape.bounds
     xs = [x0 + (x1 - x0) * i / (nx - 1) for i in range(nx)]
     ys = [y0 + (y1 - y0) * j / (ny - 1) for j in range(ny)]
     f = scape.f
     values = [f((x, y)) for y in ys for x in xs]
     if not all(map(math.isfinite, values)):
-        raise BadRequest("f is not finite somewhere on this grid",
-                         "landscape")
+        raise ArgumentError("f is not finite somewhere on this grid",
+                            "landscape")
+    levels = contour_levels(values, scape.f_min, max(count, 2))
+    if not all(map(math.isfinite, levels + [c for m in scape.minima
+                                            for c in m])):
+        raise ArgumentError("this landscape's values span too wide a range "
+                            "to draw its contours", "landscape")
     return {"bounds": scape.bounds, "nx": nx, "ny": ny, "xs": xs, "ys": ys,
-            "values": floats(values, _packed(args)), "minima": scape.minima,
-            "levels": contour_levels(values, scape.f_min, max(count, 2))}
+            "values": floats(values, packed), "minima": scape.minima,
+            "levels": levels}
 
 
 def op_race(args):
@@ -380,8 +426,8 @@ def _step_number(args):
         k = int(k)
     if isinstance(k, bool) or not isinstance(k, int) \
             or not 0 <= k <= MAX_STEPS:
-        raise BadRequest(f"step must be a whole number from 0 to {MAX_STEPS}, "
-                         f"got {k!r}", "step")
+        raise ArgumentError(f"step must be a whole number from 0 to "
+                            f"{MAX_STEPS}, got {shown(k)}", "step")
     return k
 
 
@@ -409,7 +455,19 @@ def _detail(traj, opt, scape, k):
         detail.update(grad_used=g, update=update, w_next=traj.points[i + 1],
                       loss_next=traj.losses[i + 1],
                       state_next=new_state._asdict())
-    return detail
+    return _finite_or_null(detail)
+
+
+def _finite_or_null(value):
+    """value with every NaN or ±∞ float replaced by None (JSON null): at the
+    last point of a diverging run the gradient itself can overflow."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite_or_null(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite_or_null(v) for v in value]
+    return value
 
 
 def op_snippet(args):
@@ -443,37 +501,70 @@ OPS = {"landscapes": op_landscapes, "contour": op_contour, "race": op_race,
 
 
 def call(op, args=None):
-    """Run one op on Python values; BadRequest (a ValueError) on bad input."""
-    if op not in OPS:
-        raise BadRequest(f"unknown op {op!r}; known ops: {', '.join(OPS)}",
-                         "op")
+    """Run one op on Python values; ArgumentError (a ValueError naming the
+    field at fault) on bad input."""
+    if not isinstance(op, str) or op not in OPS:
+        raise ArgumentError(f"unknown op {shown(op)}; known ops: "
+                            f"{', '.join(OPS)}", "op")
     if args is None:
         args = {}
     if not isinstance(args, dict):
-        raise BadRequest("args must be a JSON object", "args")
+        raise ArgumentError("args must be a JSON object", "args")
     return OPS[op](args)
 
 
 def handle(request_json):
-    """The worker's entry point: a JSON request string -> a JSON reply."""
+    """The worker's entry point: a JSON request string -> a JSON reply.
+    Never raises: bad input gets {"ok": false, "error", "field", "loc"}."""
     if not isinstance(request_json, (str, bytes, bytearray)):
-        return _error("the request must be a JSON string", None)
+        return _error("the request must be a JSON string", "request")
+    if len(request_json) > MAX_REQUEST:
+        return _error(f"the request is {len(request_json):,} characters long; "
+                      f"a request has at most {MAX_REQUEST:,}", "request")
     try:
+        if not isinstance(request_json, str):
+            request_json = bytes(request_json).decode(
+                json.detect_encoding(request_json))
+        if _depth(request_json) > MAX_DEPTH:
+            return _error(f"the request nests more than {MAX_DEPTH} levels "
+                          f"deep", "request")
         request = json.loads(request_json)
     except ValueError as err:
-        return _error(f"the request is not valid JSON ({err})", None)
+        return _error(f"the request is not valid JSON ({err})", "request")
     try:
         if not isinstance(request, dict):
-            raise BadRequest('the request must be a JSON object like '
-                             '{"op": "race", "args": {...}}')
+            return _error('the request must be a JSON object like '
+                          '{"op": "race", "args": {...}}', "request")
         result = call(request.get("op"), request.get("args"))
         return json.dumps({"ok": True, "result": result}, allow_nan=False)
-    except BadRequest as err:
-        return _error(str(err), err.field)
+    except ArgumentError as err:
+        return _error(str(err), err.field, err.loc)
     except Exception as err:  # a bug: still answer, never hang the worker
         return _error(f"internal error (please report it): "
-                      f"{type(err).__name__}: {err}", None)
+                      f"{type(err).__name__}: {shown(str(err))}", None)
 
 
-def _error(message, field):
-    return json.dumps({"ok": False, "error": message, "field": field})
+def _depth(text):
+    """How deep JSON text nests, counted without recursion: exact for valid
+    JSON, and for invalid JSON at least as deep as json.loads goes before it
+    fails; when text has at most MAX_DEPTH brackets, their count."""
+    brackets = text.count("[") + text.count("{")
+    if brackets <= MAX_DEPTH:
+        return brackets
+    # drop escaped backslashes, then escaped quotes: the quotes left delimit
+    # strings, and every other piece is outside them
+    plain = text.replace("\\\\", "").replace('\\"', "")
+    outside = "".join(plain.split('"')[::2])
+    depth = deepest = 0
+    for bracket in re.findall(r"[\[\]{}]", outside):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+        if deepest > MAX_DEPTH:
+            break
+    return deepest
+
+
+def _error(message, field, loc=None):
+    loc = list(loc) if loc else [field] if field else []
+    return json.dumps({"ok": False, "error": message, "field": field,
+                       "loc": loc})

@@ -17,7 +17,10 @@ which the runner then reports as a divergence.
 """
 
 import math
+import numbers
 from typing import Callable, NamedTuple
+
+from .errors import ArgumentError, finite_number, shown
 
 __all__ = [
     "Landscape", "quadratic", "narrow_ravine", "round_bowl", "rotated_ravine",
@@ -53,26 +56,46 @@ class Landscape(NamedTuple):
 
 
 def check_point(w, name="start", dim=None):
-    """Return w as a tuple of finite floats, or raise ValueError naming it."""
+    """Return w as a tuple of finite floats, or raise ArgumentError (a
+    ValueError) naming it. A string ("12") or booleans are not numbers."""
+    wrong = ArgumentError(f"{name} must be a list of numbers such as "
+                          f"[-8, 2], got {shown(w)}", name)
+    if isinstance(w, (str, bytes, bytearray, dict)):
+        raise wrong
     try:
-        point = tuple(float(c) for c in w)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a list of numbers, "
-                         f"got {w!r}") from None
-    if not point or (dim is not None and len(point) != dim):
-        raise ValueError(f"{name} must have {dim or 'at least one'} "
-                         f"coordinates, got {len(point)}")
+        coords = tuple(w)
+    except TypeError:
+        raise wrong from None
+    if not coords or (dim is not None and len(coords) != dim):
+        raise ArgumentError(f"{name} must have {dim or 'at least one'} "
+                            f"coordinates, got {len(coords)}", name)
+    if any(isinstance(c, bool) or not isinstance(c, numbers.Real)
+           for c in coords):
+        raise wrong
+    try:
+        point = tuple([float(c) for c in coords])
+    except OverflowError:  # an integer of hundreds of digits
+        point = (math.inf,)
     if not all(math.isfinite(c) for c in point):
-        raise ValueError(f"{name} must be finite numbers (no NaN or "
-                         f"infinity), got {w!r}")
+        raise ArgumentError(f"{name} must be finite numbers (no NaN or "
+                            f"infinity), got {shown(w)}", name)
     return point
 
 
 def _positive(name, x):
-    if not isinstance(x, (int, float)) or isinstance(x, bool) \
-            or not math.isfinite(x) or x <= 0:
-        raise ValueError(f"{name} must be a positive finite number, got {x!r}")
+    if isinstance(x, bool) or not isinstance(x, numbers.Real) \
+            or not math.isfinite(_float(x)) or x <= 0:
+        raise ArgumentError(f"{name} must be a positive finite number, "
+                            f"got {shown(x)}", name)
     return float(x)
+
+
+def _float(x):
+    """float(x), or ∞ for an integer too large for a float."""
+    try:
+        return float(x)
+    except OverflowError:
+        return math.inf
 
 
 def quadratic(name, title, a, b, c=0.0, start=(-8.0, 2.0),
@@ -109,8 +132,8 @@ def narrow_ravine(kappa=100.0, lam_max=10.0):
     """The ravine ½(λ_min x² + λ_max y²), λ_min = λ_max/κ (x: the floor)."""
     kappa, lam_max = _positive("kappa", kappa), _positive("lam_max", lam_max)
     if kappa < 1:
-        raise ValueError(f"kappa is λ_max/λ_min and must be at least 1, "
-                         f"got {kappa!r}")
+        raise ArgumentError(f"kappa is λ_max/λ_min and must be at least 1, "
+                            f"got {kappa!r}", "kappa")
     return quadratic("ravine", f"Narrow ravine (κ = {kappa:g})",
                      lam_max / kappa, lam_max)
 
@@ -130,8 +153,10 @@ def rotated_ravine(kappa=100.0, angle_deg=30.0, lam_max=10.0):
     advantage. H = R diag(λ_min, λ_max) Rᵀ with R the rotation by θ.
     """
     kappa, lam_max = _positive("kappa", kappa), _positive("lam_max", lam_max)
-    if kappa < 1 or not math.isfinite(angle_deg):
-        raise ValueError("kappa must be at least 1 and angle_deg finite")
+    angle_deg = finite_number(angle_deg, "angle_deg")
+    if kappa < 1:
+        raise ArgumentError(f"kappa is λ_max/λ_min and must be at least 1, "
+                            f"got {kappa!r}", "kappa")
     lam_min, theta = lam_max / kappa, math.radians(angle_deg)
     cos, sin = math.cos(theta), math.sin(theta)
     # H = R diag(λ_min, λ_max) Rᵀ
@@ -153,10 +178,7 @@ def rotated_ravine(kappa=100.0, angle_deg=30.0, lam_max=10.0):
 
 def rosenbrock(a=1.0, b=100.0):
     """Rosenbrock's banana (a − x)² + b (y − x²)², minimum 0 at (a, a²)."""
-    b = _positive("b", b)
-    if isinstance(a, bool) or not isinstance(a, (int, float)) \
-            or not math.isfinite(a):
-        raise ValueError(f"a must be a finite number, got {a!r}")
+    b, a = _positive("b", b), finite_number(a, "a")
 
     def f(w):
         x, y = w
@@ -224,16 +246,14 @@ LANDSCAPES = {scape.name: scape for scape in (
 
 
 def get_landscape(name):
-    """The registered landscape called name (ValueError lists the known
-    ones)."""
+    """The registered landscape called name (ArgumentError, field
+    "landscape", lists the known ones)."""
     if isinstance(name, Landscape):
         return name
-    try:
+    if isinstance(name, str) and name in LANDSCAPES:
         return LANDSCAPES[name]
-    except (KeyError, TypeError):
-        known = ", ".join(LANDSCAPES)
-        raise ValueError(f"unknown landscape {name!r}; known landscapes: "
-                         f"{known}") from None
+    raise ArgumentError(f"unknown landscape {shown(name)}; known landscapes: "
+                        f"{', '.join(LANDSCAPES)}", "landscape")
 
 
 # Registry names whose factory takes parameters (a κ slider, an angle).
@@ -244,7 +264,8 @@ FACTORIES = {"ravine": narrow_ravine, "bowl": round_bowl,
 
 def make_landscape(name, **params):
     """A registered landscape built with parameters, e.g.
-    make_landscape("ravine", kappa=50). No parameters: the registry's value."""
+    make_landscape("ravine", kappa=50). No parameters: the registry's value.
+    ArgumentError names the parameter at fault, or "landscape"."""
     scape = get_landscape(name)
     if not params:
         return scape
@@ -254,8 +275,8 @@ def make_landscape(name, **params):
     for key, value in params.items():
         if key not in known:
             takes = ", ".join(known) or "no parameters"
-            raise ValueError(f"landscape {name!r} has no parameter {key!r} "
-                             f"(it takes {takes})")
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ValueError(f"{key} must be a number, got {value!r}")
+            raise ArgumentError(f"landscape {shown(name)} has no parameter "
+                                f"{shown(key)} (it takes {takes})",
+                                "landscape")
+        finite_number(value, key)
     return factory(**params)

@@ -17,6 +17,8 @@ loop; both compute the same expression in the same order.
 import math
 from typing import Callable, NamedTuple
 
+from .errors import ArgumentError, finite_number, shown
+
 __all__ = [
     "Optimizer", "EmptyState", "MomentumState", "RMSpropState", "AdamState",
     "sgd", "momentum", "nesterov", "rmsprop", "adam", "OPTIMIZERS",
@@ -55,37 +57,32 @@ class AdamState(NamedTuple):
     s: tuple
 
 
-def _number(name, x):
-    if isinstance(x, bool) or not isinstance(x, (int, float)):
-        raise ValueError(f"{name} must be a number, got {x!r}")
-    if not math.isfinite(x):
-        raise ValueError(f"{name} must be finite, got {x!r}")
-    return float(x)
-
-
 def check_lr(lr, name="lr"):
-    """The learning rate η as a float; ValueError unless 0 < η < ∞."""
-    lr = _number(name, lr)
+    """The learning rate η as a float; ArgumentError (a ValueError naming
+    `name`) unless 0 < η < ∞."""
+    lr = finite_number(lr, name)
     if lr <= 0:
-        raise ValueError(f"{name} (the learning rate η) must be positive, "
-                         f"got {lr!r}")
+        raise ArgumentError(f"{name} (the learning rate η) must be positive, "
+                            f"got {lr!r}", name)
     return lr
 
 
 def check_beta(beta, name="beta"):
-    """A decay rate β as a float; ValueError unless 0 ≤ β < 1."""
-    beta = _number(name, beta)
+    """A decay rate β as a float; ArgumentError unless 0 ≤ β < 1."""
+    beta = finite_number(beta, name)
     if not 0 <= beta < 1:
-        raise ValueError(f"{name} must be at least 0 and below 1 (β = 1 never "
-                         f"forgets, β > 1 blows up), got {beta!r}")
+        raise ArgumentError(f"{name} must be at least 0 and below 1 (β = 1 "
+                            f"never forgets, β > 1 blows up), got {beta!r}",
+                            name)
     return beta
 
 
 def _check_eps(eps):
-    eps = _number("eps", eps)
+    eps = finite_number(eps, "eps")
     if eps <= 0:
-        raise ValueError(f"eps must be a small positive number such as 1e-8 "
-                         f"(it keeps the division finite), got {eps!r}")
+        raise ArgumentError(f"eps must be a small positive number such as "
+                            f"1e-8 (it keeps the division finite), got "
+                            f"{eps!r}", "eps")
     return eps
 
 
@@ -235,20 +232,22 @@ ALIASES = {"gd": "sgd"}
 
 def make_optimizer(name, **hyperparams):
     """Build a registered optimizer by name, e.g. make_optimizer("momentum",
-    lr=0.1, beta=0.9). ValueError names unknown optimizers or arguments."""
-    key = ALIASES.get(name, name) if isinstance(name, str) else name
+    lr=0.1, beta=0.9). ArgumentError (a ValueError) names an unknown
+    optimizer (field "name") or the hyperparameter at fault."""
+    key = ALIASES.get(name, name) if isinstance(name, str) else None
     if key not in OPTIMIZERS:
-        raise ValueError(f"unknown optimizer {name!r}; known optimizers: "
-                         f"{', '.join(OPTIMIZERS)}")
+        raise ArgumentError(f"unknown optimizer {shown(name)} (name must be "
+                            f"one of {', '.join(OPTIMIZERS)})", "name")
     factory = OPTIMIZERS[key]
     params = factory.__code__.co_varnames[:factory.__code__.co_argcount]
     for arg in hyperparams:
         if arg not in params:
-            raise ValueError(f"{arg} is not a hyperparameter of {key} (it "
-                             f"takes {', '.join(params)})")
+            said = arg if len(arg) <= 40 else shown(arg)
+            raise ArgumentError(f"{said} is not a hyperparameter of {key} "
+                                f"(it takes {', '.join(params)})", arg)
     required = params[:len(params) - len(factory.__defaults__ or ())]
     for arg in required:
         if arg not in hyperparams:
-            raise ValueError(f"{arg} is missing: {key} needs a learning "
-                             f"rate η")
+            raise ArgumentError(f"{arg} is missing: {key} needs a learning "
+                                f"rate η", arg)
     return factory(**hyperparams)

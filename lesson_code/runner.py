@@ -43,7 +43,9 @@ import math
 import random
 from typing import NamedTuple
 
+from .errors import ArgumentError, finite_number, shown
 from .landscapes import check_point
+from .optimizers import Optimizer
 from .theory import power_bound, recurrence
 
 __all__ = ["Trajectory", "run", "race", "check_steps", "race_labels",
@@ -79,15 +81,16 @@ class Trajectory(NamedTuple):
 
 
 def check_steps(num_steps, cap=MAX_STEPS, name="num_steps"):
-    """num_steps as an int; ValueError unless 1 ≤ num_steps ≤ cap."""
+    """num_steps as an int; ArgumentError (a ValueError naming `name`)
+    unless 1 ≤ num_steps ≤ cap."""
     if isinstance(num_steps, float) and num_steps.is_integer():
         num_steps = int(num_steps)
     if isinstance(num_steps, bool) or not isinstance(num_steps, int):
-        raise ValueError(f"{name} must be a whole number of steps, "
-                         f"got {num_steps!r}")
+        raise ArgumentError(f"{name} must be a whole number of steps, "
+                            f"got {shown(num_steps)}", name)
     if not 1 <= num_steps <= cap:
-        raise ValueError(f"{name} must be between 1 and {cap}, "
-                         f"got {num_steps}")
+        raise ArgumentError(f"{name} must be between 1 and {cap}, "
+                            f"got {shown(num_steps)}", name)
     return num_steps
 
 
@@ -175,18 +178,43 @@ def arrival_proof(optimizer, landscape, tol, noise=0.0):
     return stays
 
 
-def _check_run(landscape, start, num_steps, tol, noise):
-    """Validated (num_steps, start point, tol, noise) for run."""
+_UNCHECKED = object()
+
+
+def _check_run(landscape, start, num_steps, tol, noise, optimizer=_UNCHECKED):
+    """Validated (num_steps, start point, tol, noise) for run; ArgumentError
+    (a ValueError) names the argument of the wrong type or value (the
+    optimizer too, when given)."""
+    if optimizer is not _UNCHECKED and not all(
+            callable(getattr(optimizer, key, None))
+            for key in ("init", "update")):
+        raise ArgumentError(f"optimizer must be an Optimizer such as "
+                            f"sgd(0.1), got {shown(optimizer)}", "optimizer")
+    if not all(callable(getattr(landscape, key, None))
+               for key in ("f", "grad")):
+        hint = (f" (get_landscape({landscape!r}) gives the registered one)"
+                if isinstance(landscape, str) and len(landscape) < 40 else "")
+        raise ArgumentError(f"landscape must be a Landscape, or any object "
+                            f"with f(w) and grad(w), got {shown(landscape)}"
+                            f"{hint}", "landscape")
     num_steps = check_steps(num_steps)
     bounds = getattr(landscape, "bounds", None)
-    w = check_point(landscape.start if start is None else start, "start",
-                    len(bounds) if bounds else None)
+    if start is None:
+        start = getattr(landscape, "start", None)
+        if start is None:
+            raise ArgumentError("start is needed: this landscape has no "
+                                "default start", "start")
+    w = check_point(start, "start", len(bounds) if bounds else None)
+    checked = []
     for name, value in (("tol", tol), ("noise", noise)):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) \
-                or not (math.isfinite(value) and value >= 0):
-            raise ValueError(f"{name} must be a finite number ≥ 0, "
-                             f"got {value!r}")
-    return num_steps, w, float(tol), float(noise)
+        try:
+            checked.append(finite_number(value, name))
+        except ArgumentError:
+            checked.append(-1.0)
+        if checked[-1] < 0:
+            raise ArgumentError(f"{name} must be a finite number ≥ 0, "
+                                f"got {shown(value)}", name)
+    return (num_steps, w, *checked)
 
 
 def run(optimizer, landscape, start=None, num_steps=100, tol=1e-6,
@@ -200,7 +228,7 @@ def run(optimizer, landscape, start=None, num_steps=100, tol=1e-6,
     record=True also keeps every optimizer state and gradient used.
     """
     num_steps, w, tol, noise = _check_run(landscape, start, num_steps, tol,
-                                          noise)
+                                          noise, optimizer)
     f, grad, update = landscape.f, landscape.grad, optimizer.update
     f_min = getattr(landscape, "f_min", None)
     inf = INF
@@ -214,7 +242,8 @@ def run(optimizer, landscape, start=None, num_steps=100, tol=1e-6,
 
     loss = f(w)
     if not -INF < loss < INF:
-        raise ValueError(f"the loss at the start {w} is not finite")
+        raise ArgumentError(f"the loss at the start {w} is not finite",
+                            "start")
     proof = arrival_proof(optimizer, landscape, tol, noise)
     state = optimizer.init(w)
     points, losses, states, grads = [w], [loss], [state], []
@@ -330,25 +359,37 @@ _SYMBOLS = {"lr": "η", "beta": "β", "alpha": "α", "beta1": "β₁",
             "beta2": "β₂", "eps": "ε"}
 
 
+def _value(x):
+    return f"{x:g}" if isinstance(x, (int, float)) else repr(x)
+
+
 def race_labels(optimizers):
     """Distinct legend labels: optimizers sharing a label get the
-    hyperparameters that tell them apart, e.g. "Momentum (β = 0.5)"."""
+    hyperparameters that tell them apart, e.g. "Momentum (β = 0.5)", and
+    runs still alike are numbered in order: "GD #1", "GD #2". Linear in the
+    number of optimizers."""
     labels = [opt.label for opt in optimizers]
-    for label in set(labels):
-        group = [o for o in optimizers if o.label == label]
-        if len(group) < 2:
-            continue
-        keys = [key for key in group[0].hyperparams
-                if len({repr(o.hyperparams.get(key)) for o in group}) > 1]
-        for i, opt in enumerate(optimizers):
-            if opt.label == label and keys:
-                parts = [f"{_SYMBOLS.get(key, key)} = {opt.hyperparams[key]:g}"
-                         for key in keys]
-                labels[i] = f"{label} ({', '.join(parts)})"
-    seen = {}
+    groups = {}
     for i, label in enumerate(labels):
-        seen[label] = seen.get(label, 0) + 1
-        if labels.count(label) > 1:
+        groups.setdefault(label, []).append(i)
+    for label, members in groups.items():
+        if len(members) < 2:
+            continue
+        params = [optimizers[i].hyperparams for i in members]
+        keys = [key for key in params[0]
+                if len({repr(p.get(key)) for p in params}) > 1]
+        if not keys:
+            continue
+        for i, p in zip(members, params):
+            parts = [f"{_SYMBOLS.get(key, key)} = {_value(p.get(key))}"
+                     for key in keys]
+            labels[i] = f"{label} ({', '.join(parts)})"
+    counts, seen = {}, {}
+    for label in labels:
+        counts[label] = counts.get(label, 0) + 1
+    for i, label in enumerate(labels):
+        if counts[label] > 1:
+            seen[label] = seen.get(label, 0) + 1
             labels[i] = f"{label} #{seen[label]}"
     return labels
 
@@ -356,10 +397,25 @@ def race_labels(optimizers):
 def race(optimizers, landscape, start=None, num_steps=100, tol=1e-6,
          noise=0.0, seed=0, record=False):
     """Run each optimizer from the same start (and the same noise seed);
-    one Trajectory each, with distinct labels."""
+    one Trajectory each, with distinct labels. optimizers is a list
+    (ArgumentError, field "optimizers", otherwise)."""
+    if isinstance(optimizers, (Optimizer, str, bytes, dict)) \
+            or not hasattr(optimizers, "__iter__"):
+        raise ArgumentError(f"optimizers must be a list of optimizers such "
+                            f"as [sgd(0.1), momentum(0.1)], got "
+                            f"{shown(optimizers)}", "optimizers")
     optimizers = list(optimizers)
     if not optimizers:
-        raise ValueError("a race needs at least one optimizer")
+        raise ArgumentError("optimizers is empty: a race needs at least one "
+                            "optimizer", "optimizers")
+    for opt in optimizers:
+        if not (isinstance(getattr(opt, "label", None), str)
+                and isinstance(getattr(opt, "hyperparams", None), dict)
+                and callable(getattr(opt, "init", None))
+                and callable(getattr(opt, "update", None))):
+            raise ArgumentError(f"each of optimizers must be an Optimizer "
+                                f"such as sgd(0.1), got {shown(opt)}",
+                                "optimizers")
     labels = race_labels(optimizers)
     return [run(opt, landscape, start, num_steps, tol, noise, seed, label,
                 record)

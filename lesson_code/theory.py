@@ -15,6 +15,7 @@ per step, for the error ‖w − w*‖ (the loss gap shrinks by rate² per step)
 import cmath
 import math
 
+from .errors import ArgumentError, finite_number, shown
 from .optimizers import check_beta, check_lr
 
 __all__ = [
@@ -28,18 +29,19 @@ __all__ = [
 
 
 def _eig(lam, name="lam"):
-    if isinstance(lam, bool) or not isinstance(lam, (int, float)) \
-            or not math.isfinite(lam):
-        raise ValueError(f"{name} (an eigenvalue λ) must be a finite number, "
-                         f"got {lam!r}")
-    return float(lam)
+    try:
+        return finite_number(lam, name)
+    except ArgumentError:
+        raise ArgumentError(f"{name} (an eigenvalue λ) must be a finite "
+                            f"number, got {shown(lam)}", name) from None
 
 
 def _spectrum(lam_min, lam_max):
     lam_min, lam_max = _eig(lam_min, "lam_min"), _eig(lam_max, "lam_max")
     if not 0 < lam_min <= lam_max:
-        raise ValueError(f"need 0 < lam_min ≤ lam_max (a convex quadratic), "
-                         f"got {lam_min!r} and {lam_max!r}")
+        raise ArgumentError(f"need 0 < lam_min ≤ lam_max (a convex "
+                            f"quadratic), got {lam_min!r} and {lam_max!r}",
+                            "lam_min")
     return lam_min, lam_max
 
 
@@ -65,7 +67,7 @@ def momentum_contraction(lr, beta, lam):
 def _positive(name, lam):
     lam = _eig(lam, name)
     if lam <= 0:
-        raise ValueError(f"{name} must be positive, got {lam!r}")
+        raise ArgumentError(f"{name} must be positive, got {lam!r}", name)
     return lam
 
 
@@ -137,8 +139,8 @@ def critical_beta(lr, lam):
     """
     lr, lam = check_lr(lr), _eig(lam)
     if not 0 < lr * lam < 4:
-        raise ValueError(f"critical damping needs 0 < η·λ < 4, "
-                         f"got η·λ = {lr * lam:g}")
+        raise ArgumentError(f"critical damping needs 0 < η·λ < 4, "
+                            f"got η·λ = {lr * lam:g}", "lr")
     # β_c = (1 − √(ηλ))²
     return (1.0 - math.sqrt(lr * lam)) ** 2
 

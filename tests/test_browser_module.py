@@ -8,6 +8,7 @@ import pytest
 
 from lesson_code import get_landscape, make_optimizer, race
 from lesson_code.browser import MAX_STEPS, call, handle
+from lesson_code.errors import ArgumentError
 
 DEFAULT_RACE = {"landscape": "ravine", "num_steps": 500,
                 "optimizers": [{"name": "sgd", "lr": 0.19},
@@ -208,62 +209,74 @@ def with_optimizer(**spec):
     return {**DEFAULT_RACE, "optimizers": [{"name": "sgd", "lr": 0.1}, spec]}
 
 
+RUN_1 = ["optimizers", 1]
+
+# (op, args, field, loc, words): the field names the argument at fault (the page
+# routes the message by it), loc where it sits in the request.
 BAD = [
-    ("race", with_optimizer(name="momentum", lr=0), "optimizers[1].lr",
+    ("race", with_optimizer(name="momentum", lr=0), "lr", RUN_1 + ["lr"],
      "must be positive"),
-    ("race", with_optimizer(name="momentum", lr=-1), "optimizers[1].lr",
+    ("race", with_optimizer(name="momentum", lr=-1), "lr", RUN_1 + ["lr"],
      "must be positive"),
-    ("race", with_optimizer(name="momentum", lr=0.1, beta=1.0),
-     "optimizers[1].beta", "below 1"),
-    ("race", with_optimizer(name="momentum", lr=0.1, beta=-0.2),
-     "optimizers[1].beta", "at least 0"),
-    ("race", with_optimizer(name="momentum", lr="fast"), "optimizers[1].lr",
+    ("race", with_optimizer(name="momentum", lr=0.1, beta=1.0), "beta",
+     RUN_1 + ["beta"], "below 1"),
+    ("race", with_optimizer(name="momentum", lr=0.1, beta=-0.2), "beta",
+     RUN_1 + ["beta"], "at least 0"),
+    ("race", with_optimizer(name="momentum", lr="fast"), "lr", RUN_1 + ["lr"],
      "must be a number"),
-    ("race", with_optimizer(name="adamw", lr=0.1), "optimizers[1].name",
-     "unknown optimizer"),
-    ("race", with_optimizer(name="sgd", lr=0.1, beta=0.9),
-     "optimizers[1].beta", "not a hyperparameter"),
-    ("race", with_optimizer(name="momentum"), "optimizers[1].lr",
+    ("race", with_optimizer(name="adamw", lr=0.1), "optimizers",
+     RUN_1 + ["name"], "unknown optimizer"),
+    ("race", with_optimizer(name="sgd", lr=0.1, beta=0.9), "beta",
+     RUN_1 + ["beta"], "not a hyperparameter"),
+    ("race", with_optimizer(name="momentum"), "lr", RUN_1 + ["lr"],
      "lr is missing"),
-    ("race", with_optimizer(lr=0.1), "optimizers[1]", "must look like"),
-    ("race", {**DEFAULT_RACE, "optimizers": []}, "optimizers", "non-empty"),
+    ("race", with_optimizer(lr=0.1), "optimizers", RUN_1, "must look like"),
+    ("race", {**DEFAULT_RACE, "optimizers": []}, "optimizers", ["optimizers"],
+     "non-empty"),
     ("race", {**DEFAULT_RACE, "landscape": "valley"}, "landscape",
-     "unknown landscape"),
+     ["landscape"], "unknown landscape"),
     ("race", {**DEFAULT_RACE, "landscape": {"name": "ravine", "kappa": 0}},
-     "landscape.kappa", "kappa must be a positive"),
+     "landscape", ["landscape", "kappa"], "kappa must be a positive"),
     ("race", {**DEFAULT_RACE, "landscape": {"name": "ravine", "kappa": 0.5}},
-     "landscape.kappa", "at least 1"),
+     "landscape", ["landscape", "kappa"], "at least 1"),
     ("race", {**DEFAULT_RACE, "landscape": {"name": "ravine", "kapa": 5}},
-     "landscape", "no parameter 'kapa'"),
-    ("race", {**DEFAULT_RACE, "start": [1, "a"]}, "start", "numbers"),
-    ("race", {**DEFAULT_RACE, "start": [1, 2, 3]}, "start", "2 coordinates"),
-    ("race", {**DEFAULT_RACE, "num_steps": 0}, "num_steps", "between 1"),
-    ("race", {**DEFAULT_RACE, "num_steps": 2.5}, "num_steps", "whole"),
-    ("race", {**DEFAULT_RACE, "num_steps": "500"}, "num_steps", "whole"),
+     "landscape", ["landscape"], "no parameter 'kapa'"),
+    ("race", {**DEFAULT_RACE, "start": [1, "a"]}, "start", ["start"],
+     "numbers"),
+    ("race", {**DEFAULT_RACE, "start": [1, 2, 3]}, "start", ["start"],
+     "2 coordinates"),
+    ("race", {**DEFAULT_RACE, "num_steps": 0}, "num_steps", ["num_steps"],
+     "between 1"),
+    ("race", {**DEFAULT_RACE, "num_steps": 2.5}, "num_steps", ["num_steps"],
+     "whole"),
+    ("race", {**DEFAULT_RACE, "num_steps": "500"}, "num_steps", ["num_steps"],
+     "whole"),
     ("race", {**DEFAULT_RACE, "num_steps": MAX_STEPS + 1}, "num_steps",
-     f"between 1 and {MAX_STEPS}"),
-    ("race", {**DEFAULT_RACE, "noise": -1}, "noise", "≥ 0"),
-    ("race", {**DEFAULT_RACE, "seed": 1.5}, "seed", "whole number"),
-    ("race", {**DEFAULT_RACE, "nun_steps": 5}, "nun_steps",
+     ["num_steps"], f"between 1 and {MAX_STEPS}"),
+    ("race", {**DEFAULT_RACE, "noise": -1}, "noise", ["noise"], "≥ 0"),
+    ("race", {**DEFAULT_RACE, "seed": 1.5}, "seed", ["seed"], "whole number"),
+    ("race", {**DEFAULT_RACE, "nun_steps": 5}, "args", ["args", "nun_steps"],
      "unknown argument"),
-    ("contour", {"nx": 1}, "nx", "at least 2"),
-    ("contour", {"ny": 100000}, "ny", "between 1 and"),
-    ("step_detail", {**DEFAULT_RACE, "step": -1}, "step", "whole number"),
-    ("teleport", {}, "op", "unknown op 'teleport'"),
+    ("contour", {"nx": 1}, "nx", ["nx"], "at least 2"),
+    ("contour", {"ny": 100000}, "ny", ["ny"], "between 1 and"),
+    ("step_detail", {**DEFAULT_RACE, "step": -1}, "step", ["step"],
+     "whole number"),
+    ("teleport", {}, "op", ["op"], "unknown op 'teleport'"),
 ]
 
 
-@pytest.mark.parametrize("op, args, field, words", BAD,
-                         ids=[f"{b[0]}-{b[2]}-{b[3]}" for b in BAD])
-def test_bad_input_gets_a_learners_message_and_the_field(op, args, field,
+@pytest.mark.parametrize("op, args, field, loc, words", BAD,
+                         ids=[f"{b[0]}-{b[3]}-{b[4]}" for b in BAD])
+def test_bad_input_gets_a_learners_message_and_the_field(op, args, field, loc,
                                                          words):
     reply = ask(op, args)
     assert reply["ok"] is False
-    assert reply["field"] == field
+    assert (reply["field"], reply["loc"]) == (field, loc)
     assert words in reply["error"]
     assert "internal error" not in reply["error"]
-    with pytest.raises(ValueError):
+    with pytest.raises(ArgumentError) as raised:
         call(op, args)
+    assert raised.value.field == field
 
 
 @pytest.mark.parametrize("raw", ['{"op": "race", "args": {"optimizers": '

@@ -87,7 +87,7 @@ def test_an_error_raised_by_lesson_code_names_its_line_briefly(page):
     error = run_cell(source, page, "cell 1")["error"]
     files = re.findall(r'File "([^"]+)"', error)
     assert files == ["cell 1", "lesson_code/optimizers.py"]
-    assert "ValueError: beta" in error
+    assert "ArgumentError: beta" in error  # a ValueError naming its field
 
 
 def test_syntax_errors_and_exit_are_reported_not_fatal(page):

@@ -140,7 +140,7 @@ def test_an_error_inside_lesson_code_names_the_line_that_refused(page, site_root
     error = wait_for_error(page, 4)
     assert 'File "cell 4", line 1, in <module>' in error
     assert 'File "lesson_code/optimizers.py"' in error
-    assert "ValueError: beta" in error and "/lib/python" not in error
+    assert "ArgumentError: beta" in error and "/lib/python" not in error
 
 
 @pytest.mark.browser

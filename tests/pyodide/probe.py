@@ -5,7 +5,8 @@ Usage: node tests/pyodide/run_pyodide.mjs tests/pyodide/probe.py   (in Pyodide)
 
 test_pyodide.py runs it in both and asserts the results agree exactly: the
 lesson's default race payload, divergent and noisy races, a contour grid,
-a step detail, the snippet (executed), the theory values, error replies, and
+a step detail, the snippet (executed), the theory values, error replies
+(hostile ones too), and
 that importing lesson_code pulled in only the standard library.
 """
 
@@ -92,4 +93,15 @@ RESULT = json.dumps({
                ask("race", landscape="valley",
                    optimizers=[{"name": "sgd", "lr": 0.1}]),
                handle("{not json")],
+    # hostile requests (issue 12): JSON nested 100,000 deep once overflowed
+    # Pyodide's JavaScript stack and killed the runtime
+    "hostile": [handle("[" * 100_000), handle('{"a":' * 5000 + "1"
+                                              + "}" * 5000),
+                ask("race", optimizers=[{"name": "sgd", "lr": 10 ** 400}]),
+                ask("race", optimizers=[{"name": ["sgd"], "lr": 0.1}]),
+                ask("race", start="12",
+                    optimizers=[{"name": "sgd", "lr": 0.1}]),
+                ask("race", landscape={"name": "ravine", "lam_max": 1e-310,
+                                       "kappa": 1},
+                    optimizers=[{"name": "sgd", "lr": 0.1}])],
 })

@@ -83,9 +83,17 @@ def test_every_optimizer_and_seeded_noise_agree(pyodide, cpython, key):
 
 
 @pytest.mark.parametrize("key", ["contour", "contour_saddle", "landscapes",
-                                 "step_detail", "errors"])
+                                 "step_detail", "errors", "hostile"])
 def test_contours_details_and_error_replies_agree(pyodide, cpython, key):
     assert pyodide[key] == cpython[key]
+
+
+def test_hostile_requests_are_refused_in_pyodide_with_their_field(pyodide):
+    """Pyodide survives them (the probe finished) and answers in words."""
+    replies = [json.loads(reply) for reply in pyodide["hostile"]]
+    assert [r.get("field") for r in replies] == [
+        "request", "request", "lr", "optimizers", "start", None]
+    assert replies[-1]["ok"] and replies[-1]["result"]["limits"]["gd"] is None
 
 
 def test_the_snippet_runs_in_pyodide_and_reproduces_the_race(pyodide,

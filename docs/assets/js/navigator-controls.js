@@ -17,6 +17,10 @@ const h = (tag, props = {}, ...children) => {
 export const fmt = (n) => String(Number(Number(n).toPrecision(3)));
 const minus = (text) => String(text).replace(/-/g, "−");
 const LOG_LR = LR_RANGE.map(Math.log10);
+// lesson_code's refusals name the argument at fault (ArgumentError.field, listed in
+// lesson_code/browser.py); the message goes beside the control that sets it.
+const MESSAGE_OF_FIELD = { lr: "lr", beta: "beta", start: "start", num_steps: "start",
+  landscape: "landscape", optimizers: "optimizers" };
 
 export function buildControls(root, { id, facts, onChange, onAction }) {
   const ids = (name) => `${id}-${name}`;
@@ -168,6 +172,12 @@ export function buildControls(root, { id, facts, onChange, onAction }) {
     buttons,
     copyArea,
     show,
+    /** Shows text beside the control that sets lesson_code's `field`; false if none does. */
+    showField(field, text) {
+      const name = typeof field === "string" && Object.hasOwn(MESSAGE_OF_FIELD, field) ? MESSAGE_OF_FIELD[field] : null;
+      if (name) show(name, text);
+      return name !== null;
+    },
     /** Shows state in every control (without firing their events). */
     reflect(state) {
       bounds = facts[state.landscape].bounds;

@@ -255,12 +255,10 @@ class Navigator {
     }
   }
 
+  /** A refusal goes beside the control of the field it names (never by its words). */
   #refused({ error, field }) {
-    const where = String(field ?? "");
-    const name = where.includes("lr") ? "lr" : where.includes("beta") ? "beta"
-      : where.startsWith("start") || where === "num_steps" ? "start" : where.startsWith("landscape") ? "landscape" : null;
     const text = `lesson_code refused this race: ${error} The last race stays drawn.`;
-    name ? this.controls.show(name, text) : this.note(text);
+    if (!this.controls.showField(field, text)) this.note(text);
   }
 
   #goLive() {
