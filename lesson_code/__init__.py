@@ -24,13 +24,13 @@ from .optimizers import (OPTIMIZERS, AdamState, EmptyState, MomentumState,
                          Optimizer, RMSpropState, adam, make_optimizer,
                          momentum, nesterov, rmsprop, sgd)
 from .runner import Trajectory, race, run, stretches
-from .theory import (adaptive_limit, condition_number, critical_beta,
+from .theory import (REGIMES, adaptive_limit, condition_number, critical_beta,
                      effective_lr, effective_window, ema, ema_weights,
                      gd_contraction, gd_max_lr, measured_rate,
                      momentum_contraction, momentum_max_lr,
                      nesterov_contraction, nesterov_max_lr, optimal_gd,
-                     optimal_momentum, rate_map, regime, steps_to_shrink,
-                     velocity_after)
+                     optimal_momentum, rate_map, recurrence, regime,
+                     steps_to_shrink, velocity_after)
 
 __version__ = "0.1.0"
 
@@ -53,5 +53,5 @@ __all__ = [
     "condition_number", "optimal_gd", "optimal_momentum", "critical_beta",
     "steps_to_shrink", "ema", "ema_weights", "effective_window",
     "velocity_after", "rate_map", "measured_rate", "effective_lr",
-    "adaptive_limit", "regime",
+    "adaptive_limit", "regime", "REGIMES", "recurrence",
 ]

@@ -323,9 +323,10 @@ def adaptive_limit(optimizer, lam):
     return None
 
 
-# How one eigen-direction behaves under momentum, by the roots of
+# How one eigen-direction behaves under momentum, in the order they meet as
+# ηλ grows (at β > 0), by the roots of
 # z² − (1 + β − ηλ) z + β = 0 (see regime).
-REGIMES = ("creep", "flip", "spiral", "diverge")
+REGIMES = ("creep", "spiral", "flip", "diverge")
 
 
 def regime(lr, beta, lam):

@@ -588,15 +588,29 @@ def _race_code(req, comment):
             "for run in runs:\n    print(f\"{run.label}: {run.message}\")")
 
 
-def notebook(text, ns, title, site_url="", where="?", line_offset=0):
-    """An nbformat-4 notebook (a dict) from a lesson page's Markdown."""
+def setup_source(names):
+    """Python that defines a page's names (NAMES, then its `define:` entries,
+    name -> expression or value) as the hook does, for its notebook."""
+    lines = ["# The names this lesson's numbers and exercises are computed "
+             "with.", "import math", "from math import sqrt", "",
+             "from lesson_code import *", ""]
+    for name, expr in {**NAMES, **names}.items():
+        lines.append(f"{name} = {expr if isinstance(expr, str) else repr(expr)}")
+    return "\n".join(lines)
+
+
+def notebook(text, ns, title, site_url="", where="?", line_offset=0,
+             names=None):
+    """An nbformat-4 notebook (a dict) from a lesson page's Markdown; names
+    (the page's `define:` entries) become its first code cell, so its
+    exercise checks can use them."""
     text = substitute(text, ns, where, line_offset)
     navigators = page_navigators(text)
     cells, pos = [_md_cell(
         f"*This notebook is generated from the Ravine lesson “{title}”"
         f"{f' ({site_url})' if site_url else ''}. Run the cells from top to "
         "bottom; they need the `lesson_code` package from the Ravine "
-        "repository.*")], 0
+        "repository.*"), _code_cell(setup_source(names or {}))], 0
     prose = []
 
     def flush():
@@ -613,6 +627,25 @@ def notebook(text, ns, title, site_url="", where="?", line_offset=0):
         if lang in ("python", "py"):
             flush()
             cells.append(_code_cell(body))
+        elif lang == "exercise" and "choices" in exercise(body, ns, where,
+                                                          line):
+            ex = exercise(body, ns, where, line)
+            options = "\n".join(f"{k}. {c}" for k, c in
+                                 enumerate(ex["choices"], start=1))
+            prose.append(
+                f"**Exercise: {ex['title']}.** {ex['question'].strip()}\n\n"
+                f"{options}\n\n"
+                + (f"*Hint:* {ex['hint'].strip()}\n\n" if ex["hint"] else "")
+                + "Type the number of your choice in the next cell and run it.\n")
+            flush()
+            cells.append(_code_cell(
+                "your_choice = None  # replace None with 1, 2, ...\n\n"
+                f"from lesson_code import *\nexpected = {ex['answer_expr']} + 1\n"
+                "if your_choice is None:\n"
+                "    print(\"Type your choice above, then run this cell.\")\n"
+                "elif your_choice == expected:\n"
+                "    print(\"Right.\")\n"
+                "else:\n    print(\"Not yet: try again.\")"))
         elif lang == "exercise":
             ex = exercise(body, ns, where, line)
             unit = f" ({ex['unit']})" if ex["unit"] else ""
@@ -701,7 +734,8 @@ def on_files(files, config):
         page_url = site_url + file.url if site_url else ""
         try:
             nb = notebook(body, namespace(meta, where, file.abs_src_path), title,
-                          site_url, where, offset)
+                          site_url, where, offset,
+                          defines(meta, where, file.abs_src_path))
         except LessonError as error:
             raise PluginError(str(error)) from None
         nb["cells"][0]["source"] = nb["cells"][0]["source"].replace(

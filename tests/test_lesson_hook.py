@@ -327,7 +327,16 @@ PAGE = textwrap.dedent("""\
 
 
 def test_the_notebook_has_prose_and_code_in_page_order(ns):
-    nb = hook.notebook(PAGE, ns, "A lesson", "https://example.org/ravine/")
+    nb = hook.notebook(PAGE, ns, "A lesson", "https://example.org/ravine/",
+                       names={"beta": "0.9", "steps": 300})
+    kinds = [c["cell_type"] for c in nb["cells"]]
+    sources = [c["source"] for c in nb["cells"]]
+    # the first code cell defines the page's names, so exercise checks can use them
+    setup = nb["cells"].pop(1)["source"]
+    assert "beta = 0.9\nsteps = 300" in setup and "ravine = narrow_ravine()" in setup
+    namespace = {}
+    exec(setup, namespace)
+    assert namespace["steps"] == 300 and namespace["kappa"] == 100
     kinds = [c["cell_type"] for c in nb["cells"]]
     sources = [c["source"] for c in nb["cells"]]
     assert kinds == ["markdown", "markdown", "code", "markdown", "code", "markdown",
@@ -345,7 +354,7 @@ def test_the_notebook_has_prose_and_code_in_page_order(ns):
 def test_notebook_links_to_other_pages_point_at_the_site(ns):
     page = "# L\n\nSee [the ravine](ravine.md#the-ceiling) and [home](../index.md).\n"
     nb = hook.notebook(page, ns, "L", "https://x.org/ravine/", "optimizers/momentum.md")
-    prose = nb["cells"][1]["source"]
+    prose = nb["cells"][2]["source"]  # after the intro and the names cell
     assert "[the ravine](https://x.org/ravine/optimizers/ravine/#the-ceiling)" in prose
     assert "[home](https://x.org/ravine/)" in prose
 

@@ -419,3 +419,81 @@ def test_momentum_bounces_longer_across_the_ravine_than_gd(text):
                 if spectral_radius(LR, b / 1000, LAM_MAX) < abs(1 - LR * LAM_MAX))
     assert 0.8 ** 2 - 0.0015 < limit < 0.8 ** 2   # the grid point just below 0.64
     says(text, r"any \(\beta\) up to {} shrinks the \(y\) error faster", f"{limit:.3f}")
+
+
+# ---------------------------------------------------------------- the deeper lesson
+
+def exercises_by_id():
+    ns = hook.namespace(META, "momentum.md", PAGE)
+    return {yaml.safe_load(m["body"])["id"]: hook.exercise(m["body"], ns)
+            for m in hook.FENCE.finditer(BODY) if m["lang"] == "exercise"}
+
+
+def test_the_derivation_exercises_have_independent_answers():
+    ex = exercises_by_id()
+    # β* for κ = 25: ((√25 − 1)/(√25 + 1))² = (4/6)²
+    assert ex["derive-beta-star"]["answer"] == pytest.approx((4 / 6) ** 2)
+    # critical damping at η = 0.05, λ = 2: (1 − √0.1)²
+    assert ex["critical-beta"]["answer"] == pytest.approx((1 - math.sqrt(0.1)) ** 2)
+    # η* for λ = 1 and 16: 4/(4 + 1)²; and both ends on the window's edges
+    lr = ex["best-learning-rate"]["answer"]
+    assert lr == pytest.approx(4 / 25)
+    root_beta = (4 - 1) / (4 + 1)
+    assert lr * 1 == pytest.approx((1 - root_beta) ** 2)
+    assert lr * 16 == pytest.approx((1 + root_beta) ** 2)
+    # the ceiling with β = 0.8 on the ravine: found by bisection on numpy's roots
+    lo, hi = 0.1, 1.0
+    for _ in range(60):
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if spectral_radius(mid, 0.8, LAM_MAX) < 1 else (lo, mid)
+    assert ex["momentum-ceiling"]["answer"] == pytest.approx(lo, abs=1e-9)
+    # κ = 10,000: tenfold steps for best GD over best momentum, by counting
+    ratio = tenfold((1e4 - 1) / (1e4 + 1)) / tenfold((100 - 1) / (100 + 1))
+    assert ex["kappa-against-root-kappa"]["answer"] == pytest.approx(ratio)
+    assert 90 < ratio < 110  # "close to √κ = 100"
+
+
+def test_the_regime_exercise_is_a_spiral_near_the_edge():
+    ex = exercises_by_id()["predict-regime"]
+    x, beta = 3.85, 0.95
+    roots = np.roots([1, -(1 + beta - x), beta])
+    assert np.all(np.abs(roots.imag) > 0) and max(abs(roots)) < 1  # complex: a spiral
+    assert ex["choices"][ex["answer"]] == "It spirals in"
+    assert x < 2 + 2 * beta < x + 0.1  # "close to the edge of stability"
+
+
+def test_the_square_root_derivation(text):
+    # step 1: the recurrence's coefficients, from the update written out by hand
+    lam, beta = LAM_MAX, 0.9
+    e0 = 1.0
+    v1 = lam * e0
+    e1 = e0 - LR * v1
+    v2 = beta * v1 + lam * e1
+    e2 = e1 - LR * v2
+    assert e2 == pytest.approx((1 + beta - LR * lam) * e1 - beta * e0)
+    says(text, r"along the walls they are \({}\) and \({}\)", f"{1 + beta - LR * lam:.1f}",
+         f"{-beta:g}")
+    # step 2: the window of complex roots at β = 0.9, and both ravine directions in it
+    low, high = (1 - math.sqrt(beta)) ** 2, (1 + math.sqrt(beta)) ** 2
+    says(text, r"that window runs from \({}\) to \({}\)", f"{low:.4f}", f"{high:.2f}")
+    for lam in (LAM_MIN, LAM_MAX):
+        assert low < LR * lam < high
+        assert spectral_radius(LR, beta, lam) == pytest.approx(math.sqrt(beta))
+    # step 4: the optimum puts both ends on the window's edges (numpy roots equal there)
+    lr_star = 4 / (math.sqrt(LAM_MAX) + math.sqrt(LAM_MIN)) ** 2
+    beta_star = ((10 - 1) / (10 + 1)) ** 2
+    for lam in (LAM_MIN, LAM_MAX):
+        roots = np.roots([1, -(1 + beta_star - lr_star * lam), beta_star])
+        assert roots[0] == pytest.approx(roots[1], abs=1e-6)
+    says(text, r"\(\beta^* = {}\) , \(\eta^* = {}\)", f"{beta_star:.3f}", f"{lr_star:.3f}")
+
+
+def test_the_error_by_direction_claims(text):
+    gd, _ = first_within(LR, 0.0, num_steps=300, tol=-1)
+    mom, _ = first_within(LR, 0.9, num_steps=300, tol=-1)
+    below = next(k for k in range(301) if all(abs(p[1]) < 1e-6 for p in gd[k:]))
+    assert below < 100 and abs(gd[-1][0]) > 0.01  # "the floor alone sets the pace"
+    rate = (abs(mom[300][0]) / abs(mom[100][0])) ** (1 / 200)
+    assert rate == pytest.approx(math.sqrt(0.9), abs=1e-3)
+    says(text, r"from step 100 to step 300 the error along the floor shrinks by \({}\) per "
+         "step", f"{rate:.4f}")
