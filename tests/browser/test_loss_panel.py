@@ -203,3 +203,27 @@ def test_without_python_there_is_no_panel_only_the_static_figure(browser, site_r
     assert nav.locator(".navigator-loss-canvas").count() == 1 and panel(nav).count() == 0
     context.close()
     guard.check()
+
+
+def test_runs_that_dip_and_leave_or_are_not_yet_shown_to_stay_are_told_apart(page, site_root):
+    """At η = 0.18 on the ravine RMSProp and Adam touch the tolerance and are still running
+    at 300 steps; RMSProp's gap falls far below any log axis and is drawn on a floor."""
+    nav = open_harness(page, site_root)
+    listen(page, "navigator:result")
+    nav.get_by_role("checkbox", name="RMSProp").check()
+    nav.get_by_role("checkbox", name="Adam").check()
+    page.wait_for_function("document.querySelector('#harness').navigator.result.runs.length === 4")
+    expected = lesson("race", race_args(0.18, 0.9, (-8, 2), ("sgd", "momentum", "rmsprop", "adam")))["runs"]
+    touched = [r for r in expected if r["status"] == "running" and r["first"] is not None]
+    assert {r["name"] for r in touched} == {"rmsprop", "adam"}
+    assert min(min(r["losses"]) for r in touched) < 1e-12  # below the panel's floor
+    loss = panel(nav)
+    text = description(page, loss.element_handle())
+    for run in touched:
+        assert f"{run['label']}: first within tolerance at step {run['first']}; {run['message']}." in text
+    momentum = expected[1]
+    assert momentum["first"] < momentum["step"] and f"Momentum: {momentum['message']}." in text
+    assert "Gaps of 10⁻¹² or less are drawn on the floor." in text
+    ink = loss.evaluate(INK, "light")["ink"]
+    assert all(i["count"] > 30 for i in ink), ink
+    page.locator("#harness .navigator-figure").screenshot(path="/tmp/loss-panel-four.png")

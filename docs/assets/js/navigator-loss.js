@@ -8,9 +8,9 @@ import { THEMES, marker, niceTicks, styleRuns } from "./navigator-draw.js";
 const FONT = "12px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
 const MARGIN = { right: 10, top: 10, bottom: 34 };
 const Y_LABEL_BAND = 18, TICK = 4, TICK_GAP = 2;
-// Gaps below tol × FLOOR (six decades under the tolerance, 1e−12 by default), zero or
-// negative ones included, are drawn on the floor: a log scale has no room for them.
-const FLOOR = 1e-6;
+// Gaps at or below the floor, FLOOR decades under the tolerance's (10⁻¹² for 10⁻⁶), zero,
+// negative and NaN ones included, are drawn on it: a log scale has no room for them.
+const FLOOR = 6;
 // A diverging run is followed up to this many decades above the highest start, then leaves
 // the top of the panel, so it does not squash the part where runs arrive.
 const HEADROOM = 6;
@@ -25,12 +25,17 @@ export function tolText(tol) {
   return 10 ** n === tol ? power(n) : tol.toExponential().replace("-", "−").replace("e+0", "");
 }
 
-/** What the panel says about one run, from lesson_code's words and steps alone. */
-export function runSentence(run) {
-  if (run.status === "converged") return `${run.label}: ${run.message}.`;
-  if (run.first === null || run.first === undefined) return `${run.label}: ${run.message}, never within tolerance.`;
-  if (run.status === "diverged") return `${run.label}: first within tolerance at step ${run.first}, then ${run.message}.`;
-  return `${run.label}: ${run.message}.`; // "within tolerance at step j, then out again" or "… not yet shown to stay"
+/**
+ * What the panel says about one run: its first step within tolerance and the step it stays
+ * from, or that it left again or never arrived, in lesson_code's words (message) and steps.
+ */
+export function runSentence({ label, status, first, step, message }) {
+  if (first === null || first === undefined) return `${label}: ${message}, never within tolerance.`;
+  if (status === "converged") {
+    return first < step ? `${label}: ${message}.` : `${label}: ${message}, also its first step within tolerance.`;
+  }
+  // running (within tolerance at the end but not yet shown to stay, or out again), or diverged
+  return `${label}: first within tolerance at step ${first}; ${message}.`;
 }
 
 const h = (tag, props = {}, ...children) => {
@@ -59,13 +64,14 @@ export class LossPanel {
     this.race = { runs, fMin, tol, log: fMin !== null && fMin !== undefined };
     this.scale = this.race.log ? logScale(runs, fMin, tol) : symlogScale(runs);
     this.steps = Math.max(1, ...runs.map((run) => run.losses.length - 1));
-    const floor = this.scale.clamped ? ` Gaps below ${power(this.scale.bottom)} are drawn on the floor.` : "";
+    const floor = this.scale.clamped ? ` Gaps of ${power(this.scale.bottom)} or less are drawn on the floor.` : "";
+    const marks = " Hollow marker: a run's first step within tolerance; filled marker: the step it stays from.";
     this.note.replaceChildren(h("strong", { textContent: "Loss against step" }), this.race.log
       ? `: f − f_min on a log scale. Shaded: within the tolerance ${tolText(tol)} by which the runner judges ` +
-        `arrival. Hollow marker: a run's first step within it; filled marker: the step it stays from.${floor}`
+        `arrival.${marks}${floor}`
       : ": f itself, on a symmetric log scale. This surface has no minimum, so there is no gap f − f_min " +
         `to draw; here the runner judges arrival by the gradient norm (tolerance ${tolText(tol)}), which ` +
-        "the race does not report, so no tolerance line is drawn.");
+        `the race does not report, so no tolerance line is drawn.${marks}`);
     this.text.textContent = `Step 0 to ${this.steps}. ${runs.map(runSentence).join(" ")}`;
   }
 
@@ -179,7 +185,7 @@ function line(ctx, x0, y0, x1, y1) {
 
 /** log10(f − f_min), whole decades from the floor (or the smallest gap) to the largest. */
 function logScale(runs, fMin, tol) {
-  const floor = tol * FLOOR;
+  const low10 = Math.floor(Math.log10(tol)) - FLOOR, floor = 10 ** low10;
   let low = Infinity, high = -Infinity, start = -Infinity, clamped = false;
   for (const run of runs) {
     run.losses.forEach((f, k) => {
@@ -192,11 +198,10 @@ function logScale(runs, fMin, tol) {
       }
     });
   }
-  let bottom = Math.floor(Math.log10(Math.min(clamped ? floor : low, tol / 10)));
+  let bottom = clamped ? low10 : Math.floor(Math.log10(Math.min(low, tol / 10)));
   let top = Math.ceil(Math.log10(Math.max(Math.min(high, start * 10 ** HEADROOM), tol * 10)));
-  if (!Number.isFinite(bottom)) bottom = Math.floor(Math.log10(floor));
+  if (!Number.isFinite(bottom)) bottom = low10;
   if (!Number.isFinite(top)) top = bottom + 2;
-  const low10 = Math.log10(floor);
   return {
     bottom, top, clamped,
     at: (f) => {
@@ -206,7 +211,7 @@ function logScale(runs, fMin, tol) {
     ticks: (most) => {
       const every = Math.max(1, Math.ceil((top - bottom) / most));
       const out = [];
-      for (let n = top; n >= bottom; n -= every) out.push([n, n === bottom && clamped ? `≤${power(n)}` : power(n)]);
+      for (let n = bottom; n <= top; n += every) out.push([n, n === bottom && clamped ? `≤${power(n)}` : power(n)]);
       return out;
     },
   };
