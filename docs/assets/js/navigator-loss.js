@@ -5,6 +5,7 @@
 // reply; this module maps them to pixels and words, and computes no step and no loss.
 import { THEMES, marker, niceTicks, styleRuns } from "./navigator-draw.js";
 
+const TOL_LABEL = "tol";
 const FONT = "12px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
 const MARGIN = { right: 10, top: 10, bottom: 34 };
 const Y_LABEL_BAND = 18, TICK = 4, TICK_GAP = 2;
@@ -67,8 +68,8 @@ export class LossPanel {
     const floor = this.scale.clamped ? ` Gaps of ${power(this.scale.bottom)} or less are drawn on the floor.` : "";
     const marks = " Hollow marker: a run's first step within tolerance; filled marker: the step it stays from.";
     this.note.replaceChildren(h("strong", { textContent: "Loss against step" }), this.race.log
-      ? `: f − f_min on a log scale. Shaded: within the tolerance ${tolText(tol)} by which the runner judges ` +
-        `arrival.${marks}${floor}`
+      ? `: f − f_min on a log scale. Shaded, below the line marked tol: within the tolerance ${tolText(tol)} ` +
+        `by which the runner judges arrival.${marks}${floor}`
       : ": f itself, on a symmetric log scale. This surface has no minimum, so there is no gap f − f_min " +
         `to draw; here the runner judges arrival by the gradient norm (tolerance ${tolText(tol)}), which ` +
         `the race does not report, so no tolerance line is drawn.${marks}`);
@@ -95,15 +96,18 @@ export class LossPanel {
     ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
     ctx.font = FONT;
     const height = Math.max(1, this.height - MARGIN.top - MARGIN.bottom);
-    const yTicks = scale.ticks(Math.max(2, Math.floor(height / 24)));
+    const yTicks = spaced(scale.ticks(Math.max(2, Math.floor(height / 24))),
+      (t) => ((t - scale.bottom) / (scale.top - scale.bottom)) * height);
     const widest = Math.max(0, ...yTicks.map(([, label]) => ctx.measureText(label).width));
     const left = Math.ceil(widest) + TICK + TICK_GAP + Y_LABEL_BAND;
-    // room on the right for half of the last step label ("1000"), centred on its tick
-    const right = Math.max(MARGIN.right, Math.ceil(ctx.measureText(String(this.steps)).width / 2) + 2);
+    // right: half of the last step label ("1000", centred on its tick) and the "tol" label,
+    // which sits beside the frame so that it never hides a run arriving at the right
+    const right = Math.max(MARGIN.right, Math.ceil(ctx.measureText(String(this.steps)).width / 2) + 2,
+      log ? Math.ceil(ctx.measureText(TOL_LABEL).width) + TICK + TICK_GAP : 0);
     const a = { left, top: MARGIN.top, width: Math.max(1, this.width - left - right), height };
     const px = (k) => a.left + (k / this.steps) * a.width;
     const py = (t) => Math.max(-1e5, Math.min(1e5, a.top + (1 - (t - scale.bottom) / (scale.top - scale.bottom)) * a.height));
-    // Grid, and the tolerance: a shaded band below its line, labelled.
+    // Grid, and the tolerance: a shaded band below its line, labelled in the right margin.
     ctx.strokeStyle = GRID[theme];
     ctx.lineWidth = 1;
     for (const [t] of yTicks) line(ctx, a.left, py(t), a.left + a.width, py(t));
@@ -112,14 +116,11 @@ export class LossPanel {
       ctx.fillStyle = BAND[theme];
       ctx.fillRect(a.left, y, a.width, a.top + a.height - y);
       ctx.strokeStyle = colors.text;
-      line(ctx, a.left, y, a.left + a.width, y);
-      ctx.textAlign = "right";
-      ctx.textBaseline = "bottom";
-      const label = `tolerance ${tolText(tol)}`;
-      ctx.fillStyle = colors.halo;
-      ctx.fillRect(a.left + a.width - 6 - ctx.measureText(label).width, y - 16, ctx.measureText(label).width + 4, 14);
+      line(ctx, a.left, y, a.left + a.width + TICK, y);
+      ctx.textAlign = "left";
+      ctx.textBaseline = "middle";
       ctx.fillStyle = colors.text;
-      ctx.fillText(label, a.left + a.width - 4, y - 3);
+      ctx.fillText(TOL_LABEL, a.left + a.width + TICK + TICK_GAP, y);
     }
     // The runs, then their marks, clipped to the plot (a diverging run leaves the top).
     ctx.save();
@@ -174,6 +175,13 @@ export class LossPanel {
     ctx.fillText(log ? "f − f_min" : "f (symlog)", 0, 0);
     ctx.restore();
   }
+}
+
+/** The ticks, in order of preference, without any closer than `gap` pixels to a kept one. */
+function spaced(ticks, toPixel, gap = 16) {
+  const kept = [];
+  for (const tick of ticks) if (kept.every(([t]) => Math.abs(toPixel(t) - toPixel(tick[0])) >= gap)) kept.push(tick);
+  return kept;
 }
 
 function line(ctx, x0, y0, x1, y1) {
@@ -231,10 +239,10 @@ function symlogScale(runs) {
     ticks: (most) => {
       // 0, then ±1, ±10ⁿ… every few decades, as many as fit
       const every = Math.max(1, Math.ceil((top - bottom) / most));
-      const out = [[0, "0"]];
+      const out = [[0, "0"]]; // first: kept whatever else has to go for room
       for (let n = 0; Math.log10(1 + 10 ** n) <= Math.max(top, -bottom); n += every) {
         const t = Math.log10(1 + 10 ** n), label = n === 0 ? "1" : power(n);
-        if (t <= top) out.unshift([t, label]);
+        if (t <= top) out.push([t, label]);
         if (-t >= bottom) out.push([-t, `−${label}`]);
       }
       return out;
