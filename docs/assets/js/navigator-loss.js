@@ -216,10 +216,12 @@ function logScale(runs, fMin, tol) {
       const gap = f - fMin;
       return gap > floor ? (gap < Infinity ? Math.log10(gap) : top + 1) : low10; // ≤ floor, NaN: the floor
     },
+    // decades every few, counted from the tolerance's, which comes first (then the floor)
     ticks: (most) => {
-      const every = Math.max(1, Math.ceil((top - bottom) / most));
-      const out = [];
-      for (let n = bottom; n <= top; n += every) out.push([n, n === bottom && clamped ? `≤${power(n)}` : power(n)]);
+      const every = Math.max(1, Math.ceil((top - bottom) / most)), anchor = Math.floor(Math.log10(tol));
+      const out = [[anchor, power(anchor)], ...(clamped ? [[bottom, `≤${power(bottom)}`]] : [])];
+      for (let n = anchor + every; n <= top; n += every) out.push([n, power(n)]);
+      for (let n = anchor - every; n > bottom || (n === bottom && !clamped); n -= every) out.push([n, power(n)]);
       return out;
     },
   };
