@@ -23,7 +23,7 @@ const power = (n) => `10${String(n).replace(/./g, (c) => SUPER[c])}`;
 /** A tolerance as a reader writes it: 10⁻⁶, or 2.5e−4 when it is not a power of ten. */
 export function tolText(tol) {
   const n = Math.round(Math.log10(tol));
-  return 10 ** n === tol ? power(n) : tol.toExponential().replace("-", "−").replace("e+0", "");
+  return 10 ** n === tol ? power(n) : tol.toExponential().replace("-", "−").replace("e+", "e");
 }
 
 /**
