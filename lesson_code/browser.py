@@ -43,6 +43,11 @@ Ops and their args (a landscape is a registry name, or {"name": ...,
     step_detail {race args + step: k}
     snippet     {race args}  -> Python source reproducing the race
 
+A race replies {"runs": [...], "limits": {...}, "f_min", "tol"}: the
+landscape's f_min (null where it has none: there the tolerance applies to
+the gradient norm) and the tolerance the runs were judged by, so the page's
+loss panel draws f − f_min against the very line the runner used.
+
 With "packed": true a race returns xs, ys and losses (and a contour its
 values) as base64 strings of little-endian float64 instead of lists: the
 same numbers bit for bit, about 20 times cheaper to encode than JSON floats.
@@ -417,7 +422,7 @@ def op_race(args):
                       "message": t.message,
                       "explanation": explain(t, o, scape, tol, noise)}
                      for t, o in zip(runs, opts)],
-            "limits": limits(scape, opts)}
+            "limits": limits(scape, opts), "f_min": scape.f_min, "tol": tol}
 
 
 def _step_number(args):

@@ -4,8 +4,9 @@ Controls are found by their accessible names, by role, so each name is unambiguo
   select "Landscape"; slider "Learning rate" and text box "Learning rate value";
   slider "Momentum β" and text box "Momentum β value"; text boxes "Start x", "Start y",
   "Steps"; check boxes "SGD", "Momentum", "Nesterov", "RMSProp", "Adam" (group
-  "Optimizers"); buttons "Run", "Pause", "Step", "Reset", "Copy as Python"; the plot is
-  role "img", the scoreboard role "status".
+  "Optimizers"); buttons "Run", "Pause", "Step", "Reset", "Copy as Python"; the map is
+  role "img" named after its landscape ("…, contour map…"), the loss panel under it role
+  "img" named "Loss against step", the scoreboard role "status".
 Every number the page shows is checked against lesson_code run here, in CPython.
 """
 
@@ -44,6 +45,12 @@ def open_harness(page, site_root, query=""):
     nav = page.locator("#harness")
     page.locator("#harness.navigator-live").wait_for(timeout=60_000)
     return nav
+
+
+def map_plot(nav):
+    """The map (role img): its name says the landscape and the race. The loss panel under
+    it is the other img, "Loss against step" (tests/browser/test_loss_panel.py)."""
+    return nav.get_by_role("img", name="contour map")
 
 
 def box(nav, name):
@@ -127,7 +134,7 @@ def test_labelled_inputs_and_run_report_what_lesson_code_computes(page, site_roo
     assert_scoreboard_matches(nav, expected)
     # the slider shows the same η, on its log scale, and the plot's label says the race
     assert nav.get_by_role("slider", name="Learning rate").get_attribute("aria-valuetext") == "η = 0.15"
-    label = nav.get_by_role("img").get_attribute("aria-label")
+    label = map_plot(nav).get_attribute("aria-label")
     assert "Start (−7, 1.5)" in label and "η = 0.15" in label and expected[1]["message"] in label
     # the stability marks come from the race's limits: 2/λ_max and (2 + 2β)/λ_max
     limits = nav.locator(".navigator-limits").inner_text()
@@ -136,7 +143,7 @@ def test_labelled_inputs_and_run_report_what_lesson_code_computes(page, site_roo
 
 def test_dragging_the_start_point_redraws_while_moving_and_updates_the_url(page, site_root):
     nav = open_harness(page, site_root)
-    canvas = nav.get_by_role("img")
+    canvas = map_plot(nav)
     before = canvas.get_attribute("aria-label")
     listen(page, "navigator:result")
     b = canvas.bounding_box()
@@ -187,10 +194,10 @@ def test_reloading_the_url_reproduces_the_race(page, site_root):
     page.wait_for_function("location.search.includes('y:-3')")
     page.wait_for_function("location.search.includes('nesterov')")
     url, board = page.url, scores(nav)
-    label = nav.get_by_role("img").get_attribute("aria-label")
+    label = map_plot(nav).get_attribute("aria-label")
     nav = open_harness(page, site_root, url.split(PAGE, 1)[1])
     assert scores(nav) == board
-    assert nav.get_by_role("img").get_attribute("aria-label") == label
+    assert map_plot(nav).get_attribute("aria-label") == label
     assert nav.get_by_role("checkbox", name="Nesterov").is_checked()
     expected = lesson("race", race_args(0.12, 0.9, (-8, -3), ("sgd", "momentum", "nesterov")))["runs"]
     assert_scoreboard_matches(nav, expected)
@@ -327,7 +334,7 @@ def test_axe_passes_with_the_navigators_live(page, site_root):
 
 def test_dark_theme_redraws_the_plot(page, site_root):
     nav = open_harness(page, site_root)
-    canvas = nav.get_by_role("img")
+    canvas = map_plot(nav)
     light = canvas.evaluate("c => c.toDataURL()")
     page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
     page.wait_for_function("([c, before]) => c.toDataURL() !== before", arg=[canvas.element_handle(), light])
@@ -367,7 +374,7 @@ def test_at_375_px_no_horizontal_scroll_and_touch_dragging_works(browser, site_r
     nav = open_harness(page, site_root)
     page.locator("#everyone.navigator-live").wait_for(timeout=30_000)
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    canvas = nav.get_by_role("img")
+    canvas = map_plot(nav)
     canvas.evaluate("c => c.scrollIntoView({block: 'center'})")
     before = canvas.get_attribute("aria-label")
     listen(page, "navigator:result")
@@ -417,7 +424,7 @@ def test_every_landscape_is_drawn_from_its_own_start_with_lesson_codes_results(p
         assert detail["state"]["landscape"] == name and detail["state"]["start"] == start
         expected = lesson("race", race_args(0.18, 0.9, start, landscape=name))["runs"]
         assert [(r["label"], r["message"]) for r in detail["runs"]] == [(r["label"], r["message"]) for r in expected]
-        assert facts[name]["title"] in nav.get_by_role("img").get_attribute("aria-label")
+        assert facts[name]["title"] in map_plot(nav).get_attribute("aria-label")
         limits = nav.locator(".navigator-limits").inner_text()
         if facts[name]["eigenvalues"] is None:
             assert "no single stability limit" in limits

@@ -19,7 +19,7 @@ const EXTRA = [
   { light: "#6b6b00", dark: "#d6d66b", dash: [2, 2], marker: "ring" },
 ];
 
-const THEMES = {
+export const THEMES = {
   light: { ramp: ["#fbfaf5", "#e6e9ee", "#b7c0cf"], line: "rgba(80,92,112,0.55)", text: "#2b2f36",
     frame: "#6b7280", halo: "rgba(255,255,255,0.85)", star: "#f5c542", starEdge: "#333",
     handle: "#ffffff", handleEdge: "#111111", focus: "#c2185b" },

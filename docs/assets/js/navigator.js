@@ -10,6 +10,7 @@
 import { getPython } from "./python.js";
 import { buildControls, fmt } from "./navigator-controls.js";
 import { Plot, decode, prepareGrid, styleRuns, swatch, themeName } from "./navigator-draw.js";
+import { LossPanel } from "./navigator-loss.js";
 import { LABELS, WITH_BETA, checkState, readUrl, writeUrl } from "./navigator-url.js";
 
 const grids = new Map(); // landscape name -> Promise of a prepared contour grid (per tab)
@@ -103,6 +104,8 @@ class Navigator {
     this.box.append(this.canvas);
     this.legend = h("ul", { className: "navigator-legend", ariaLabel: "Legend" });
     this.box.after(this.legend);
+    this.lossPanel = new LossPanel(this.id); // shown once live (ravine.css)
+    this.legend.after(this.lossPanel.el);
     this.general = h("p", { className: "navigator-msg navigator-general", id: `${this.id}-general` });
     this.general.setAttribute("aria-live", "polite");
     el.prepend(this.general);
@@ -127,6 +130,7 @@ class Navigator {
     this.canvas.addEventListener("blur", () => this.draw());
     this.resizeObserver = new ResizeObserver(() => (this.el.isConnected ? this.draw() : this.destroy()));
     this.resizeObserver.observe(this.box);
+    this.resizeObserver.observe(this.lossPanel.canvas);
     this.themeObserver = new MutationObserver(() => {
       if (!this.el.isConnected) return this.destroy();
       this.draw();
@@ -233,7 +237,8 @@ class Navigator {
     const runs = result.runs.map((run) => ({ ...run, xs: decode(run.xs), ys: decode(run.ys), losses: decode(run.losses) }));
     const finite = runs.every((run) => [run.xs, run.ys, run.losses].every((a) => a.every(Number.isFinite)));
     if (!finite) return this.note("lesson_code returned a value that is not finite; the last race stays drawn.");
-    this.result = { state: job.state, runs, limits: result.limits };
+    this.result = { state: job.state, runs, limits: result.limits, f_min: result.f_min, tol: result.tol };
+    this.lossPanel.setRace(this.result);
     this.detail.replaceChildren(); // a step's arithmetic belongs to the race it came from
     this.plot.setGrid(grid);
     if (!this.live) this.#goLive();
@@ -279,6 +284,7 @@ class Navigator {
     if (!this.live || !this.result) return;
     this.plot.draw({ runs: this.result.runs, shown: this.shown, start: this.state.start,
       focused: document.activeElement === this.canvas, theme: themeName() });
+    this.lossPanel.draw({ shown: this.shown, theme: themeName() });
   }
 
   /** While Python computes, the handle already follows the pointer. */
