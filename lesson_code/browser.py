@@ -62,6 +62,7 @@ import re
 import struct
 
 from . import theory
+from .grid import contour_levels, grid
 from .errors import ArgumentError, finite_number, shown
 from .landscapes import (LANDSCAPES, check_point, get_landscape,
                          make_landscape)
@@ -368,34 +369,13 @@ def _grid_size(args, key, default):
     return n
 
 
-def contour_levels(values, f_min, count):
-    """Levels that show a ravine: geometric above f_min from the 2% to the
-    98% quantile of f − f_min (quantiles when there is no f_min)."""
-    ordered = sorted(values)
-    q = lambda p: ordered[min(len(ordered) - 1, int(p * len(ordered)))]
-    if f_min is None:
-        lo, hi = q(0.02), q(0.98)
-        return [lo + (hi - lo) * i / (count - 1) for i in range(count)]
-    lo, hi = max(q(0.02) - f_min, 1e-12), max(q(0.98) - f_min, 2e-12)
-    if math.isfinite(hi / lo):
-        ratio = (hi / lo) ** (1.0 / (count - 1))
-        return [f_min + lo * ratio ** i for i in range(count)]
-    # hi/lo overflows: the same geometric levels, in logarithms
-    step = (math.log(hi) - math.log(lo)) / (count - 1)
-    return [f_min + math.exp(math.log(lo) + step * i) for i in range(count)]
-
-
 def op_contour(args):
     _known(args, CONTOUR_ARGS)
     scape = _landscape(args)
     nx, ny = _grid_size(args, "nx", 81), _grid_size(args, "ny", 61)
     count = check_steps(args.get("levels", 14), MAX_LEVELS, "levels")
     packed = _packed(args)
-    (x0, x1), (y0, y1) = scape.bounds
-    xs = [x0 + (x1 - x0) * i / (nx - 1) for i in range(nx)]
-    ys = [y0 + (y1 - y0) * j / (ny - 1) for j in range(ny)]
-    f = scape.f
-    values = [f((x, y)) for y in ys for x in xs]
+    xs, ys, values = grid(scape, nx, ny)
     if not all(map(math.isfinite, values)):
         raise ArgumentError("f is not finite somewhere on this grid",
                             "landscape")

@@ -10,8 +10,10 @@ hyperparameters on the same function the iterates equal torch's to rounding.
 Symbols: η = lr, β = beta (torch SGD's `momentum`), α = alpha,
 β₁, β₂ = beta1, beta2 (torch Adam's `betas`), ε = eps.
 
-Each update has a 2-D fast path (the lessons' plane) next to the general
-loop; both compute the same expression in the same order.
+Momentum and Nesterov, which the navigator races most, have a 2-D fast path
+(the lessons' plane) next to the general loop; both compute the same
+expression in the same order. GD, RMSProp and Adam have the general loop
+only.
 """
 
 import math

@@ -20,7 +20,7 @@ import itertools
 import math
 from html import escape
 
-from .browser import contour_levels
+from .grid import contour_levels, grid
 
 __all__ = ["Plot", "loss_plot", "landscape_plot", "nice_ticks"]
 
@@ -78,14 +78,13 @@ class Plot:
 
     def contours(self, landscape, levels=12, n=61):
         """Level lines of landscape.f over its bounds (marching squares)."""
-        (x0, x1), (y0, y1) = self.window = landscape.bounds
-        xs = [x0 + (x1 - x0) * i / (n - 1) for i in range(n)]
-        ys = [y0 + (y1 - y0) * j / (n - 1) for j in range(n)]
-        grid = [[landscape.f((x, y)) for x in xs] for y in ys]
-        finite = [v for row in grid for v in row if math.isfinite(v)]
+        self.window = landscape.bounds
+        xs, ys, values = grid(landscape, n, n)
+        rows = [values[j * n:(j + 1) * n] for j in range(n)]
+        finite = [v for v in values if math.isfinite(v)]
         self.levels = contour_levels(finite, landscape.f_min, levels)
         for level in self.levels:
-            self.segments += _march(xs, ys, grid, level)
+            self.segments += _march(xs, ys, rows, level)
         self.equal = True
         return self
 
@@ -208,7 +207,7 @@ class Plot:
                        f'x2="{left + w - 112:.1f}" y1="{y - 4}" y2="{y - 4}" '
                        f'stroke="{color}" stroke-width="2.5"/><text '
                        f'x="{left + w - 106:.1f}" y="{y}" fill="#111">'
-                       f'{escape(str(label))[:18]}</text>')
+                       f'{escape(str(label)[:18])}</text>')
         return out
 
     def describe(self):

@@ -107,3 +107,16 @@ def test_words_are_escaped_and_described_for_screen_readers(tmp_path):
     assert plot.describe() == "loss < 1 & falling: Plot of <adam> (3 points)."
     plot.save(tmp_path / "plot.svg")
     assert ET.parse(tmp_path / "plot.svg").getroot().tag == SVG + "svg"
+
+
+def test_a_long_legend_label_with_an_ampersand_stays_valid_svg():
+    """The label is cut to its 18 characters first, then escaped: cutting the
+    escaped text could split "&amp;" and break the SVG."""
+    import xml.dom.minidom
+    from lesson_code import get_landscape, run, sgd
+    from lesson_code.plot import loss_plot
+    label = "abcdefghijklmno & more"
+    svg = loss_plot(run(sgd(0.1), get_landscape("ravine"), num_steps=5,
+                        label=label))._repr_svg_()
+    xml.dom.minidom.parseString(svg)
+    assert "abcdefghijklmno &amp;" in svg

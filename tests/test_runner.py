@@ -183,6 +183,18 @@ def test_running_out_of_steps_says_still_running():
     assert len(traj.points) == len(traj.losses) == 51
 
 
+def test_the_divergence_threshold_is_a_thousand_plot_widths():
+    """The lessons state it ("more than 1,000 plot widths beyond the edge"): an
+    independent count of GD's bounce at η = 0.21 pins FAR, and the step."""
+    assert FAR == 1000
+    (_, _), (y0, y1) = RAVINE.bounds
+    y, k = RAVINE.start[1], 0
+    while abs(y) <= y1 + 1000 * (y1 - y0):
+        y, k = (1 - 0.21 * LAM_MAX) * y, k + 1     # the steep direction alone
+    traj = run(sgd(0.21), RAVINE, num_steps=300)
+    assert (traj.status, traj.step) == ("diverged", k)
+
+
 def test_divergence_stops_far_outside_the_bounds_with_finite_numbers():
     traj = run(sgd(0.3), RAVINE, num_steps=5000)
     assert traj.status == "diverged"

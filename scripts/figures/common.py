@@ -2,8 +2,8 @@
 
     draw_race(ax, landscape, trajectories)   contours + trajectories + minimum + legend
 
-Every value comes from lesson_code: the contour grid and its levels from the same
-`contour` op the navigator draws in the browser, the trajectories from `race`. The line
+Every value comes from lesson_code: the contour grid and its levels from
+lesson_code.grid, as the navigator's `contour` op, the trajectories from `race`. The line
 styles are the navigator's (navigator-draw.js STYLES), so a static figure and the live
 widget show each optimizer alike: colour *and* dash *and* marker.
 
@@ -17,7 +17,7 @@ Use it from another figure module (render_figures.py loads them by path):
 from matplotlib.colors import BoundaryNorm, LinearSegmentedColormap
 
 from lesson_code import get_landscape, make_landscape
-from lesson_code.browser import call
+from lesson_code.grid import contour_levels, grid
 
 # name -> (colour, dash pattern, marker); keep in step with navigator-draw.js STYLES.
 STYLES = {
@@ -44,14 +44,12 @@ def _scape(landscape):
 
 
 def draw_contours(ax, landscape, nx=121, ny=91, levels=14):
-    """Filled contours and contour lines of landscape (a name, spec or Landscape)."""
+    """Filled contours and contour lines of landscape (a name, spec or Landscape:
+    one built with other parameters gets its own contours)."""
     scape = _scape(landscape)
-    spec = {"name": scape.name} if isinstance(landscape, str) else landscape
-    grid = call("contour", {"landscape": spec if isinstance(spec, (str, dict))
-                            else scape.name, "nx": nx, "ny": ny, "levels": levels})
-    xs, ys, values = grid["xs"], grid["ys"], grid["values"]
+    xs, ys, values = grid(scape, nx, ny)
     z = [values[j * nx:(j + 1) * nx] for j in range(ny)]
-    levels = grid["levels"]
+    levels = contour_levels(values, scape.f_min, levels)
     low, high = min(min(values), levels[0]), max(max(values), levels[-1])
     # one band below the first level and one above the last, as in the navigator
     edges = [low - 1e-9 * (1 + abs(low))] + levels + [high + 1e-9 * (1 + abs(high))]
@@ -73,8 +71,11 @@ def draw_contours(ax, landscape, nx=121, ny=91, levels=14):
 def draw_race(ax, landscape, trajectories, names=None, legend=True):
     """Contours of landscape, then each trajectory (a lesson_code Trajectory, or a
     race-op run dict with xs/ys/label/name) in the navigator's style, the start
-    point and a legend below the axes. names: optimizer names when trajectories are
-    Trajectory values (their labels are words, not names)."""
+    point and a legend below the axes. names: the optimizer names (registry keys)
+    when trajectories are Trajectory values, whose labels are words."""
+    if names is None and any(not isinstance(t, dict) for t in trajectories):
+        raise ValueError("draw_race needs names= (the optimizers' registry names) "
+                         "for Trajectory values: a label does not say its style")
     draw_contours(ax, landscape)
     used = {}
     for i, t in enumerate(trajectories):
@@ -82,8 +83,7 @@ def draw_race(ax, landscape, trajectories, names=None, legend=True):
             xs, ys, label, name = t["xs"], t["ys"], t["label"], t["name"]
         else:
             xs, ys = [p[0] for p in t.points], [p[1] for p in t.points]
-            label = t.label
-            name = names[i] if names else label.lower().replace("gd", "sgd")
+            label, name = t.label, names[i]
         colour, dash, marker = STYLES.get(name, EXTRA[0])
         if used.get(name):
             colour, dash, marker = EXTRA[(used[name] - 1) % len(EXTRA)]
