@@ -88,7 +88,10 @@ export function mountPredict(el) {
   };
   // On the navigator itself (the event may not bubble); the checks above make a second
   // delivery harmless.
-  (navigator() ?? document).addEventListener("navigator:finished", onFinished);
+  // the navigator (or, when it cannot be found, the document) outlives this element:
+  // the listener goes with it (el.ravineTeardown, below)
+  const finishedTarget = navigator() ?? document;
+  finishedTarget.addEventListener("navigator:finished", onFinished);
 
   // Without Python no race runs: show what it would have shown, from the build.
   const offline = (message) => {
@@ -109,7 +112,10 @@ export function mountPredict(el) {
     failed = phase === "error" ? message : null;
     if (failed) offline(failed);
   });
-  el.ravineTeardown = () => unsubscribe();
+  el.ravineTeardown = () => {
+    unsubscribe();
+    finishedTarget.removeEventListener("navigator:finished", onFinished);
+  };
   // a commit while Python is down: the build's result at once
   commitButton.addEventListener("click", () => failed && armed !== null && offline(failed));
   el.dataset.ready = "true";
