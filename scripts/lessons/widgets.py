@@ -84,22 +84,29 @@ def exercise(body, ns, where="?", line=1):
             "solution": solution, "title": fields["title"] or "Exercise"}
 
 
-def _choice_exercise(spec, ns, where, line):
-    _require(spec, CHOICE_KEYS, CHOICE_OPTIONAL, where, line, "exercise")
+def _choices(spec, ns, where, line, kind):
+    """(choices, answer) of a fence with `choices:` and an `answer:` that
+    computes the index of the right one."""
     choices = spec["choices"]
     if not isinstance(choices, list) or len(choices) < 2:
-        raise LessonError(where, line, "exercise fence: choices must be a list "
-                          "of at least two answers")
+        raise LessonError(where, line, f"{kind} fence: choices must be a "
+                          "list of at least two")
     answer = _number(spec["answer"], ns, where, line, "answer")
     if answer not in range(len(choices)):
-        raise LessonError(where, line, f"exercise fence: answer {answer!r} is "
-                          f"not the index of one of the {len(choices)} choices")
+        raise LessonError(where, line, f"{kind} fence: answer {answer!r} "
+                          f"is not an index of choices (0…{len(choices)-1})")
+    return choices, int(answer)
+
+
+def _choice_exercise(spec, ns, where, line):
+    _require(spec, CHOICE_KEYS, CHOICE_OPTIONAL, where, line, "exercise")
+    choices, answer = _choices(spec, ns, where, line, "exercise")
     fields = {k: str(spec.get(k) or "") for k in CHOICE_KEYS + CHOICE_OPTIONAL}
     return {**fields, "choices": [str(c) for c in choices],
-            "answer": int(answer), "answer_expr": str(spec["answer"]),
-            "answer_text": str(choices[int(answer)]),
-            "solution": fields["solution"].replace(
-                "{answer}", str(choices[int(answer)])),
+            "answer": answer, "answer_expr": str(spec["answer"]),
+            "answer_text": str(choices[answer]),
+            "solution": fields["solution"].replace("{answer}",
+                                                   str(choices[answer])),
             "title": fields["title"] or "Exercise"}
 
 
@@ -205,14 +212,7 @@ def predict(body, ns, where="?", line=1, navigators=None):
     from lesson_code.browser import call
     spec = _yaml(body, where, line, "predict")
     _require(spec, PREDICT_KEYS, PREDICT_OPTIONAL, where, line, "predict")
-    choices = spec["choices"]
-    if not isinstance(choices, list) or len(choices) < 2:
-        raise LessonError(where, line, "predict fence: choices must be a "
-                          "list of at least two")
-    answer = _number(spec["answer"], ns, where, line, "answer")
-    if answer not in range(len(choices)):
-        raise LessonError(where, line, f"predict fence: answer {answer!r} "
-                          f"is not an index of choices (0…{len(choices)-1})")
+    choices, answer = _choices(spec, ns, where, line, "predict")
     setup = spec["setup"]
     if not isinstance(setup, dict):
         raise LessonError(where, line, "predict fence: setup must be a "
