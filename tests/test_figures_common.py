@@ -1,10 +1,8 @@
 """The static figures' shared helpers (scripts/figures/common.py)."""
 
-import importlib.util
-
 import matplotlib
 import pytest
-from paths import ROOT
+from paths import load_figures
 
 from lesson_code import get_landscape, narrow_ravine, run, sgd
 from lesson_code.grid import contour_levels, grid
@@ -13,15 +11,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 
-def load_common():
-    spec = importlib.util.spec_from_file_location("figures_common",
-                                                  ROOT / "scripts" / "figures" / "common.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-COMMON = load_common()
+COMMON = load_figures("common")
 
 
 def test_a_landscape_built_with_other_parameters_gets_its_own_contours():

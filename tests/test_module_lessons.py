@@ -9,7 +9,6 @@ about those values (who wins, what grows, what stays the same) hold.
 """
 
 import contextlib
-import importlib.util
 import io
 import html as html_lib
 import json
@@ -22,7 +21,7 @@ import pytest
 import yaml
 from lesson_pages import article_text, assert_numbers_in_page_order, reader_prose, \
     setting_lines
-from paths import DOCS, ROOT, SITE
+from paths import DOCS, ROOT, SITE, load_figures
 
 from lesson_code import (adam, condition_number, ema, gd_contraction, gd_max_lr,
                          get_landscape, make_optimizer, momentum, momentum_contraction,
@@ -64,15 +63,7 @@ def built_page(name):
     return path.read_text()
 
 
-def load_figures():
-    spec = importlib.util.spec_from_file_location("module_figures",
-                                                  ROOT / "scripts" / "figures" / "module.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-FIGURES = load_figures()
+FIGURES = load_figures("module")
 
 
 def steps(runs, label):
