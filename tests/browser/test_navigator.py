@@ -339,7 +339,6 @@ def test_dark_theme_redraws_the_plot(page, site_root):
     page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
     page.wait_for_function("([c, before]) => c.toDataURL() !== before", arg=[canvas.element_handle(), light])
     nav.scroll_into_view_if_needed()
-    nav.screenshot(path="/tmp/nav-dark.png")
     check_axe(page)
 
 
@@ -363,6 +362,9 @@ def test_a_runtime_that_fails_keeps_the_static_figure_and_says_so(browser, site_
     nav.locator("[data-nav-loading]").filter(has_text="Python could not start").wait_for(timeout=30_000)
     assert nav.locator("img.navigator-static").is_visible()
     assert nav.get_by_role("combobox", name="Landscape").is_disabled()
+    # no loss panel without Python: its canvas stays, unnamed and empty
+    assert nav.locator(".navigator-loss-canvas").count() == 1
+    assert nav.get_by_role("img", name="Loss against step").count() == 0
     context.close()
     guard.check()
 
@@ -394,7 +396,6 @@ def test_at_375_px_no_horizontal_scroll_and_touch_dragging_works(browser, site_r
     page.wait_for_function("([el, old]) => el.getAttribute('aria-label') !== old", arg=[canvas.element_handle(), before])
     page.wait_for_function("location.search.includes('nav-harness=')")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    nav.screenshot(path="/tmp/nav-375.png")
     context.close()
     guard.check()
 
