@@ -13,7 +13,7 @@ from mkdocs.structure.files import File
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 ASSETS = ROOT / os.environ.get("RAVINE_BUILD", "build") / "assets"
 REQUIRED = ["vendor/pyodide/pyodide.mjs", "vendor/pyodide/pyodide-lock.json",
-            "vendor/katex/katex.min.js"]
+            "vendor/katex/katex.min.css"]
 
 
 def on_files(files, config):

@@ -32,8 +32,9 @@ LOCK = ROOT / "package-lock.json"
 PACKAGES = {
     "pyodide": ("pyodide", ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm",
                             "python_stdlib.zip"]),
-    "katex": ("katex", ["dist/katex.min.js", "dist/katex.min.css",
-                        "dist/fonts/*.woff2", "dist/contrib/auto-render.min.js"]),
+    # formulas are typeset when the site builds (scripts/katex_hook.py): only the CSS
+    # and fonts reach the page
+    "katex": ("katex", ["dist/katex.min.css", "dist/fonts/*.woff2"]),
     "@codemirror/state": ("codemirror/state", ["dist/index.js"]),
     "@codemirror/view": ("codemirror/view", ["dist/index.js"]),
     "@codemirror/language": ("codemirror/language", ["dist/index.js"]),
