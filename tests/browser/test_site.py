@@ -184,9 +184,10 @@ def test_no_policy_violation_with_widgets_live_through_instant_navigation(page, 
     policy = policy_of("")
     exercised = []
     for path in [p for p in PAGES if p] + [""]:
+        page.evaluate("document.querySelector('article').dataset.left = 'true'")
         follow_link(page, site_root + path)
         page.wait_for_url(site_root + path, wait_until="commit")
-        page.locator("h1").first.wait_for()
+        page.locator("article:not([data-left]) h1").first.wait_for()  # the new page's
         assert page.evaluate("window.samePage") is True, f"{path}: not instant navigation"
         assert policy_of(path) == policy
         metas = page.evaluate("""() => [...document.querySelectorAll(
@@ -209,3 +210,20 @@ def test_a_test_may_wait_for_a_plain_expression_under_the_policy(page, site_root
     page.goto(site_root)
     page.evaluate("setTimeout(() => window.later = 1, 200)")
     assert page.wait_for_function("window.later === 1").json_value() is True
+
+
+@pytest.mark.browser
+def test_a_missing_page_shows_the_sites_own_404_page(page, guard, site_root):
+    """As on GitHub Pages: status 404 and the site's 404.html, styled and under the policy
+    (its inline scripts are hashed too), with links back into the site."""
+    guard.allow(r"status of 404 .*/no/such/page/")  # the browser reports the 404 itself
+    response = page.goto(site_root + "no/such/page/")
+    assert response.status == 404
+    page.get_by_role("heading", name="404 - Not found").wait_for()
+    assert page.evaluate("getComputedStyle(document.body).fontFamily") != ""
+    assert page.locator("link[rel=stylesheet]").count() >= 1
+    assert page.evaluate("""() => [...document.styleSheets].some(s => s.href
+        && s.href.includes('/assets/stylesheets/main.') && s.cssRules.length > 0)""")
+    page.locator("a.md-header__button.md-logo").click()
+    page.wait_for_url(site_root)
+    page.get_by_role("heading", name="Ravine", level=1).wait_for()
