@@ -2,9 +2,16 @@
 mkdocs.yml, so it sees the final HTML, the cells hook's import map included).
 
 GitHub Pages sends no custom headers, so the policy is a <meta http-equiv> placed first in
-<head>, before any script. Inline code runs only by its sha256 hash: Material's inline
-scripts, the import map, the lab's notebook scripts and styles, and the few style
-attributes in the built HTML (Markdown table alignment, the lab's images).
+<head>, before any script. Inline scripts run only by their sha256 hash: Material's, the
+import map, the lab's notebook scripts; so do the few style attributes in the built HTML
+(Markdown table alignment, the lab's images; 'unsafe-hashes' is how a hash can match an
+attribute).
+
+<style> elements need 'unsafe-inline': CodeMirror 6 (style-mod) writes the editor's theme
+into a <style> element in the document's <head>, its text generated in the browser from
+the editor's extensions, so no hash can be known at build time, and a static site cannot
+issue a nonce (one written into the HTML is public). `style-src` repeats it for browsers
+without `style-src-elem`/`style-src-attr` (Safari before 15.4, Firefox before 108).
 
 One policy for the whole site, the union of every page's hashes. Material's instant
 navigation swaps in the next page's content and re-runs its inline scripts under the
@@ -47,16 +54,15 @@ def sha256(text: str) -> str:
 
 
 class InlineCode(html.parser.HTMLParser):
-    """The inline scripts, <style> elements and style attributes of one HTML page, and
-    anything no hash can allow (event handler attributes, javascript: URLs)."""
+    """The inline scripts and style attributes of one HTML page, and anything no hash can
+    allow (event handler attributes, javascript: URLs)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.scripts: list[str] = []
-        self.styles: list[str] = []
         self.style_attrs: list[str] = []
         self.forbidden: list[str] = []
-        self._open: tuple[list[str], list[str]] | None = None  # (where, chunks)
+        self._open: list[str] | None = None  # the text of the script being read
 
     def handle_starttag(self, tag, attrs):
         values = dict(attrs)
@@ -70,18 +76,15 @@ class InlineCode(html.parser.HTMLParser):
             self.style_attrs.append(values["style"])
         if tag == "script" and "src" not in values and \
                 (values.get("type") or "").strip().lower() in RUN_TYPES:
-            self._open = (self.scripts, [])
-        elif tag == "style":
-            self._open = (self.styles, [])
+            self._open = []
 
     def handle_data(self, data):
-        if self._open:
-            self._open[1].append(data)
+        if self._open is not None:
+            self._open.append(data)
 
     def handle_endtag(self, tag):
-        if self._open and tag in ("script", "style"):
-            where, chunks = self._open
-            where.append("".join(chunks))
+        if self._open is not None and tag == "script":
+            self.scripts.append("".join(self._open))
             self._open = None
 
 
@@ -91,7 +94,9 @@ class Policy:
     FIXED = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "style-src-elem": ["'self'", "'unsafe-inline'"],
+        "style-src-attr": ["'unsafe-hashes'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
@@ -103,7 +108,7 @@ class Policy:
 
     def __init__(self) -> None:
         self.scripts: set[str] = set()
-        self.styles: set[str] = set()
+        self.style_attrs: set[str] = set()
         self.pages: list[pathlib.Path] = []
 
     def add(self, output: str, where: str, dest: str | pathlib.Path) -> str:
@@ -116,7 +121,7 @@ class Policy:
                 f"{where}: {found.forbidden[0]} cannot run under the site's Content "
                 "Security Policy; move the code into a script file under docs/assets/js/")
         self.scripts.update(sha256(text) for text in found.scripts)
-        self.styles.update(sha256(text) for text in found.styles + found.style_attrs)
+        self.style_attrs.update(sha256(text) for text in found.style_attrs)
         head = re.search(r"<head\b[^>]*>", output)
         if head is None:
             raise PluginError(f"{where}: no <head> to hold the Content Security Policy")
@@ -128,9 +133,9 @@ class Policy:
     def text(self) -> str:
         sources = {name: list(values) for name, values in self.FIXED.items()}
         sources["script-src"] += sorted(self.scripts)
-        if self.styles:
-            # style attributes are matched by hash only with 'unsafe-hashes'
-            sources["style-src"] += ["'unsafe-hashes'", *sorted(self.styles)]
+        sources["style-src-attr"] += sorted(self.style_attrs)
+        if not self.style_attrs:
+            sources["style-src-attr"] = ["'none'"]
         return "; ".join(" ".join([name, *values]) for name, values in sources.items())
 
     def write(self) -> None:

@@ -150,8 +150,8 @@ def test_the_guard_fails_a_test_on_a_content_security_policy_violation(browser, 
 
 
 def live_widgets(page):
-    """Brings the page's widgets to life as a reader would: runs its first cell and races
-    each navigator once. Returns what it ran, so the caller knows widgets were exercised."""
+    """Brings the page's widgets to life as a reader would: runs its first cell and opens
+    its editor, and races each navigator once. Returns what it ran, so the caller knows widgets were exercised."""
     ran = []
     if page.locator("[data-ravine-cell]").count():
         page.wait_for_function("""() => document.querySelectorAll('[data-cell-ready]').length
@@ -161,6 +161,9 @@ def live_widgets(page):
         page.wait_for_function(
             "document.querySelector('[data-ravine-cell]').dataset.ran === 'ok'",
             timeout=PYTHON_READY_MS)
+        cell.locator("[data-cell-code]").click()  # the code becomes a CodeMirror editor
+        cell.get_by_role("textbox", name="Code of cell 1", exact=True).press("End")
+        cell.locator(".cm-editor").wait_for()
         ran.append("cell")
     for nav in page.locator(".ravine-navigator").all():
         nav.and_(page.locator(".navigator-live")).wait_for(timeout=PYTHON_READY_MS)
