@@ -3,15 +3,14 @@ mkdocs.yml, so it sees the final HTML, the cells hook's import map included).
 
 GitHub Pages sends no custom headers, so the policy is a <meta http-equiv> placed first in
 <head>, before any script. Inline scripts run only by their sha256 hash: Material's, the
-import map, the lab's notebook scripts; so do the few style attributes in the built HTML
-(Markdown table alignment, the lab's images; 'unsafe-hashes' is how a hash can match an
-attribute).
+import map, the lab's notebook scripts.
 
-<style> elements need 'unsafe-inline': CodeMirror 6 (style-mod) writes the editor's theme
-into a <style> element in the document's <head>, its text generated in the browser from
-the editor's extensions, so no hash can be known at build time, and a static site cannot
-issue a nonce (one written into the HTML is public). `style-src` repeats it for browsers
-without `style-src-elem`/`style-src-attr` (Safari before 15.4, Firefox before 108).
+Styles need 'unsafe-inline', for the editor of the in-page cells: CodeMirror 6 (style-mod)
+writes its theme into a <style> element in <head>, its text generated in the browser from
+the editor's extensions, so no hash exists at build time (and a nonce written into a static
+page is public); and the browser's own editing of the contenteditable editor writes style
+attributes (text with line breaks committed by an input method, as Playwright's
+insert_text does). Scripts, where an injection would run code, stay strict.
 
 One policy for the whole site, the union of every page's hashes. Material's instant
 navigation swaps in the next page's content and re-runs its inline scripts under the
@@ -54,26 +53,23 @@ def sha256(text: str) -> str:
 
 
 class InlineCode(html.parser.HTMLParser):
-    """The inline scripts and style attributes of one HTML page, and anything no hash can
-    allow (event handler attributes, javascript: URLs)."""
+    """The inline scripts of one HTML page, and anything no hash can allow (event handler
+    attributes, javascript: URLs)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.scripts: list[str] = []
-        self.style_attrs: list[str] = []
         self.forbidden: list[str] = []
         self._open: list[str] | None = None  # the text of the script being read
 
     def handle_starttag(self, tag, attrs):
-        values = dict(attrs)
         for name, value in attrs:
             if name.startswith("on"):
                 self.forbidden.append(f"<{tag} {name}=...>")
             elif name in ("href", "src", "action", "formaction") and \
                     re.match(r"\s*javascript:", value or "", re.I):
                 self.forbidden.append(f"<{tag} {name}=\"javascript:...\">")
-        if values.get("style") is not None:
-            self.style_attrs.append(values["style"])
+        values = dict(attrs)
         if tag == "script" and "src" not in values and \
                 (values.get("type") or "").strip().lower() in RUN_TYPES:
             self._open = []
@@ -89,14 +85,12 @@ class InlineCode(html.parser.HTMLParser):
 
 
 class Policy:
-    """The site's policy: fixed directives plus the hashes of every page's inline code."""
+    """The site's policy: fixed directives plus the hashes of every page's inline scripts."""
 
     FIXED = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
         "style-src": ["'self'", "'unsafe-inline'"],
-        "style-src-elem": ["'self'", "'unsafe-inline'"],
-        "style-src-attr": ["'unsafe-hashes'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
@@ -108,7 +102,6 @@ class Policy:
 
     def __init__(self) -> None:
         self.scripts: set[str] = set()
-        self.style_attrs: set[str] = set()
         self.pages: list[pathlib.Path] = []
 
     def add(self, output: str, where: str, dest: str | pathlib.Path) -> str:
@@ -121,7 +114,6 @@ class Policy:
                 f"{where}: {found.forbidden[0]} cannot run under the site's Content "
                 "Security Policy; move the code into a script file under docs/assets/js/")
         self.scripts.update(sha256(text) for text in found.scripts)
-        self.style_attrs.update(sha256(text) for text in found.style_attrs)
         head = re.search(r"<head\b[^>]*>", output)
         if head is None:
             raise PluginError(f"{where}: no <head> to hold the Content Security Policy")
@@ -133,9 +125,6 @@ class Policy:
     def text(self) -> str:
         sources = {name: list(values) for name, values in self.FIXED.items()}
         sources["script-src"] += sorted(self.scripts)
-        sources["style-src-attr"] += sorted(self.style_attrs)
-        if not self.style_attrs:
-            sources["style-src-attr"] = ["'none'"]
         return "; ".join(" ".join([name, *values]) for name, values in sources.items())
 
     def write(self) -> None:
