@@ -10,6 +10,9 @@ word `run` after the language; options follow it:
 - timeout: seconds a run may take before the page stops it (default 10, at most 120).
 - id: a stable name for the reader's saved edit (default: the cell's place on the page).
 
+A bad option, or an id used twice on a page, fails the build with one line:
+`page.md:line: python run: what is wrong`.
+
 Each fence becomes inert HTML: the code highlighted exactly as a plain ```python block, a
 Run button, data-* attributes (the original source, a hash of it so that a saved edit of
 an older version is noticed, the time limit) and an empty output area. Plain ```python
@@ -26,6 +29,9 @@ import html
 import json
 import re
 
+import pathlib
+
+from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
 from pymdownx.superfences import SuperFencesException
 
@@ -54,6 +60,12 @@ MODULES = {
 LINE_ANCHOR = re.compile(r'<a id="__codelineno-[^"]*" name="[^"]*" href="[^"]*"></a>')
 OPTION_LINE = re.compile(r"^(?P<head>[ \t>]*(?:`{3,}|~{3,})[ \t]*python[ \t]+run\b)"
                          r"(?P<rest>[^\n]*)$", re.M)
+OPTION = re.compile(r"""(\w+)(?:=(?:"([^"]*)"|'([^']*)'|([^\s"']+)))?""")
+FENCE_LINE = re.compile(r"^[ \t>]*(?P<fence>`{3,}|~{3,})(?P<rest>[^\n]*)$")
+
+
+class CellError(SuperFencesException, PluginError):
+    """A cell's options are wrong: superfences lets it through, MkDocs shows one line."""
 
 
 def on_config(config):
@@ -65,11 +77,52 @@ def on_config(config):
 
 
 def on_page_markdown(markdown, page, config, files):
-    """Lets options be written unquoted (timeout=2), as superfences wants timeout="2"."""
+    """Lets options be written unquoted (timeout=2), as superfences wants timeout="2";
+    checks every cell's options, and that no id is used twice, with the line."""
     def quote(match):
         rest = re.sub(r'\b(\w+)=([^\s"\']+)', r'\1="\2"', match["rest"])
         return match["head"] + rest
+    where = page.file.src_uri if page else "?"
+    # the page's file, for its line numbers (hooks before this one may add lines)
+    first = {}  # id -> line
+    for line, rest in cell_lines(source_of(page) or markdown):
+        try:
+            options = check_options(
+                {key: a or b or c or key for key, a, b, c in OPTION.findall(rest)})
+        except ValueError as error:
+            raise CellError(f"{where}:{line}: python run: {error}") from None
+        if "id" in options and options["id"] in first:
+            raise CellError(f"{where}:{line}: python run: id {options['id']!r} is already "
+                            f"used by the cell at line {first[options['id']]}")
+        first.setdefault(options.get("id"), line)
     return OPTION_LINE.sub(quote, markdown)
+
+
+def source_of(page):
+    """The page's Markdown file as written (front matter included), or None."""
+    try:
+        return pathlib.Path(page.file.abs_src_path).read_text(encoding="utf-8-sig")
+    except (AttributeError, TypeError, OSError):
+        return None
+
+
+def cell_lines(markdown):
+    """(line, options text) of each ```python run fence that is not inside another fence
+    (a lesson may show one as an example)."""
+    open_fence = None
+    for number, text in enumerate(markdown.splitlines(), 1):
+        match = FENCE_LINE.match(text)
+        if match is None:
+            continue
+        fence = match["fence"]
+        if open_fence is None:
+            open_fence = fence
+            words = match["rest"].split(None, 2)
+            if words[:2] == ["python", "run"]:
+                yield number, match["rest"].strip()[len("python run"):]
+        elif fence[0] == open_fence[0] and len(fence) >= len(open_fence) \
+                and not match["rest"].strip():
+            open_fence = None
 
 
 def on_post_page(output, page, config):
@@ -93,6 +146,16 @@ def validate_cell(language, inputs, options, attrs, md):
     """Takes a ```python fence only when it says `run`; checks its options."""
     if inputs.get("run") != "run":
         return False
+    try:
+        options.update(check_options(inputs))
+    except ValueError as error:
+        raise CellError(f"python run: {error}") from None
+    return True
+
+
+def check_options(inputs):
+    """A cell's options ({"run": "run", "timeout": "2", ...}) checked; ValueError in words."""
+    options = {}
     for key, value in inputs.items():
         if key == "timeout":
             try:
@@ -100,19 +163,16 @@ def validate_cell(language, inputs, options, attrs, md):
             except ValueError:
                 seconds = -1
             if not 0 < seconds <= MAX_TIMEOUT:
-                raise SuperFencesException(
-                    f"python run: timeout must be a number of seconds in (0, "
-                    f"{MAX_TIMEOUT}], got {value!r}")
+                raise ValueError(f"timeout must be a number of seconds in (0, "
+                                 f"{MAX_TIMEOUT}], got {value!r}")
             options["timeout"] = f"{seconds:g}"
         elif key == "id":
             if not re.fullmatch(r"[A-Za-z][\w-]*", value):
-                raise SuperFencesException(
-                    f"python run: id must be a word (letters, digits, - or _), got {value!r}")
+                raise ValueError(f"id must be a word (letters, digits, - or _), got {value!r}")
             options["id"] = value
         elif key != "run":
-            raise SuperFencesException(
-                f"python run: unknown option {key!r} (use timeout=\"seconds\" or id=\"name\")")
-    return True
+            raise ValueError(f"unknown option {key!r} (use timeout=\"seconds\" or id=\"name\")")
+    return options
 
 
 def source_hash(source):

@@ -10,7 +10,10 @@ Listed under `hooks:` in mkdocs.yml. A fence body is YAML (see /docs/dev/navigat
 It renders as a <div class="ravine-navigator" data-navigator="{json}"> holding the static
 figure of the declared race (matplotlib, values from lesson_code, cached under
 $RAVINE_BUILD/navigator/ and copied into the site after the build, never into docs/) and a
-status line. A bad fence is a build error (a warning, which --strict turns into a failure).
+status line. A bad fence is a build error (a warning, which --strict turns into a failure),
+reported in one line as `page.md:line: navigator fence: what is wrong`. On a page with
+`notebook: true` the fences are checked when the build starts, before the lesson hook
+writes the notebook from them (a fence with {{ }} numbers only for its shape there).
 """
 
 import hashlib
@@ -22,9 +25,12 @@ import pathlib
 import re
 import shutil
 import sys
+import textwrap
 
 import yaml
+from mkdocs.exceptions import PluginError
 from mkdocs.utils import get_relative_url
+from mkdocs.utils.meta import get_data
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CACHE = ROOT / os.environ.get("RAVINE_BUILD", "build") / "navigator"
@@ -34,8 +40,14 @@ log = logging.getLogger("mkdocs.plugins.navigator")
 KEYS = {"id", "landscape", "start", "lr", "beta", "optimizers", "num_steps",
         "caption", "landscapes", "full_width"}
 
+# A fence, as superfences reads one (lesson_hook.FENCE, for the navigator only).
+FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*navigator[ \t]*\n"
+                   r"(?P<body>.*?)^(?P=indent)(?P=fence)[ \t]*$", re.M | re.S)
+NUMBER = re.compile(r"\{\{.*?\}\}")
+
 _page = None
 _ids = set()
+_lines = []  # the page's navigator fences' line numbers, in page order
 _figures = {}  # site uri -> cached png
 
 
@@ -46,11 +58,50 @@ def on_config(config):
     return config
 
 
+def on_files(files, config):
+    """Checks the navigator fences of notebook pages before the lesson hook reads them."""
+    for file in files.documentation_pages():
+        if not file.src_uri.endswith(".md"):
+            continue
+        source = pathlib.Path(file.abs_src_path).read_text(encoding="utf-8-sig")
+        if not get_data(source)[1].get("notebook"):
+            continue
+        for match in FENCE.finditer(source):
+            line = source.count("\n", 0, match.start()) + 1
+            text = textwrap.dedent(match["body"]).rstrip("\n")  # as superfences hands it
+            try:
+                if NUMBER.search(text):  # its values are known once the page is rendered
+                    shape(yaml.safe_load(NUMBER.sub("0", text)))
+                else:
+                    race_args(check(yaml.safe_load(text)))
+            except (ValueError, TypeError, yaml.YAMLError) as error:
+                raise PluginError(f"{file.src_uri}:{line}: navigator fence: "
+                                  f"{sentence(error, line)}") from None
+    return files
+
+
 def on_page_markdown(markdown, page, config, files):
     global _page
     _page = page
     _ids.clear()
+    # superfences formats the fences in page order: the k-th call is the k-th fence. Lines
+    # are counted in the page's file (front matter included; other hooks may add lines).
+    try:
+        source = pathlib.Path(page.file.abs_src_path).read_text(encoding="utf-8-sig")
+    except (TypeError, OSError):
+        source = markdown
+    _lines[:] = [source.count("\n", 0, m.start()) + 1 for m in FENCE.finditer(source)]
     return markdown
+
+
+def sentence(error, line):
+    """One line for a fence error; a YAML error names the line of the file it is on."""
+    if isinstance(error, yaml.MarkedYAMLError):
+        where = f" (line {line + 1 + error.problem_mark.line})" \
+            if error.problem_mark and isinstance(line, int) else ""
+        problem = error.problem or error.context or str(error).splitlines()[0]
+        return f"bad YAML{where}: {problem}"
+    return " ".join(str(error).split())
 
 
 def on_post_build(config):
@@ -72,8 +123,7 @@ def check(spec):
     words."""
     from lesson_code import LANDSCAPES
     from lesson_code.browser import OPTIMIZER_ORDER, RACE_DEFAULTS
-    if not isinstance(spec, dict):
-        raise ValueError("the body must be YAML key: value lines")
+    shape(spec)
     unknown = set(spec) - KEYS
     if unknown:
         raise ValueError(f"unknown keys {sorted(unknown)}; known: {sorted(KEYS)}")
@@ -104,6 +154,12 @@ def check(spec):
     if out["landscape"] not in out["landscapes"]:
         out["landscapes"].insert(0, out["landscape"])
     return out
+
+
+def shape(spec):
+    if not isinstance(spec, dict):
+        raise ValueError("the body must be YAML key: value lines"
+                         + (" (it is empty)" if spec is None else ""))
 
 
 def landscape_facts(names):
@@ -139,6 +195,7 @@ def render_figure(spec):
 
 def format_navigator(source, language, class_name, options, md, **kwargs):
     where = _page.file.src_uri if _page else "?"
+    line = _lines.pop(0) if _lines else "?"
     try:
         spec = check(yaml.safe_load(source))
         if spec["id"] in _ids:
@@ -146,8 +203,9 @@ def format_navigator(source, language, class_name, options, md, **kwargs):
         _ids.add(spec["id"])
         png, result = render_figure(spec)
     except (ValueError, TypeError, yaml.YAMLError) as error:
-        log.warning(f"{where}: navigator fence: {error}")
-        return f'<p class="navigator-error">Navigator fence error: {html.escape(str(error))}</p>'
+        message = sentence(error, line)
+        log.warning(f"{where}:{line}: navigator fence: {message}")
+        return f'<p class="navigator-error">Navigator fence error: {html.escape(message)}</p>'
     slug = where.removesuffix(".md").replace("/", "-")
     uri = f"{FIGURE_DIR}/{slug}--{spec['id']}.png"
     _figures[uri] = png

@@ -8,7 +8,7 @@ sitemap.xml), which is where Material's instant navigation expects to run.
 With --prefix the site answers only under that path, as a GitHub Pages project site
 (https://<owner>.github.io/<repo>/) does: "/" redirects there and everything else is a
 404. The browser tests serve it that way, so a root-absolute URL anywhere in the site
-shows up as a failure.
+shows up as a failure. As on GitHub Pages, a 404 carries the site's own 404.html.
 """
 
 import argparse
@@ -27,17 +27,37 @@ class Handler(http.server.SimpleHTTPRequestHandler):
 
     def send_head(self):
         if self.prefix != "/" and self.path in ("/", "/index.html"):
-            self.send_response(302)
-            self.send_header("Location", self.prefix)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+            return self.redirect(302, self.prefix)
+        if self.path == self.prefix.rstrip("/"):
+            return self.redirect(301, self.prefix)
+        path = self.path.split("?", 1)[0].split("#", 1)[0]
+        # outside the prefix, or a NUL that no file name holds (open() would raise)
+        if not path.startswith(self.prefix) or "\0" in urllib.parse.unquote(path):
+            self.send_error(404, "File not found")
             return None
         return super().send_head()
 
+    def redirect(self, status, location):
+        self.send_response(status)
+        self.send_header("Location", location)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def translate_path(self, path):
-        if not path.startswith(self.prefix):
-            return str(pathlib.Path(self.directory) / "\0missing")
         return super().translate_path("/" + path[len(self.prefix):])
+
+    def send_error(self, code, message=None, explain=None):
+        """A 404 answers with the site's own 404.html, as GitHub Pages does."""
+        page = pathlib.Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404, message)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def log_message(self, format, *args):
         if self.server.verbose:

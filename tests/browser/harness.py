@@ -4,6 +4,8 @@ Every test meets the built site as a reader does, and fails when
 - a request goes to any origin other than the local server (it is aborted, and listed);
 - a console error or an uncaught page error happens (unless the test said it expects that
   message, with `guard.allow(pattern)`);
+- the page's Content Security Policy refuses anything (a `securitypolicyviolation` event,
+  heard from the moment each document is created, across instant navigation too);
 - `check_axe(page)` finds a WCAG 2.2 A/AA violation.
 """
 
@@ -12,6 +14,7 @@ import os
 import re
 
 from paths import ROOT
+from playwright.sync_api import Frame, Page
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -22,16 +25,26 @@ CHROMIUM_ARGS = [
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 PYTHON_READY_MS = 60_000
+# Runs before any script of every document (Playwright injects it; the page's policy does
+# not apply to it) and reports each violation to the Guard.
+# window.__ravineCspReported settles once the Guard holds the latest report.
+CSP_LISTENER = """document.addEventListener("securitypolicyviolation", (e) => {
+  window.__ravineCspReported = window.__ravineCspViolation({
+    directive: e.effectiveDirective, blocked: e.blockedURI, sample: e.sample,
+    source: e.sourceFile, line: e.lineNumber, page: document.URL});
+}, true);"""
 
 
 class Guard:
-    """Collects what must not happen in a page: outside requests and errors."""
+    """Collects what must not happen in a page: outside requests, errors and Content
+    Security Policy violations."""
 
     def __init__(self, origin):
         self.origin = origin
         self.outside = []
         self.errors = []
         self.allowed = []
+        self.violations = []
 
     def allow(self, pattern):
         """Expect console errors matching this regular expression (the test provokes them)."""
@@ -49,9 +62,33 @@ class Guard:
         if not any(p.search(text) for p in self.allowed):
             self.errors.append(text)
 
+    def violation(self, report):
+        self.violations.append(report)
+
     def check(self):
         assert not self.outside, f"requests outside the local server: {self.outside}"
+        assert not self.violations, f"Content Security Policy violations: {self.violations}"
         assert not self.errors, f"console or page errors: {self.errors}"
+
+
+FUNCTION = re.compile(r"\s*(async\b|function\b|\([^()]*\)\s*=>|[\w$]+\s*=>)")
+
+
+def _function_for_polling(wait_for_function):
+    """Playwright's wait_for_function evals a plain expression string in the page again at
+    every poll; the first eval runs inside the DevTools call (which a policy does not
+    govern), the later ones are refused by a policy without 'unsafe-eval'. A function is
+    evaled once and then called: so a plain expression is sent as `() => (expression)`."""
+    def wait(self, expression, *args, **kwargs):
+        if not FUNCTION.match(expression):
+            expression = f"() => ({expression})"
+        return wait_for_function(self, expression, *args, **kwargs)
+    wait.__doc__ = wait_for_function.__doc__
+    return wait
+
+
+for _owner in (Page, Frame):
+    _owner.wait_for_function = _function_for_polling(_owner.wait_for_function)
 
 
 def open_context(browser, site_root, **options):
@@ -60,6 +97,8 @@ def open_context(browser, site_root, **options):
     guard = Guard(origin)
     context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **options})
     context.route("**/*", guard.route)
+    context.expose_binding("__ravineCspViolation", lambda source, report: guard.violation(report))
+    context.add_init_script(CSP_LISTENER)
     context.on("weberror", lambda error: guard.error(f"page error: {error.error}"))
     context.on("console", lambda msg: msg.type == "error" and guard.error(
         f"console: {msg.text} ({msg.location.get('url', '')})"))
@@ -79,7 +118,9 @@ def open_context_without_python(browser, site_root):
 def check_axe(page, selector=None):
     """Runs axe-core (vendored from npm) and fails on any WCAG 2.2 A/AA violation."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
-        page.add_script_tag(content=AXE.read_text())
+        # evaluated through the DevTools protocol: an inline <script> tag would (rightly)
+        # be refused by the page's Content Security Policy
+        page.evaluate(AXE.read_text())
     result = page.evaluate(
         "([selector, tags]) => axe.run(selector || document,"
         " {runOnly: {type: 'tag', values: tags}})", [selector, WCAG])

@@ -4,7 +4,8 @@ import json
 import re
 
 import pytest
-from harness import check_axe, open_context, open_context_without_python, wait_python_ready
+from harness import (PYTHON_READY_MS, check_axe, open_context, open_context_without_python,
+                     wait_python_ready)
 from paths import SITE
 
 from lesson_code.browser import handle
@@ -124,3 +125,116 @@ def test_the_site_also_works_served_at_the_root(browser, site_at_root):
     page.locator("[data-output]").filter(has_text="converged at step").wait_for(timeout=60_000)
     context.close()
     guard.check()
+
+
+def policy_of(path):
+    """The Content Security Policy in a built page's <meta>."""
+    html = (SITE / path / "index.html").read_text() if not path.endswith(".html") \
+        else (SITE / path).read_text()
+    return re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">',
+                     html).group(1)
+
+
+@pytest.mark.browser
+def test_the_guard_fails_a_test_on_a_content_security_policy_violation(browser, site_root):
+    """The guard every test runs under hears the policy refuse something: an inline script
+    the build did not hash is refused, and the test fails naming the directive."""
+    context, guard = open_context(browser, site_root)
+    page = context.new_page()
+    page.goto(site_root + "dev/smoke/")
+    directive = page.evaluate("""() => new Promise(resolve => {
+        document.addEventListener("securitypolicyviolation",
+            e => resolve(e.effectiveDirective), {once: true});
+        document.head.append(Object.assign(document.createElement("script"),
+            {textContent: "window.injected = true"}));
+    })""")
+    page.evaluate("() => window.__ravineCspReported")  # the guard has the report
+    assert directive == "script-src-elem"
+    assert page.evaluate("window.injected") is None
+    context.close()
+    with pytest.raises(AssertionError, match=r"Content Security Policy violations.*"
+                                             r"script-src-elem"):
+        guard.check()
+
+
+def live_widgets(page):
+    """Brings the page's widgets to life as a reader would: runs its first cell and opens
+    its editor, and races each navigator once. Returns what it ran, so the caller knows widgets were exercised."""
+    ran = []
+    if page.locator("[data-ravine-cell]").count():
+        page.wait_for_function("""() => document.querySelectorAll('[data-cell-ready]').length
+            === document.querySelectorAll('[data-ravine-cell]').length""")
+        cell = page.get_by_role("group", name="Python cell 1", exact=True)
+        cell.get_by_role("button", name="Run cell 1").click()
+        page.wait_for_function(
+            "document.querySelector('[data-ravine-cell]').dataset.ran === 'ok'",
+            timeout=PYTHON_READY_MS)
+        cell.locator("[data-cell-code]").click()  # the code becomes a CodeMirror editor
+        cell.get_by_role("textbox", name="Code of cell 1", exact=True).press("End")
+        cell.locator(".cm-editor").wait_for()
+        ran.append("cell")
+    for nav in page.locator(".ravine-navigator").all():
+        nav.and_(page.locator(".navigator-live")).wait_for(timeout=PYTHON_READY_MS)
+        nav.evaluate("""el => { el.finished = 0;
+            el.addEventListener('navigator:finished', () => el.finished++); }""")
+        nav.get_by_role("button", name="Run", exact=True).click()
+        nav.evaluate("""el => new Promise(resolve => {
+            const poll = () => el.finished ? resolve() : requestAnimationFrame(poll);
+            poll(); })""")
+        ran.append("navigator")
+    return ran
+
+
+@pytest.mark.browser
+def test_no_policy_violation_with_widgets_live_through_instant_navigation(page, site_root):
+    """Page after page in one tab (Material's instant navigation, which re-runs the next
+    page's inline scripts under the first page's policy), every cell and navigator live:
+    the guard hears no violation, and one policy, the built one, stays in force."""
+    page.goto(site_root)
+    page.evaluate("window.samePage = true")
+    policy = policy_of("")
+    exercised = []
+    for path in [p for p in PAGES if p] + [""]:
+        page.evaluate("document.querySelector('article').dataset.left = 'true'")
+        follow_link(page, site_root + path)
+        page.wait_for_url(site_root + path, wait_until="commit")
+        page.locator("article:not([data-left]) h1").first.wait_for()  # the new page's
+        assert page.evaluate("window.samePage") is True, f"{path}: not instant navigation"
+        assert policy_of(path) == policy
+        metas = page.evaluate("""() => [...document.querySelectorAll(
+            'meta[http-equiv="Content-Security-Policy"]')].map(m => m.content)""")
+        assert metas == [policy], path
+        exercised += live_widgets(page)
+    assert {"cell", "navigator"} <= set(exercised), exercised
+    # the theme's own widgets: the palette toggle and search (its worker and index)
+    page.locator("label[title='Switch to dark mode']:visible").click()
+    page.locator("body[data-md-color-scheme='slate']").wait_for()
+    page.locator(".md-search__input").click()
+    page.keyboard.type("momentum")
+    page.locator(".md-search-result__item").first.wait_for()
+
+
+@pytest.mark.browser
+def test_a_test_may_wait_for_a_plain_expression_under_the_policy(page, site_root):
+    """Playwright evals a plain wait_for_function expression at every poll, which the
+    policy refuses after the first; the harness sends it as a function, evaled once."""
+    page.goto(site_root)
+    page.evaluate("setTimeout(() => window.later = 1, 200)")
+    assert page.wait_for_function("window.later === 1").json_value() is True
+
+
+@pytest.mark.browser
+def test_a_missing_page_shows_the_sites_own_404_page(page, guard, site_root):
+    """As on GitHub Pages: status 404 and the site's 404.html, styled and under the policy
+    (its inline scripts are hashed too), with links back into the site."""
+    guard.allow(r"status of 404 .*/no/such/page/")  # the browser reports the 404 itself
+    response = page.goto(site_root + "no/such/page/")
+    assert response.status == 404
+    page.get_by_role("heading", name="404 - Not found").wait_for()
+    assert page.evaluate("getComputedStyle(document.body).fontFamily") != ""
+    assert page.locator("link[rel=stylesheet]").count() >= 1
+    assert page.evaluate("""() => [...document.styleSheets].some(s => s.href
+        && s.href.includes('/assets/stylesheets/main.') && s.cssRules.length > 0)""")
+    page.locator("a.md-header__button.md-logo").click()
+    page.wait_for_url(site_root)
+    page.get_by_role("heading", name="Ravine", level=1).wait_for()
