@@ -32,7 +32,7 @@ FIGURE_SRC  := $(wildcard scripts/figures/*.py) scripts/render_figures.py
 SITE_URL ?= http://127.0.0.1:8000/ravine/
 export SITE_URL
 
-.PHONY: serve test site setup prereqs chromium clean FORCE
+.PHONY: serve test site setup prereqs chromium clean lock FORCE
 .DELETE_ON_ERROR:
 
 serve: site
@@ -51,11 +51,21 @@ prereqs:
 chromium:
 	@sh scripts/check-prereqs.sh chromium
 
-# The virtual environment, with every pinned build and test dependency.
-$(VENV)/.stamp: pyproject.toml | prereqs
+# The virtual environment: every build and test dependency, transitive ones included,
+# exactly as requirements.lock pins them (with hashes), then lesson_code itself.
+$(VENV)/.stamp: pyproject.toml requirements.lock | prereqs
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e ".[site,test]"
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
+
+# Refresh requirements.lock after changing a pin in pyproject.toml (needs PyPI).
+lock:
+	@test -x $(BUILD)/lock-venv/bin/pip-compile || { $(PYTHON) -m venv $(BUILD)/lock-venv && \
+	  $(BUILD)/lock-venv/bin/pip install --quiet pip-tools==7.6.2; }
+	CUSTOM_COMPILE_COMMAND="make lock" $(BUILD)/lock-venv/bin/pip-compile --quiet \
+	  --extra site --extra test --generate-hashes --allow-unsafe --strip-extras \
+	  --no-emit-index-url --no-emit-find-links -o requirements.lock pyproject.toml
 
 # npm assets, exactly as package-lock.json pins them.
 node_modules/.stamp: package.json package-lock.json | prereqs
