@@ -8,6 +8,7 @@ const WIDGETS = [
   ["[data-ravine-exercise]", "./exercise.js", "mountExercise"],
   ["[data-ravine-predict]", "./predict.js", "mountPredict"],
   ["[data-ravine-race]", "./race-buttons.js", "mountRaceButton"],
+  ["[data-ravine-ratemap]", "./rate-map.js", "mountRateMap"],
 ];
 
 // Mounted elements; a widget that holds on to something outside its element (a listener
