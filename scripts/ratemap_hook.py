@@ -113,10 +113,10 @@ def check(spec, navs: dict, where: str, line: int) -> dict:
         grid = call("rate_map", request)
     except ValueError as error:  # lesson_code's ArgumentError
         fail(f"lesson_code refuses this map: {error}")
-    for axis, values in (("lr", grid["lrs"]), ("beta", grid["betas"])):
+    for axis, values, lines in (("lr", grid["lrs"], "columns"), ("beta", grid["betas"], "rows")):
         ragged = next((v for v in values if float(f"{v:.3g}") != v), None)
         if ragged is not None:
-            fail(f"{axis} {spec[axis]} in {len(values)} steps gives {ragged:g}, which does "
+            fail(f"{axis} {spec[axis]} over {len(values)} {lines} gives {ragged:g}, which does "
                  "not show exactly in three significant digits: choose a round step")
     return {"id": spec["id"], "navigator": spec["navigator"],
             "optimizers": [n for n in ("sgd", "momentum") if n in optimizers],
