@@ -113,6 +113,11 @@ def test_the_keys_read_the_map_and_enter_races_it(page, site_root):
     assert f"GD at η = {fmt(lr)} (β = 0); momentum at η = {fmt(lr)}, β = {fmt(beta)}" in \
         legend.inner_text()
     check_axe(page)
+    # the race line's button takes the reader to the race itself
+    page.locator("#rate-map").get_by_role("button", name="See the race in the navigator").click()
+    page.wait_for_function("""() => { const r = document.querySelector('#walkthrough')
+        .getBoundingClientRect(); return r.top < innerHeight / 2 && r.bottom > 0; }""")
+    assert page.evaluate("document.activeElement.closest('#walkthrough') !== null")
 
 
 def test_pointing_reads_and_a_click_races_that_point(page, site_root):

@@ -215,8 +215,19 @@ class RateMap {
     if (!asked || !s || s.lr !== asked.lr || s.beta !== asked.beta) return;
     this.racing = null;
     const results = (detail.runs ?? []).map((run) => `${run.label} ${run.message}`).join("; ");
-    const link = h("a", { href: `#${this.nav.id}`, textContent: "See the race in the navigator" });
-    this.raceLine.replaceChildren(`Raced at η = ${fmt(asked.lr)}, β = ${fmt(asked.beta)}: ${results}. `, link);
+    // a button, not a #fragment link: Material's instant navigation takes over fragment
+    // links (it moved no focus to the navigator, and then took the focus away)
+    const show = h("button", { type: "button", className: "ratemap-show", textContent: "See the race in the navigator" });
+    show.addEventListener("click", () => this.#show());
+    this.raceLine.replaceChildren(`Raced at η = ${fmt(asked.lr)}, β = ${fmt(asked.beta)}: ${results}. `, show);
+  }
+
+  /** The navigator into view, its plot focused (its name tells the race). */
+  #show() {
+    if (!this.nav?.isConnected) return;
+    const reduce = matchMedia("(prefers-reduced-motion: reduce)").matches;
+    this.nav.scrollIntoView({ behavior: reduce ? "auto" : "smooth", block: "start" });
+    this.nav.querySelector("canvas[tabindex]")?.focus({ preventScroll: true });
   }
 
   /** The node to start reading from: the navigator's momentum race, else the optimum. */
