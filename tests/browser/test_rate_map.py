@@ -163,6 +163,19 @@ def test_the_marker_follows_the_navigator(page, site_root):
     assert "rate-map-navigator" in described and "rate-map-keys" in described
 
 
+def settled(page):
+    """Waits until the page has not scrolled for ten frames."""
+    page.evaluate("""() => new Promise((done) => {
+        let last = scrollY, still = 0;
+        const frame = () => {
+            still = scrollY === last ? still + 1 : 0;
+            last = scrollY;
+            still >= 10 ? done() : requestAnimationFrame(frame);
+        };
+        requestAnimationFrame(frame);
+    })""")
+
+
 def test_at_375_px_a_tap_races_and_a_vertical_swipe_scrolls(browser, site_root):
     context, guard = open_context(browser, site_root, viewport={"width": 375, "height": 800},
                                   has_touch=True, is_mobile=True, device_scale_factor=2,
@@ -184,7 +197,9 @@ def test_at_375_px_a_tap_races_and_a_vertical_swipe_scrolls(browser, site_root):
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
     page.wait_for_function("before => scrollY > before + 100", arg=before)
     assert page.locator("#rate-map .ratemap-race").is_hidden()  # a swipe is not a tap
+    settled(page)  # a tap during the fling would only stop it, as on a phone
     rate_map.evaluate("c => c.scrollIntoView({block: 'center'})")
+    settled(page)
     box = rate_map.bounding_box()
     i, j = nearest(grid, 0.1, 0.3)
     lr, beta = grid["lrs"][i], grid["betas"][j]
