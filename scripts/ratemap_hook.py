@@ -57,6 +57,7 @@ class RateMapError(ValueError):
 
 def navigators(markdown: str) -> dict:
     """The page's navigator fences by id: {id: landscape}."""
+    from lesson_code.browser import RACE_DEFAULTS
     found = {}
     for m in FENCE.finditer(markdown):
         if m["lang"] != "navigator":
@@ -66,7 +67,7 @@ def navigators(markdown: str) -> dict:
         except yaml.YAMLError:
             continue  # the navigator hook reports it
         if isinstance(spec, dict) and "id" in spec:
-            found[str(spec["id"])] = spec.get("landscape", "ravine")
+            found[str(spec["id"])] = spec.get("landscape", RACE_DEFAULTS["landscape"])
     return found
 
 

@@ -120,6 +120,21 @@ def test_the_keys_read_the_map_and_enter_races_it(page, site_root):
     assert page.evaluate("document.activeElement.closest('#walkthrough') !== null")
 
 
+def test_a_held_key_does_not_flood_the_status_line(page, site_root):
+    rate_map, grid = open_map(page, site_root)
+    rate_map.focus()
+    line = readout(page)
+    line.wait_for()
+    page.evaluate("""line => { window.said = 0;
+        new MutationObserver(() => window.said++).observe(line,
+            {childList: true, characterData: true, subtree: true}); }""", line.element_handle())
+    for _ in range(12):
+        rate_map.press("ArrowLeft")
+    i, j = nearest(grid, grid["optimum"]["lr"], grid["optimum"]["beta"])
+    line.filter(has_text=reading(grid, i - 12, j)).wait_for()  # the last position is said
+    assert page.evaluate("window.said") <= 6  # not twelve announcements
+
+
 def test_pointing_reads_and_a_click_races_that_point(page, site_root):
     rate_map, grid = open_map(page, site_root)
     rate_map.scroll_into_view_if_needed()

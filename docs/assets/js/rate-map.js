@@ -11,7 +11,7 @@
 // READ_MS; the keys are in its description.
 //   reading: pointer over the map, or the arrow keys (Shift: ten steps), Home/End (first,
 //            last η), Page Up/Down (β by ten steps): η, β, the rate, each direction's regime;
-//   acting:  a click, a tap or Enter sends navigator:set {landscape, lr, beta, optimizers,
+//   acting:  a click, a tap, Enter or Space sends navigator:set {landscape, lr, beta, optimizers,
 //            start, num_steps, run: true} to the navigator; its navigator:finished result
 //            is said in words under the map;
 //   following: each navigator:result moves the markers of the navigator's races.
@@ -99,7 +99,7 @@ class RateMap {
     this.box.after(this.readout, this.raceLine, this.legend);
     this.keys = h("p", { className: "ratemap-keys", id: `${id}-keys`, hidden: true, textContent:
       "Arrow keys move one step (Shift: ten); Home and End go to the first and last η; Page Up " +
-      "and Page Down move β by ten steps. Enter, a click or a tap races that η and β in the navigator." });
+      "and Page Down move β by ten steps. Enter (or Space), a click or a tap races that η and β in the navigator." });
     this.figure.after(this.keys);
     this.plot = new RateMapPlot(this.canvas);
     this.canvas.addEventListener("keydown", (event) => this.#key(event));
