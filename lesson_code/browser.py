@@ -25,12 +25,14 @@ page itself never asks for more):
     MAX_RUNS = 8            runs per race (the navigator sends at most 8)
     MAX_STEPS = 5000        steps per run, and the largest step_detail step
     MAX_GRID = 400          contour points per side (160,000 in all)
+    MAX_MAP_CELLS = 20_000  rate-map cells (nx × ny; each side at most MAX_GRID)
     MAX_LEVELS = 100        contour levels
     MAX_REQUEST = 1_000_000 characters of request (a page's is under 2 KB)
     MAX_DEPTH = 32          levels of nesting in the request (a page's: 4)
 
 The largest race (8 × 5,000 steps) or grid then takes about 0.15 s in
-CPython and 0.5 s in Pyodide on this project's machines.
+CPython and 0.5 s in Pyodide on this project's machines, the largest rate
+map about 0.25 s in CPython (the page's, 8,000 cells, 0.1 s).
 
 Ops and their args (a landscape is a registry name, or {"name": ...,
 "kappa": ...} for a parameterised one):
@@ -41,6 +43,8 @@ Ops and their args (a landscape is a registry name, or {"name": ...,
                  start=[x, y] (landscape's default), num_steps=200,
                  tol=1e-6, noise=0, seed=0, packed=false}
     step_detail {race args + step: k}
+    rate_map    {landscape, lr=[0.005, 0.4], beta=[0, 0.99], nx=80, ny=100,
+                 packed=false}  -> momentum's rate over (η, β), see op_rate_map
     snippet     {race args}  -> Python source reproducing the race
 
 A race replies {"runs": [...], "limits": {...}, "f_min", "tol"}: the
@@ -66,11 +70,12 @@ from .grid import contour_levels, grid
 from .errors import ArgumentError, finite_number, shown
 from .landscapes import (LANDSCAPES, check_point, get_landscape,
                          make_landscape)
-from .optimizers import make_optimizer
+from .optimizers import check_beta, check_lr, make_optimizer
 from .runner import arrival_proof, check_steps, hold_steps, race
 
 __all__ = ["handle", "call", "OPS", "ArgumentError", "MAX_RUNS",
-           "MAX_STEPS", "MAX_GRID", "MAX_LEVELS", "MAX_REQUEST", "MAX_DEPTH",
+           "MAX_STEPS", "MAX_GRID", "MAX_MAP_CELLS", "MAX_LEVELS",
+           "MAX_REQUEST", "MAX_DEPTH",
            "RACE_DEFAULTS", "OPTIMIZER_ORDER", "WITH_BETA", "navigator_state",
            "race_request"]
 
@@ -78,6 +83,7 @@ __all__ = ["handle", "call", "OPS", "ArgumentError", "MAX_RUNS",
 MAX_RUNS = 8
 MAX_STEPS = 5000
 MAX_GRID = 400
+MAX_MAP_CELLS = 20_000
 MAX_LEVELS = 100
 MAX_REQUEST = 1_000_000
 # Checked before json.loads, without recursion: in Pyodide, JSON nested about
@@ -481,8 +487,98 @@ def op_snippet(args):
     return "\n".join(lines)
 
 
+RATE_MAP_ARGS = {"landscape", "lr", "beta", "nx", "ny", "packed"}
+
+
+def _range(args, key, default, check):
+    """args[key] as (low, high), each checked as one value of key (check_lr
+    or check_beta), low < high."""
+    pair = args.get(key, default)
+    if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+        raise ArgumentError(f"{key} must be a range [low, high], got "
+                            f"{shown(pair)}", key)
+    low, high = (check(value, key) for value in pair)
+    if not low < high:
+        raise ArgumentError(f"{key} must be a range [low, high] with low "
+                            f"below high, got {shown(pair)}", key)
+    return low, high
+
+
+def _nodes(low, high, n):
+    """n evenly spaced values from low to high, each rounded to 12
+    significant digits (0.35, not 0.35000000000000003: the page shows and
+    sends these values)."""
+    return [float(f"{low + (high - low) * (i / (n - 1)):.12g}")
+            for i in range(n)]
+
+
+def op_rate_map(args):
+    """Momentum's rate per step over an (η, β) grid on a quadratic landscape
+    (theory.rate_map: the worst of its two directions; β = 0 is GD), with
+    what the page draws over it, every number from theory:
+
+    lrs (nx), betas (ny): the grid; rates: ny rows of nx, row j for betas[j]
+    (packed like contour's values); ≥ 1 does not converge.
+    regimes: per direction ("lam_min", "lam_max") a string of nx·ny digits in
+    the order of rates, each the index in "names" (theory.REGIMES) of
+    theory.regime there.
+    edge: the edge of stability η = (2 + 2β)/λ_max at each β of betas.
+    critical: per direction {lam, lrs, betas}, critical damping
+    β = (1 − √(ηλ))² sampled at 4(nx − 1) + 1 values of η (those with
+    0 < ηλ < 4).
+    optimum: {lr, beta, rate} (theory.optimal_momentum); gd_optimum: {lr,
+    rate} (theory.optimal_gd)."""
+    _known(args, RATE_MAP_ARGS)
+    scape = _landscape(args)
+    eig = scape.eigenvalues
+    if eig is None or not 0 < eig[0] <= eig[1]:
+        raise ArgumentError(f"a rate map needs a quadratic whose curvatures "
+                            f"are all positive: {scape.title} has "
+                            f"eigenvalues {shown(eig)}", "landscape")
+    lam_min, lam_max = eig
+    lr_range = _range(args, "lr", [0.005, 0.4], check_lr)
+    beta_range = _range(args, "beta", [0.0, 0.99], check_beta)
+    nx, ny = _grid_size(args, "nx", 80), _grid_size(args, "ny", 100)
+    if nx * ny > MAX_MAP_CELLS:
+        raise ArgumentError(f"a rate map has at most {MAX_MAP_CELLS:,} cells,"
+                            f" got nx × ny = {nx * ny:,}", "nx")
+    packed = _packed(args)
+    lrs, betas = _nodes(*lr_range, nx), _nodes(*beta_range, ny)
+    rates = [r for row in theory.rate_map(lam_min, lam_max, lrs, betas)
+             for r in row]
+    if not all(map(math.isfinite, rates)):
+        raise ArgumentError("the rates overflow on this range of η: choose "
+                            "smaller learning rates", "lr")
+    codes = {name: "".join(str(theory.REGIMES.index(
+                 theory.regime(lr, beta, lam))) for beta in betas for lr in lrs)
+             for name, lam in (("lam_min", lam_min), ("lam_max", lam_max))}
+    samples = _nodes(*lr_range, 4 * (nx - 1) + 1)
+    critical = []
+    for lam in (lam_min, lam_max):
+        inside = [lr for lr in samples if 0 < lr * lam < 4]
+        critical.append({"lam": lam, "lrs": inside, "betas": [
+            theory.critical_beta(lr, lam) for lr in inside]})
+    best_lr, best_beta, best_rate = theory.optimal_momentum(lam_min, lam_max)
+    gd_lr, gd_rate = theory.optimal_gd(lam_min, lam_max)
+    result = {
+        "landscape": scape.name, "eigenvalues": [lam_min, lam_max],
+        "nx": nx, "ny": ny, "lrs": lrs, "betas": betas,
+        "rates": floats(rates, packed),
+        "regimes": {"names": list(theory.REGIMES), **codes},
+        "edge": {"lrs": [theory.momentum_max_lr(b, lam_max) for b in betas],
+                 "betas": betas},
+        "critical": critical,
+        "optimum": {"lr": best_lr, "beta": best_beta, "rate": best_rate},
+        "gd_optimum": {"lr": gd_lr, "rate": gd_rate}}
+    if _finite_or_null(result) != result:
+        raise ArgumentError("this landscape's curvatures are too extreme to "
+                            "draw a rate map", "landscape")
+    return result
+
+
 OPS = {"landscapes": op_landscapes, "contour": op_contour, "race": op_race,
-       "step_detail": op_step_detail, "snippet": op_snippet}
+       "step_detail": op_step_detail, "snippet": op_snippet,
+       "rate_map": op_rate_map}
 
 
 def call(op, args=None):

@@ -8,7 +8,8 @@ and, on notebook pages (mkdocs-jupyter), `$…$` and `$$…$$` in Markdown cells
 Node process (scripts/katex_render.mjs) serves the whole build; a formula KaTeX
 cannot parse fails the build with the page and the formula.
 
-Listed in mkdocs.yml after lesson_hook.py, whose widgets' HTML holds math too.
+Listed in mkdocs.yml after every hook that writes content (lesson_hook.py's widgets
+hold math too) and before csp_hook.py.
 """
 
 import atexit

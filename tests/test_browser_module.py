@@ -1,13 +1,16 @@
 """The worker's entry point: JSON in, JSON out, the same numbers as Python."""
 
+import base64
 import contextlib
 import io
 import json
+import struct
 
 import pytest
 
 from lesson_code import get_landscape, make_optimizer, race
-from lesson_code.browser import MAX_STEPS, call, handle
+from lesson_code.browser import (MAX_GRID, MAX_MAP_CELLS, MAX_STEPS, call,
+                                 handle)
 from lesson_code.errors import ArgumentError
 
 DEFAULT_RACE = {"landscape": "ravine", "num_steps": 500,
@@ -357,3 +360,126 @@ def test_the_pages_optimizer_lists_are_lesson_codes():
 
     assert js_list("OPTIMIZERS") == OPTIMIZER_ORDER
     assert js_list("WITH_BETA") == WITH_BETA
+
+
+# ---------------------------------------------------------------- the rate map
+
+def heavy_ball_radius(lr, beta, lam):
+    """numpy's spectral radius of momentum's 2 × 2 iteration along λ."""
+    import numpy as np
+    return max(abs(np.linalg.eigvals([[1 + beta - lr * lam, -beta], [1, 0]])))
+
+
+def test_rate_map_is_the_worst_direction_on_a_grid_of_beta_rows():
+    lam_min, lam_max = get_landscape("ravine").eigenvalues
+    grid = result("rate_map", {"landscape": "ravine", "lr": [0.01, 0.4],
+                               "beta": [0.0, 0.9], "nx": 40, "ny": 10})
+    assert grid["eigenvalues"] == [lam_min, lam_max]
+    assert grid["lrs"] == [round(0.01 * (i + 1), 2) for i in range(40)]
+    assert grid["betas"] == [round(0.1 * j, 1) for j in range(10)]
+    rates = grid["rates"]
+    assert len(rates) == 40 * 10
+    for j, beta in enumerate(grid["betas"]):
+        for i, lr in enumerate(grid["lrs"]):
+            worst = max(heavy_ball_radius(lr, beta, lam_min),
+                        heavy_ball_radius(lr, beta, lam_max))
+            assert rates[j * 40 + i] == pytest.approx(worst, abs=1e-9)
+
+
+def test_rate_map_says_unstable_exactly_past_its_edge():
+    lam_max = get_landscape("ravine").eigenvalues[1]
+    grid = result("rate_map", {"landscape": "ravine", "nx": 80, "ny": 100})
+    for j, (beta, edge) in enumerate(zip(grid["betas"], grid["edge"]["lrs"])):
+        assert edge == pytest.approx((2 + 2 * beta) / lam_max)
+        for i, lr in enumerate(grid["lrs"]):
+            if abs(lr - edge) > 1e-9:
+                assert (grid["rates"][j * 80 + i] < 1) == (lr < edge), (lr, beta)
+
+
+def test_rate_map_optimum_is_where_the_two_critical_curves_cross():
+    lam_min, lam_max = get_landscape("ravine").eigenvalues
+    grid = result("rate_map", {"landscape": "ravine"})
+    best = grid["optimum"]
+    kappa = lam_max / lam_min
+    assert best["rate"] == pytest.approx((kappa ** 0.5 - 1) / (kappa ** 0.5 + 1))
+    assert best["lr"] == pytest.approx(4 / (lam_max ** 0.5 + lam_min ** 0.5) ** 2)
+    # critical damping along both directions at once: β* = (1 − √(η*λ))² for each λ
+    for lam in (lam_min, lam_max):
+        assert best["beta"] == pytest.approx((1 - (best["lr"] * lam) ** 0.5) ** 2)
+    assert min(grid["rates"]) >= best["rate"] - 1e-12
+    assert min(grid["rates"]) == pytest.approx(best["rate"], abs=0.01)
+    assert grid["gd_optimum"] == pytest.approx(
+        {"lr": 2 / (lam_min + lam_max), "rate": (kappa - 1) / (kappa + 1)})
+    for curve, lam in zip(grid["critical"], (lam_min, lam_max)):
+        assert curve["lam"] == lam and len(curve["lrs"]) > 300
+        for lr, beta in zip(curve["lrs"], curve["betas"]):
+            assert 0 < lr * lam < 4
+            assert beta == pytest.approx((1 - (lr * lam) ** 0.5) ** 2)
+            # equal roots: the discriminant (1 + β − ηλ)² − 4β vanishes
+            assert (1 + beta - lr * lam) ** 2 - 4 * beta == pytest.approx(0, abs=1e-9)
+
+
+def test_rate_map_names_each_directions_regime_by_its_roots():
+    lam_min, lam_max = get_landscape("ravine").eigenvalues
+    grid = result("rate_map", {"landscape": "ravine", "nx": 30, "ny": 20})
+    names = grid["regimes"]["names"]
+    assert names == ["creep", "flip", "spiral", "diverge"]
+    seen = set()
+    for key, lam in (("lam_min", lam_min), ("lam_max", lam_max)):
+        codes = grid["regimes"][key]
+        assert len(codes) == 30 * 20
+        for j, beta in enumerate(grid["betas"]):
+            for i, lr in enumerate(grid["lrs"]):
+                trace = 1 + beta - lr * lam
+                if heavy_ball_radius(lr, beta, lam) >= 1:
+                    want = "diverge"
+                elif trace * trace < 4 * beta:
+                    want = "spiral"
+                else:
+                    want = "creep" if trace >= 0 else "flip"
+                got = names[int(codes[j * 30 + i])]
+                assert got == want, (key, lr, beta)
+                seen.add(got)
+    assert seen == set(names)
+
+
+def test_packed_rate_map_carries_the_same_rates():
+    plain = result("rate_map", {"nx": 9, "ny": 7})
+    packed = result("rate_map", {"nx": 9, "ny": 7, "packed": True})
+    raw = base64.b64decode(packed["rates"])
+    assert list(struct.unpack(f"<{len(raw) // 8}d", raw)) == plain["rates"]
+    assert {k: v for k, v in packed.items() if k != "rates"} == \
+        {k: v for k, v in plain.items() if k != "rates"}
+
+
+BAD_MAP = [
+    ({"lr": [0, 0.4]}, "lr", "must be positive"),
+    ({"lr": [0.4, 0.1]}, "lr", "low below high"),
+    ({"lr": 0.1}, "lr", "range [low, high]"),
+    ({"lr": [1e300, 1.7e308]}, "lr", "overflow"),
+    ({"beta": [0, 1]}, "beta", "below 1"),
+    ({"beta": [0.2, "high"]}, "beta", "must be a number"),
+    ({"nx": MAX_GRID + 1}, "nx", f"between 1 and {MAX_GRID}"),
+    ({"nx": 200, "ny": 200}, "nx", f"at most {MAX_MAP_CELLS:,} cells"),
+    ({"ny": 1}, "ny", "at least 2"),
+    ({"landscape": "rosenbrock"}, "landscape", "curvatures are all positive"),
+    ({"landscape": "saddle"}, "landscape", "curvatures are all positive"),
+    ({"landscape": {"name": "ravine", "lam_max": 1e-310}}, "landscape", "too extreme"),
+    ({"start": [0, 0]}, "args", "unknown argument"),
+]
+
+
+@pytest.mark.parametrize("args, field, words", BAD_MAP,
+                         ids=[f"{b[1]}-{b[2]}" for b in BAD_MAP])
+def test_a_bad_rate_map_request_is_refused_with_its_field(args, field, words):
+    reply = ask("rate_map", args)
+    assert reply["ok"] is False, reply
+    assert reply["field"] == field and words in reply["error"], reply
+    assert "internal error" not in reply["error"]
+
+
+def test_the_largest_rate_map_allowed_answers():
+    side = int(MAX_MAP_CELLS ** 0.5)
+    grid = result("rate_map", {"nx": side, "ny": MAX_MAP_CELLS // side,
+                               "packed": True})
+    assert grid["nx"] * grid["ny"] <= MAX_MAP_CELLS

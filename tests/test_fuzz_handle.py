@@ -28,8 +28,8 @@ from datetime import timedelta
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from lesson_code.browser import (MAX_GRID, MAX_LEVELS, MAX_RUNS, MAX_STEPS,
-                                 OPS, handle)
+from lesson_code.browser import (MAX_GRID, MAX_LEVELS, MAX_MAP_CELLS,
+                                 MAX_RUNS, MAX_STEPS, OPS, handle)
 from lesson_code.landscapes import FACTORIES
 
 CALL_BOUND = 2.0  # CPU seconds; about 10 times the largest race allowed
@@ -102,9 +102,13 @@ CONTOUR = {"landscape": LANDSCAPE, "nx": GRID, "ny": GRID,
            "levels": maybe(st.integers(2, 20) | st.integers(
                MAX_LEVELS - 1, MAX_LEVELS + 1)),
            "packed": maybe(st.booleans())}
+RANGE = maybe(st.lists(st.floats(0, 1.5), min_size=2, max_size=2)
+              | st.lists(NUMBERS, max_size=3))
+RATE_MAP = {"landscape": LANDSCAPE, "lr": RANGE, "beta": RANGE, "nx": GRID,
+            "ny": GRID, "packed": maybe(st.booleans())}
 OP_ARGS = {"race": RACE, "snippet": RACE, "step_detail": {**RACE,
                                                           "step": STEPS},
-           "contour": CONTOUR, "landscapes": {}}
+           "contour": CONTOUR, "landscapes": {}, "rate_map": RATE_MAP}
 assert set(OP_ARGS) == set(OPS)
 
 
@@ -143,6 +147,8 @@ LARGEST = [
     json.dumps({"op": "contour", "args": {
         "landscape": "himmelblau", "nx": MAX_GRID, "ny": MAX_GRID,
         "levels": MAX_LEVELS}}),
+    json.dumps({"op": "rate_map", "args": {
+        "nx": MAX_GRID, "ny": MAX_MAP_CELLS // MAX_GRID}}),
 ]
 
 
@@ -165,6 +171,7 @@ def test_handle_answers_every_request_in_strict_json_and_bounded_time():
     @example(LARGEST[0])
     @example(LARGEST[1])
     @example(LARGEST[2])
+    @example(LARGEST[3])
     def one(request):
         figures["tried"] += 1
         began = time.process_time()

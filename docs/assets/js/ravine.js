@@ -9,6 +9,7 @@ const WIDGETS = [
   ["[data-ravine-predict]", "./predict.js", "mountPredict"],
   ["[data-ravine-race]", "./race-buttons.js", "mountRaceButton"],
   [".katex-display", "./math-scroll.js", "mountMathScroll"],
+  ["[data-ravine-ratemap]", "./rate-map.js", "mountRateMap"],
 ];
 
 // Mounted elements; a widget that holds on to something outside its element (a listener
