@@ -159,6 +159,12 @@ def notebook(text, ns, title, site_url="", where="?", line_offset=0,
                 "optimizers here; this cell runs its opening race.*"))
             cells.append(_code_cell(_race_code(race_request(setup), nav.get(
                 "caption", "The navigator's race"))))
+        elif lang == "ratemap":
+            # the static figure under the fence stays in the prose
+            prose.append("*On the lesson page this map is interactive: reading a "
+                         "point shows its rate, choosing one races it in the "
+                         "navigator. `lesson_code.rate_map` computes the same "
+                         "numbers.*\n")
         else:
             prose.append(m.group(0))
     prose.append(text[pos:])
