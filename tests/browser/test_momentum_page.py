@@ -43,9 +43,24 @@ def scores(nav):
     return {li.locator("strong").inner_text(): li.inner_text() for li in board.locator("li").all()}
 
 
+def _tenfold(rate):
+    """Steps for rate**n <= 1/10, by counting."""
+    n, left = 0, 1.0
+    while left > 0.1:
+        left, n = left * rate, n + 1
+    return n
+
+
 @pytest.mark.parametrize("title, wrong, right, too", [
     ("EMA by hand", "25", f"{effective_window(0.95):g}", "high"),
     ("Momentum by hand", "1.5", f"{velocity_after([3.0, 1.0, -2.0], 0.9, v0=1.0):.3f}", "low"),
+    # the deeper lesson's exercises, answered from closed forms written here
+    ("The best β for another spectrum", "0.8", f"{((5 - 1) / (5 + 1)) ** 2:.4f}", "high"),
+    ("Critical damping", "0.1", f"{(1 - 0.1 ** 0.5) ** 2:.4f}", "low"),
+    ("The best learning rate", "0.5", f"{4 / (4 + 1) ** 2:g}", "high"),
+    ("The ceiling with momentum", "0.2", f"{(2 + 2 * 0.8) / 10:g}", "low"),
+    ("What the square root is worth", "10000",
+     f"{_tenfold(9999 / 10001) / _tenfold(99 / 101):.1f}", "high"),
 ])
 def test_an_exercise_answered_wrong_then_right(page, site_root, title, wrong, right, too):
     page.goto(site_root + PAGE)
@@ -80,6 +95,27 @@ def test_an_exercise_answered_wrong_then_right(page, site_root, title, wrong, ri
     assert solution.get_attribute("open") is not None
     assert solution.locator(".arithmatex, .katex").first.is_visible()
     assert box.get_attribute("aria-invalid") == "false"
+    check_axe(page, f"#{exercise.get_attribute('id')}")
+
+
+def test_the_regime_exercise_is_answered_by_choosing(page, site_root):
+    page.goto(site_root + PAGE)
+    exercise = page.get_by_role("region", name="Exercise Predict the regime")
+    page.locator(f"#{exercise.get_attribute('id')}[data-ready]").wait_for()
+    check = exercise.get_by_role("button", name="Check")
+    status = exercise.get_by_role("status")
+    solution = exercise.locator("details[data-solution]")
+    check.click()
+    status.filter(has_text="Choose one of the answers first").wait_for()
+    # ηλ = 3.85 < (1 + √0.95)² ≈ 3.899: still complex roots, a spiral, not a flip
+    exercise.get_by_role("radio", name="It flips sign every step").check()
+    check.click()
+    status.filter(has_text="Not yet").wait_for()
+    assert solution.get_attribute("open") is None
+    exercise.get_by_role("radio", name="It spirals in").check()
+    exercise.get_by_role("radio", name="It spirals in").press("Enter")
+    status.filter(has_text="Right").wait_for()
+    assert solution.get_attribute("open") is not None
     check_axe(page, f"#{exercise.get_attribute('id')}")
 
 

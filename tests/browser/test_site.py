@@ -65,7 +65,7 @@ def test_smoke_page_shows_a_value_computed_by_lesson_code(page, site_root):
     assert re.search(r"Loading Python|Python is ready", status.inner_text())
     wait_python_ready(page)
     output = page.locator("[data-output]")
-    output.filter(has_text="converged at step").wait_for()
+    output.filter(has_text="converged").wait_for()
     # The same race in CPython gives the same words.
     spec = json.loads(page.locator("[data-ravine-smoke]").get_attribute("data-ravine-smoke"))
     reply = json.loads(handle(json.dumps({"op": "race", "args": spec})))
@@ -95,7 +95,7 @@ def test_one_python_worker_survives_instant_navigation(page, site_root):
     page.get_by_role("heading", name="Ravine", level=1).wait_for()
     follow_link(page, "dev/smoke/")
     page.wait_for_url(site_root + "dev/smoke/", wait_until="commit")
-    page.locator("[data-output]").filter(has_text="converged at step").wait_for(timeout=5000)
+    page.locator("[data-output]").filter(has_text="converged").wait_for(timeout=5000)
     assert page.evaluate("window.samePage") is True
     assert len(wasm) == 1, wasm
 
@@ -122,7 +122,7 @@ def test_the_site_also_works_served_at_the_root(browser, site_at_root):
     page.goto(site_at_root)
     follow_link(page, "dev/smoke/")
     page.wait_for_url(site_at_root + "dev/smoke/")
-    page.locator("[data-output]").filter(has_text="converged at step").wait_for(timeout=60_000)
+    page.locator("[data-output]").filter(has_text="converged").wait_for(timeout=60_000)
     context.close()
     guard.check()
 
