@@ -9,7 +9,7 @@
 //   page's earlier cells again, and says so; navigators' pending calls are re-sent by
 //   python.js.
 import { getPython } from "./python.js";
-import { dropEdit, loadEdit, saveEdit } from "./cells-store.js";
+import { damage, dropEdit, loadEdit, saveEdit } from "./cells-store.js";
 
 const cells = new WeakMap(); // element -> Cell
 let queue = Promise.resolve(); // one run at a time, across the tab
@@ -88,6 +88,8 @@ class Cell {
     this.stopButton.addEventListener("click", () => this.stop());
     this.resetButton.addEventListener("click", () => this.reset());
     this.#restoreEdit();
+    const damaged = damage(this.page); // the first cell to read the page's edits tells
+    if (damaged) this.#say(damaged);
     el.dataset.cellReady = "true";
   }
 
