@@ -12,6 +12,13 @@ from test_cells import cell, open_cells, set_code
 pytestmark = pytest.mark.browser
 
 
+def reload(page):
+    """Loads the page once more (open_cells would load it twice: the first load would
+    repair the entry and tell, the second find nothing to tell)."""
+    page.reload()
+    page.wait_for_function("document.querySelectorAll('[data-cell-ready]').length === 6")
+
+
 def state(page, n):
     return cell(page, n).locator(".ravine-cell__state").inner_text()
 
@@ -37,15 +44,13 @@ def damage_notes(page):
 def test_a_corrupt_saved_edits_entry_is_reported_once_and_the_next_edit_is_saved(page, site_root, raw):
     open_cells(page, site_root)
     put_raw(page, raw)
-    page.reload()
-    open_cells(page, site_root)
+    reload(page)
     if raw != "null":  # null reads as nothing saved: there is nothing to tell
         assert damage_notes(page) == 1
     set_code(page, 2, "print('mine')")
     page.wait_for_function("document.querySelectorAll('[data-ravine-cell]')[1].dataset.saved === 'true'")
     assert stored(page)["cell-2"]["code"] == "print('mine')"
-    page.reload()
-    open_cells(page, site_root)
+    reload(page)
     assert damage_notes(page) == 0  # told once: the entry was repaired
     editor = cell(page, 2).get_by_role("textbox", name="Code of cell 2", exact=True)
     assert editor.inner_text() == "print('mine')"
@@ -56,8 +61,7 @@ def test_what_can_be_kept_of_a_damaged_entry_is_kept(page, site_root):
     hash2 = cell(page, 2).get_attribute("data-hash")
     put_raw(page, json.dumps({"cell-1": 5, "cell-2": {"code": "print('kept')", "hash": hash2},
                               "cell-3": {"code": 7}, "loop": None}))
-    page.reload()
-    open_cells(page, site_root)
+    reload(page)
     assert damage_notes(page) == 1
     editor = cell(page, 2).get_by_role("textbox", name="Code of cell 2", exact=True)
     assert editor.inner_text() == "print('kept')"
