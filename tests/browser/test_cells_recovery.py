@@ -74,6 +74,17 @@ def test_thirty_thousand_printed_lines_keep_the_page_responsive_and_are_cut_clea
     note = output(page, 1).get_by_text(re.compile(r"Output truncated"))
     hidden = int(re.search(r"([\d,]+) lines", note.inner_text()).group(1).replace(",", ""))
     assert hidden == 30_000 - (len(shown) - 1)  # every line is either shown or counted
+    assert output(page, 1).get_attribute("aria-busy") is None  # read out once the run ended
+
+
+def test_output_just_over_the_kept_head_is_shown_whole(page, site_root):
+    open_cells(page, site_root)
+    set_code(page, 1, "for i in range(1_050):\n    print(i)")
+    run(page, 1)
+    assert wait_ran(page, 1) == "ok"
+    shown = [line for line in output(page, 1).inner_text().splitlines() if line.strip()]
+    assert shown == [str(i) for i in range(1_050)]
+    assert output(page, 1).get_attribute("aria-busy") is None
 
 
 def test_a_printing_loop_is_still_stopped_by_its_time_limit(page, site_root):

@@ -125,15 +125,19 @@ export class OutputView {
   }
 
   #drawTail() {
+    this.tailPre ??= this.parent.appendChild(element("pre", "ravine-cell__stream"));
+    this.tailPre.replaceChildren(...this.tail.map(({ stream, text }) => element("span", `ravine-cell__${stream}`, text)));
     if (!this.cutChars) return;
     if (!this.note) {
-      this.note = this.parent.appendChild(element("p", "ravine-cell__msg ravine-cell__msg--note"));
-      this.tailPre = this.parent.appendChild(element("pre", "ravine-cell__stream"));
+      this.note = element("p", "ravine-cell__msg ravine-cell__msg--note");
+      this.tailPre.before(this.note);
+      // A live region redrawn every frame would be read out every frame: the log waits
+      // until the run ends (cells.js clears aria-busy).
+      this.parent.setAttribute("aria-busy", "true");
     }
     const lines = this.cutLines.toLocaleString("en");
     const chars = this.cutChars.toLocaleString("en");
     this.note.textContent = `Output truncated: ${lines} lines (${chars} characters) not shown. `
       + `The page keeps the first ${HEAD_LINES.toLocaleString("en")} lines of a run and the last ${TAIL_LINES}.`;
-    this.tailPre.replaceChildren(...this.tail.map(({ stream, text }) => element("span", `ravine-cell__${stream}`, text)));
   }
 }

@@ -323,6 +323,7 @@ class Cell {
       }
       return false;
     } finally {
+      this.output.removeAttribute("aria-busy"); // set by the output view while it cuts
       clearTimeout(timer);
       if (executing === this) executing = null;
       this.requester = null;
