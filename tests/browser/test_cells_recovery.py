@@ -125,6 +125,7 @@ def test_cells_and_the_navigator_recover_from_code_that_breaks_the_worker(page, 
     set_code(page, 2, BREAKERS[breaker])
     run(page, 2)  # cell 1 first, then the breaker
     wait_idle(page, 2)
+    python_ready(page)  # a forged "loading" must not leave the page waiting for Python
     # The navigator still computes races, and the next cell runs.
     navigator_answers(page, 0.1)
     set_code(page, 1, "print('after the breaker')")
