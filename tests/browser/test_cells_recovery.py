@@ -135,9 +135,19 @@ def test_cells_and_the_navigator_recover_from_code_that_breaks_the_worker(page, 
     navigator_answers(page, 0.12)
 
 
+def test_a_dropped_message_handler_is_put_back_and_the_namespace_survives(page, site_root):
+    open_cells(page, site_root)
+    set_code(page, 1, "x = 41\n" + BREAKERS["onmessage"])
+    set_code(page, 2, "x + 1")
+    run(page, 2)
+    assert wait_ran(page, 2) == "ok"
+    text = output(page, 2).inner_text()
+    assert text.strip().endswith("value: 42") and "stopped answering" not in text, text
+
+
 def test_stop_works_while_a_cell_waits_for_a_worker_that_no_longer_answers(page, site_root):
     open_cells(page, site_root)
-    set_code(page, 1, BREAKERS["onmessage"])
+    set_code(page, 1, BREAKERS["close"])
     run(page, 1)
     assert wait_ran(page, 1) == "ok"  # its own reply still comes; nothing after it would
     set_code(page, 2, "print('runs on a new Python')")

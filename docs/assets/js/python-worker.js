@@ -171,7 +171,9 @@ function alive({ pyodide }) {
 // Every call is answered {id, ok, result | error}, after {id, stream: "start"} once it
 // begins (python.js times calls from then). fatal: true says this worker can no longer
 // run Python (os._exit, a fatal error, lesson_code broken by a cell): the page replaces it.
-self.onmessage = async ({ data: { id, op, args } }) => {
+// A cell that drops this handler (js.self.onmessage = None) gets it back at once; one
+// that closes the worker (js.close()) is caught by python.js's watchdog.
+const onmessage = async ({ data: { id, op, args } }) => {
   let runtime;
   try {
     runtime = await ready;
@@ -181,5 +183,8 @@ self.onmessage = async ({ data: { id, op, args } }) => {
   } catch (error) {
     const fatal = Boolean(runtime) && (error instanceof Broken || !alive(runtime));
     post({ id, ok: false, error: String(error?.message ?? error), fatal });
+  } finally {
+    if (self.onmessage !== onmessage) self.onmessage = onmessage;
   }
 };
+self.onmessage = onmessage;
