@@ -94,16 +94,14 @@ const ready = Promise.race([boot(), startupFailed]).then(
   },
 );
 
-/** JSON that lesson_code sent back, or a Broken error: Python itself is not sound. */
+/** The JSON text lesson_code sent back, parsed. Anything but text means Python itself is
+ * not sound (a cell replaced json.dumps, say): a Broken error, and the page replaces the
+ * worker. Text that is not JSON is lesson_code's own error, reported as any other. */
 class Broken extends Error {}
 function parseReply(text, what) {
-  let value;
-  try {
-    value = typeof text === "string" ? JSON.parse(text) : undefined;
-  } catch {
-    value = undefined;
-  }
-  if (!value || typeof value !== "object") throw new Broken(`${what} did not answer with JSON`);
+  if (typeof text !== "string") throw new Broken(`${what} did not answer with text`);
+  const value = JSON.parse(text);
+  if (!value || typeof value !== "object") throw new Error(`${what} did not answer with a JSON object`);
   return value;
 }
 
