@@ -9,6 +9,7 @@ import re
 import time
 
 import pytest
+from harness import check_axe
 from test_cells import RUN_MS, cell, open_cells, output, run, set_code, wait_ran
 
 pytestmark = pytest.mark.browser
@@ -75,6 +76,7 @@ def test_thirty_thousand_printed_lines_keep_the_page_responsive_and_are_cut_clea
     hidden = int(re.search(r"([\d,]+) lines", note.inner_text()).group(1).replace(",", ""))
     assert hidden == 30_000 - (len(shown) - 1)  # every line is either shown or counted
     assert output(page, 1).get_attribute("aria-busy") is None  # read out once the run ended
+    check_axe(page)
 
 
 def test_output_just_over_the_kept_head_is_shown_whole(page, site_root):

@@ -6,7 +6,7 @@ next edit is saved; a browser that keeps nothing is not reported as having saved
 import json
 
 import pytest
-from harness import open_context
+from harness import check_axe, open_context
 from test_cells import cell, open_cells, set_code
 
 pytestmark = pytest.mark.browser
@@ -66,6 +66,7 @@ def test_what_can_be_kept_of_a_damaged_entry_is_kept(page, site_root):
     editor = cell(page, 2).get_by_role("textbox", name="Code of cell 2", exact=True)
     assert editor.inner_text() == "print('kept')"
     assert list(stored(page)) == ["cell-2"]
+    check_axe(page)
 
 
 def test_a_browser_that_stores_nothing_is_not_reported_as_saved(browser, site_root):

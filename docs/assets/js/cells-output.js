@@ -17,6 +17,13 @@ const newlines = (text) => {
   return n;
 };
 
+/** A block that scrolls (the CSS caps its height) is a tab stop, so the keyboard can
+ * scroll it (WCAG 2.1.1; axe's scrollable-region-focusable). */
+export function scrollable(block) {
+  if (block.scrollHeight > block.clientHeight) block.tabIndex = 0;
+  else block.removeAttribute("tabindex");
+}
+
 function element(tag, className, text) {
   const node = document.createElement(tag);
   node.className = className;
@@ -60,6 +67,7 @@ export class OutputView {
       }
     }
     if (tailChanged) this.#drawTail();
+    for (const block of [this.head, this.tailPre]) if (block) scrollable(block);
   }
 
   /** Appends what fits of text to the head; returns the rest. */

@@ -13,7 +13,7 @@
 //   of a run kept in the page, the lines between counted.
 import { getPython } from "./python.js";
 import { damage, dropEdit, loadEdit, saveEdit } from "./cells-store.js";
-import { OutputView } from "./cells-output.js";
+import { OutputView, scrollable } from "./cells-output.js";
 
 const MAX_SVG = 2_000_000; // characters; lesson_code.cells.MAX_SVG
 const cells = new WeakMap(); // element -> Cell
@@ -389,6 +389,7 @@ class Cell {
     this.#flush();
     const node = element(tag, className, text);
     this.output.append(node);
+    if (tag === "pre") scrollable(node); // a long traceback or value
     this.view = new OutputView(this.output);
     return node;
   }
