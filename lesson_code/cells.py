@@ -6,14 +6,15 @@ The web worker calls `run_json` once per cell; a test or a notebook can call
     reply = run_cell("print(1)\\n1 + 1", page="/lesson/", cell="cell 1",
                      write=lambda stream, text: ...)
     reply == {"ok": True, "value": "2", "svg": None, "alt": None,
-              "error": None}
+              "error": None, "note": None}
 
 - The cells of a page share one namespace, kept here per page; `ran(page)`
   lists the cells that have run to the end in it, in the order they ran.
 - stdout and stderr go to `write(stream, text)` as they are written, so the
   page shows them while the cell runs.
 - The value of a final expression comes back as its repr, or as SVG when
-  it has `_repr_svg_` (a `lesson_code.plot` figure).
+  it has `_repr_svg_` (a `lesson_code.plot` figure); an SVG longer than
+  MAX_SVG characters is not sent, and "note" says why.
 - A traceback keeps only the frames of the reader's cells.
 - Importing a package that is not installed (numpy, matplotlib in the
   browser) fails at once with words saying what exists here.
@@ -26,10 +27,13 @@ import sys
 import traceback
 
 __all__ = ["run_cell", "run_json", "ran", "ran_json", "forget",
-           "missing_message", "MissingPackageFinder", "MAX_OUTPUT"]
+           "missing_message", "MissingPackageFinder", "MAX_OUTPUT", "MAX_SVG",
+           "MAX_ERROR"]
 
 MAX_OUTPUT = 200_000  # characters of stdout + stderr kept per cell run
 MAX_REPR = 20_000     # characters of a final value's repr
+MAX_SVG = 2_000_000   # characters of a figure (lesson_code.plot's are far smaller)
+MAX_ERROR = 20_000    # characters of a traceback
 
 _HERE = __file__.replace("\\", "/")
 _pages = {}  # page -> {"globals": dict, "ran": list of cell names}
@@ -166,16 +170,26 @@ def _chain(tb):
     return seen
 
 
+def _cut(text, limit):
+    if len(text) <= limit:
+        return text
+    return text[:limit] + f"… [{len(text):,} characters in all]"
+
+
 def _show(value):
-    """(repr, svg, alt) of a final expression's value."""
+    """(repr, svg, alt, note) of a final expression's value."""
     svg = getattr(value, "_repr_svg_", None)
     if callable(svg):
+        svg = str(svg())
+        if len(svg) > MAX_SVG:
+            return None, None, None, (
+                f"The figure is too large to show: its SVG has {len(svg):,} "
+                f"characters, and the page shows figures of up to "
+                f"{MAX_SVG:,}. Draw fewer points (a shorter run, or every "
+                "n-th step).")
         alt = getattr(value, "describe", None)
-        return None, str(svg()), alt() if callable(alt) else "A figure"
-    text = repr(value)
-    if len(text) > MAX_REPR:
-        text = text[:MAX_REPR] + f"… [{len(text):,} characters in all]"
-    return text, None, None
+        return None, svg, alt() if callable(alt) else "A figure", None
+    return _cut(repr(value), MAX_REPR), None, None, None
 
 
 def run_cell(source, page="page", cell="cell 1", write=None):
@@ -195,7 +209,7 @@ def run_cell(source, page="page", cell="cell 1", write=None):
     lines = source.splitlines(keepends=True)
     linecache.cache[cell] = (len(source), None, lines, cell)
     reply = {"ok": True, "value": None, "svg": None, "alt": None,
-             "error": None}
+             "error": None, "note": None}
     saved = sys.stdout, sys.stderr, sys.stdin
     finder = MissingPackageFinder()
     sys.stdout, sys.stderr = _Stream("stdout", output), _Stream("stderr",
@@ -208,9 +222,10 @@ def run_cell(source, page="page", cell="cell 1", write=None):
         if last is not None:
             value = eval(last, state["globals"])
             if value is not None:
-                reply["value"], reply["svg"], reply["alt"] = _show(value)
+                (reply["value"], reply["svg"], reply["alt"],
+                 reply["note"]) = _show(value)
     except BaseException as exc:  # the reader's error, SystemExit too
-        reply.update(ok=False, error=_trim(exc))
+        reply.update(ok=False, error=_cut(_trim(exc), MAX_ERROR))
     finally:
         sys.stdout, sys.stderr, sys.stdin = saved
         sys.meta_path.remove(finder)

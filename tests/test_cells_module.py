@@ -12,7 +12,8 @@ import pytest
 from paths import ROOT
 
 from lesson_code import cells
-from lesson_code.cells import MAX_OUTPUT, missing_message, ran, run_cell, run_json
+from lesson_code.cells import (MAX_ERROR, MAX_OUTPUT, MAX_SVG, missing_message, ran, run_cell,
+                               run_json)
 from scripts import cells_hook
 
 
@@ -31,7 +32,8 @@ def collect():
 def test_cells_of_a_page_share_one_namespace_and_remember_what_ran(page):
     assert run_cell("a = 20", page, "cell 1")["ok"]
     reply = run_cell("b = a + 1\nb * 2", page, "cell 2")
-    assert reply == {"ok": True, "value": "42", "svg": None, "alt": None, "error": None}
+    assert reply == {"ok": True, "value": "42", "svg": None, "alt": None, "error": None,
+                     "note": None}
     assert ran(page) == ["cell 1", "cell 2"]
     run_cell("a = 1", page, "cell 1")  # run again: moves to the end
     assert ran(page) == ["cell 2", "cell 1"]
@@ -132,6 +134,23 @@ def test_a_value_with_repr_svg_comes_back_as_svg_with_words(page):
               "    def describe(self):\n        return 'a tiny figure'\nFigure()")
     reply = run_cell(source, page, "cell 1")
     assert (reply["svg"], reply["alt"], reply["value"]) == ("<svg/>", "a tiny figure", None)
+
+
+def test_a_figure_too_large_to_show_is_not_sent_and_the_note_says_why(page):
+    source = (f"class Figure:\n    def _repr_svg_(self):\n"
+              f"        return '<svg>' + ' ' * {MAX_SVG} + '</svg>'\nFigure()")
+    reply = run_cell(source, page, "cell 1")
+    assert reply["ok"] and (reply["svg"], reply["value"]) == (None, None)
+    assert reply["note"].startswith(f"The figure is too large to show: its SVG has {MAX_SVG + 11:,}")
+    # A figure of exactly MAX_SVG characters is shown.
+    reply = run_cell(source.replace(f"{MAX_SVG}", f"{MAX_SVG - 11}"), page, "cell 2")
+    assert len(reply["svg"]) == MAX_SVG and reply["note"] is None
+
+
+def test_a_huge_error_message_is_cut(page):
+    reply = run_cell("raise ValueError('x' * 10_000_000)", page, "cell 1")
+    assert MAX_ERROR < len(reply["error"]) < MAX_ERROR + 100
+    assert reply["error"].startswith("Traceback") and "characters in all]" in reply["error"]
 
 
 def test_run_json_is_the_workers_entry(page):

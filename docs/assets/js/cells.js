@@ -7,10 +7,15 @@
 //   this worker, and says so.
 // - Stop (or the cell's time limit) terminates the worker, starts a new one and runs the
 //   page's earlier cells again, and says so; navigators' pending calls are re-sent by
-//   python.js.
+//   python.js. Stop works whatever a cell did to the worker, and python.js's watchdog
+//   replaces a worker that stops answering or can no longer run Python (os._exit).
+// - Printed output is drawn by cells-output.js: once per frame, the first and last lines
+//   of a run kept in the page, the lines between counted.
 import { getPython } from "./python.js";
-import { dropEdit, loadEdit, saveEdit } from "./cells-store.js";
+import { damage, dropEdit, loadEdit, saveEdit } from "./cells-store.js";
+import { OutputView, scrollable } from "./cells-output.js";
 
+const MAX_SVG = 2_000_000; // characters; lesson_code.cells.MAX_SVG
 const cells = new WeakMap(); // element -> Cell
 let queue = Promise.resolve(); // one run at a time, across the tab
 let executing = null; // the Cell whose code the worker runs now
@@ -68,6 +73,7 @@ class Cell {
     this.note = el.querySelector("[data-cell-note]");
     this.notice = el.querySelector("[data-cell-notice]");
     this.output = el.querySelector("[data-cell-output]");
+    this.view = new OutputView(this.output);
 
     el.setAttribute("aria-label", `Python cell ${this.number}`);
     this.runButton.setAttribute("aria-label", `Run cell ${this.number}`);
@@ -88,6 +94,8 @@ class Cell {
     this.stopButton.addEventListener("click", () => this.stop());
     this.resetButton.addEventListener("click", () => this.reset());
     this.#restoreEdit();
+    const damaged = damage(this.page); // the first cell to read the page's edits tells
+    if (damaged) this.#say(damaged);
     el.dataset.cellReady = "true";
   }
 
@@ -239,7 +247,7 @@ class Cell {
     return enqueue(() => this.#runAfterEarlier()).finally(() => this.#busy(false));
   }
 
-  async #runAfterEarlier(rerun = false) {
+  async #runAfterEarlier(rerun = false, again = false) {
     const python = getPython();
     const page = pageCells();
     const earlier = page.slice(0, page.indexOf(this));
@@ -261,7 +269,14 @@ class Cell {
       }
       return await this.#execute(this);
     } catch (error) {
+      if (this.stopReason) return false; // Stop has said what happened
+      if (error.restarted && !again) {
+        // The worker stopped answering while this cell waited: it is a new one now.
+        this.#say(`${error.message} Running this cell on the new Python…`);
+        return this.#runAfterEarlier(rerun, true);
+      }
       this.#say(error.message, "error");
+      this.state.textContent = python.status.phase === "error" ? "Did not run: Python could not start" : "Did not run";
       return false;
     }
   }
@@ -283,12 +298,16 @@ class Cell {
       } else this.#write(stream, text);
     };
     try {
-      const reply = await python.send("exec", { page: this.page, cell: this.name, source: this.code }, { onStream });
+      // The page's own timer stops the cell at its time limit; the watchdog's deadline is
+      // a backstop should that timer not fire.
+      const reply = await python.send("exec", { page: this.page, cell: this.name, source: this.code },
+        { onStream, deadline: this.timeout * 1000 + 2000 });
       this.#flush();
       const ms = performance.now() - started.at;
       const seconds = ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
       if (reply.svg) this.#figure(reply.svg, reply.alt);
       else if (reply.value !== null) this.#value(reply.value);
+      if (reply.note) this.#say(reply.note);
       if (!reply.ok) {
         this.#block("pre", "ravine-cell__error", reply.error);
         this.state.textContent = `Error after ${seconds}`;
@@ -299,29 +318,37 @@ class Cell {
       this.#flush();
       if (!this.stopReason) {
         this.#say(`This run did not finish: ${error.message}`, "error");
-        return false;
+        this.state.textContent = "Did not finish";
+        this.el.dataset.ran = "error";
       }
       return false;
     } finally {
+      this.output.removeAttribute("aria-busy"); // set by the output view while it cuts
       clearTimeout(timer);
       if (executing === this) executing = null;
+      this.requester = null;
       if (this !== requester) this.#busy(false);
     }
   }
 
-  /** Stop: terminate the worker, start a new one, run the page's earlier cells again. */
+  /**
+   * Stop: terminate the worker, start a new one, run the page's earlier cells again.
+   * Works from any state: with a cell running, or with this cell still waiting for a
+   * worker that no longer answers (then the restart is what unblocks it).
+   */
   stop(reason = "stop") {
-    const target = executing;
+    const target = executing ?? (this.busy ? this : null);
     if (!target) return;
-    const requester = target.requester ?? target;
+    const requester = target === executing ? (target.requester ?? target) : this;
     const pressed = performance.now();
     this.el.dataset.stopPressedAt = String(pressed);
     target.stopReason = requester.stopReason = reason;
     getPython().restart(`Python was restarted to stop ${target.name}.`);
-    const why = reason === "time limit" ? `${target.name} reached its time limit of ${target.timeout} s, so the page stopped it`
+    const page = pageCells();
+    const rerun = page.indexOf(requester) > 0;
+    const why = reason === "time limit" ? `${capital(target.name)} reached its time limit of ${target.timeout} s, so the page stopped it`
       : `Stopped ${target.name}`;
-    requester.#say(`${why}: Python was restarted, which ends any running code. `
-      + "Running the page's earlier cells again…", "error");
+    requester.#say(`${why}: Python was restarted, which ends any running code.${rerun ? " Running the page's earlier cells again…" : ""}`, "error");
     if (this !== requester && this !== target) this.#say(`Stopped ${target.name}, which this cell was waiting for.`, "error");
     requester.el.dataset.stoppedAt = String(performance.now());
     requester.el.dataset.stopPressedAt = String(pressed);
@@ -349,44 +376,30 @@ class Cell {
 
   #clear() {
     this.output.replaceChildren();
-    this.stream = null;
-    this.pending = [];
+    this.view = new OutputView(this.output);
     delete this.el.dataset.ran;
   }
 
   #say(text, kind = "note") {
-    this.#flush();
     this.#block("p", `ravine-cell__msg ravine-cell__msg--${kind}`, text);
   }
 
+  /** Appends a block after what is printed so far; later output goes below it. */
   #block(tag, className, text) {
+    this.#flush();
     const node = element(tag, className, text);
     this.output.append(node);
-    this.stream = null;
+    if (tag === "pre") scrollable(node); // a long traceback or value
+    this.view = new OutputView(this.output);
     return node;
   }
 
   #write(stream, text) {
-    this.pending ??= [];
-    this.pending.push([stream, text]);
-    this.frame ??= requestAnimationFrame(() => this.#flush());
+    this.view.write(stream, text);
   }
 
-  /** Appends streamed text once per frame (a loop may print thousands of lines). */
   #flush() {
-    if (this.frame) cancelAnimationFrame(this.frame);
-    this.frame = null;
-    for (const [stream, text] of this.pending ?? []) {
-      this.stream ??= this.#block("pre", "ravine-cell__stream");
-      const last = this.stream.lastChild;
-      if (last && last.dataset?.stream === stream) last.textContent += text;
-      else {
-        const span = element("span", `ravine-cell__${stream}`, text);
-        span.dataset.stream = stream;
-        this.stream.append(span);
-      }
-    }
-    this.pending = [];
+    this.view?.flush();
   }
 
   #value(text) {
@@ -394,8 +407,13 @@ class Cell {
     node.prepend(element("span", "ravine-cell__tag", "value: "));
   }
 
-  /** SVG from _repr_svg_, shown as an image: no script in it can run. */
+  /** SVG from _repr_svg_, shown as an image: no script in it can run. lesson_code.cells
+   * refuses larger figures; this page refuses them too, whatever a cell did to it. */
   #figure(svg, alt) {
+    if (svg.length > MAX_SVG) {
+      return this.#say(`The figure is too large to show: its SVG has ${svg.length.toLocaleString("en")} characters, `
+        + `and the page shows figures of up to ${MAX_SVG.toLocaleString("en")}.`);
+    }
     const img = element("img", "ravine-cell__figure");
     img.alt = alt || "A figure drawn by the cell";
     img.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;

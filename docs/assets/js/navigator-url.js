@@ -17,7 +17,15 @@ const MAX_RUNS = 8;
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
 
 export const paramName = (id) => `nav-${id}`;
-const show = (value) => JSON.stringify(String(value).slice(0, 40));
+// Characters that reorder, hide or break the text around them: C0 and C1 controls, the
+// Arabic letter mark, zero-width characters, bidi marks, embeddings, overrides and
+// isolates, line and paragraph separators, the BOM and interlinear annotations.
+const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/gu;
+/** Text from outside, quoted for a message: without hidden characters, at most 40
+ * characters (never half of one). */
+export const show = (value) => JSON.stringify(Array.from(String(value).replace(HIDDEN, "")).slice(0, 40).join(""));
+/** `"a", "b", "c" and 7 more` */
+const some = (values) => values.slice(0, 3).map(show).join(", ") + (values.length > 3 ? ` and ${values.length - 3} more` : "");
 
 /** A number from a string or number, or null. */
 export function toNumber(value) {
@@ -33,7 +41,11 @@ function clampNumber(value, lo, hi, what, messages, integer = false) {
     messages.push(`${what}: ${show(value)} is not a number; kept the previous value.`);
     return null;
   }
-  if (integer) n = Math.round(n);
+  if (integer && !Number.isInteger(n)) {
+    const whole = Math.round(n);
+    messages.push(`${what} = ${String(n).slice(0, 24)} is not a whole number; used ${whole}.`);
+    n = whole;
+  }
   if (n < lo || n > hi) {
     const kept = Math.min(hi, Math.max(lo, n));
     messages.push(`${what} = ${String(n).slice(0, 24)} is outside ${lo}…${hi}; used ${kept}.`);
@@ -97,9 +109,9 @@ export function checkState(input, base, facts) {
   if (input.optimizers !== undefined) {
     const list = Array.isArray(input.optimizers) ? input.optimizers : [];
     const known = [...new Set(list.filter((name) => OPTIMIZERS.includes(name)))];
-    for (const name of list.filter((n) => !OPTIMIZERS.includes(n)).slice(0, 3)) {
-      messages.push(`Unknown optimizer ${show(name)}: left out.`);
-    }
+    const unknown = list.filter((n) => !OPTIMIZERS.includes(n));
+    if (unknown.length === 1) messages.push(`Unknown optimizer ${show(unknown[0])}: left out.`);
+    else if (unknown.length) messages.push(`Left out ${unknown.length} unknown optimizers: ${some(unknown)}.`);
     if (known.length) {
       state.optimizers = OPTIMIZERS.filter((name) => known.includes(name));
       state.runs = null;
@@ -109,8 +121,9 @@ export function checkState(input, base, facts) {
   const runsAsked = input.runs ?? (Array.isArray(input.betas) && Array.isArray(input.optimizers)
     ? input.optimizers.map((name, i) => ({ name, beta: input.betas[i] })) : null);
   if (runsAsked !== undefined && runsAsked !== null) {
-    const runs = (Array.isArray(runsAsked) ? runsAsked : []).slice(0, MAX_RUNS)
-      .map((run) => checkRun(run, messages)).filter(Boolean);
+    const asked = Array.isArray(runsAsked) ? runsAsked : [];
+    if (asked.length > MAX_RUNS) messages.push(`A race has at most ${MAX_RUNS} runs; left out the other ${asked.length - MAX_RUNS}.`);
+    const runs = asked.slice(0, MAX_RUNS).map((run) => checkRun(run, messages)).filter(Boolean);
     if (runs.length) {
       state.runs = runs;
       state.optimizers = OPTIMIZERS.filter((name) => runs.some((run) => run.name === name));
@@ -135,6 +148,7 @@ export function decodeState(text) {
   const fields = {}, messages = [];
   if (text.length > 600) return { fields, messages: ["The link's navigator state is too long; ignored it."] };
   const keys = { l: "landscape", lr: "lr", b: "beta", x: "x", y: "y", n: "num_steps" };
+  const ignored = [];
   for (const part of text.split(";")) {
     if (!part) continue;
     const colon = part.indexOf(":");
@@ -151,8 +165,10 @@ export function decodeState(text) {
         }
         return run;
       });
-    } else messages.push(`Ignored ${show(key)} in the link: not a navigator setting.`);
+    } else ignored.push(key);
   }
+  if (ignored.length === 1) messages.push(`Ignored ${show(ignored[0])} in the link: not a navigator setting.`);
+  else if (ignored.length) messages.push(`Ignored ${ignored.length} settings in the link that are not navigator settings: ${some(ignored)}.`);
   return { fields, messages };
 }
 

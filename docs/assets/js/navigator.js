@@ -174,15 +174,17 @@ class Navigator {
 
   /**
    * navigator:set: the declared state with the detail's fields applied (checked), so the
-   * same event always sets up the same race; resets the race, and runs it if asked.
+   * same event always sets up the same race; resets the race, and runs it if asked. No
+   * detail (an event made without one) sets up the declared race.
    */
-  set(detail = {}) {
-    const { state, messages } = checkState(detail, this.declared, this.facts);
+  set(detail) {
+    const asked = detail ?? {};
+    const { state, messages } = checkState(asked, this.declared, this.facts);
     this.note(messages.length ? messages.join(" ") : "");
     this.state = state;
     this.controls.reflect(state);
     this.stopAnimation();
-    this.pendingRun = Boolean(detail.run);
+    this.pendingRun = Boolean(typeof asked === "object" && asked.run);
     this.shown = this.pendingRun ? 0 : Infinity;
     this.request();
     this.#urlSoon(true);
@@ -213,7 +215,11 @@ class Navigator {
       if (reply.ok) this.#accept(job, grid, reply.result);
       else this.#refused(reply);
     } catch (error) {
-      if (this.el.isConnected) this.note(`Python stopped: ${error.message}. The last race stays drawn.`);
+      // When Python could not start, the loading line already says so: one failure, one line.
+      if (this.el.isConnected && this.python.status.phase !== "error") {
+        this.note(`Python stopped: ${error.message.replace(/\.?$/, ".")} The last race stays drawn.`);
+        this.stale = true; // said until a race comes back
+      }
     } finally {
       this.busy = false;
       if (this.wanted && this.el.isConnected) this.#next();
@@ -239,6 +245,8 @@ class Navigator {
     if (!finite) return this.note("lesson_code returned a value that is not finite; the last race stays drawn.");
     this.result = { state: job.state, runs, limits: result.limits, f_min: result.f_min, tol: result.tol };
     this.lossPanel.setRace(this.result);
+    if (this.stale) this.note("");
+    this.stale = false;
     this.detail.replaceChildren(); // a step's arithmetic belongs to the race it came from
     this.plot.setGrid(grid);
     if (!this.live) this.#goLive();

@@ -5,10 +5,19 @@
 //   python.onStatus(({phase, percent, message}) => ...);  // "loading" | "ready" | "error"
 //   const reply = await python.lesson("race", {...});     // lesson_code.browser.handle
 //   python.restart();                                     // stop runaway code
-//   python.send("exec", args, {onStream: (stream, text) => ...});  // output as it comes
-// After a restart, pending lesson() calls (pure computations) are sent again to the new
-// worker; other pending calls fail with the restart's reason.
+//   python.send("exec", args, {onStream: (stream, text) => ..., deadline: ms});
+//
+// A watchdog guards every call, whatever a cell did to the worker: a call that has begun
+// and runs past its deadline, or a call the ready worker has not begun after STALL_MS
+// (its message handler is gone, it closed itself), restarts the worker; so does a reply
+// that says Python can no longer run (os._exit). After a restart, pending lesson() calls
+// (pure computations) are sent again to the new worker, except the one that hung or ended
+// Python; other pending calls fail with the restart's reason (error.restarted is true).
 let client = null;
+
+const STALL_MS = 3000; // a ready worker begins a call within milliseconds of the last one
+const CALL_MS = 20_000; // lesson_code's computations are capped well below this
+const WATCH_MS = 250;
 
 export function getPython() {
   client ??= new PythonClient();
@@ -17,9 +26,12 @@ export function getPython() {
 
 class PythonClient {
   #worker = null;
+  #settled = false; // this worker has said "ready" or "error": later status is forged
   #pending = new Map();
   #listeners = new Set();
   #nextId = 1;
+  #heard = 0; // when the worker last said anything
+  #watchdog = null;
   status = { phase: "loading", percent: 0, message: "Loading Python…" };
 
   constructor() {
@@ -28,9 +40,17 @@ class PythonClient {
 
   #start() {
     const worker = new Worker(new URL("./python-worker.js", import.meta.url), { type: "module" });
-    worker.onmessage = ({ data }) => (data.type === "status" ? this.#setStatus(data) : this.#settle(data));
+    this.#settled = false;
+    worker.onmessage = ({ data }) => {
+      if (worker !== this.#worker || !data || typeof data !== "object") return;
+      this.#heard = performance.now();
+      if (data.type === "status") {
+        if (!this.#settled) this.#setStatus(data);
+      } else this.#settle(data);
+    };
     worker.onerror = (event) => {
       event.preventDefault();
+      if (worker !== this.#worker || this.#settled) return; // a cell's own error, later
       this.#setStatus({ phase: "error", percent: 0, message: `Python could not start: ${event.message || "the worker failed to load"}` });
     };
     this.#worker = worker;
@@ -38,22 +58,47 @@ class PythonClient {
 
   #setStatus({ phase, percent, message }) {
     this.status = { phase, percent, message };
+    this.#settled = phase !== "loading";
     document.documentElement.dataset.python = phase; // for CSS, and for the tests
+    if (phase === "ready") this.#heard = performance.now();
     if (phase === "error") this.#rejectAll(new Error(message));
     for (const listener of this.#listeners) listener(this.status);
   }
 
-  #settle({ id, ok, result, error, stream, text }) {
+  #settle({ id, ok, result, error, stream, text, fatal }) {
     const pending = this.#pending.get(id);
     if (!pending) return;
+    if (stream === "start") pending.began = performance.now();
     if (stream) return pending.onStream?.(stream, text);
     this.#pending.delete(id);
-    ok ? pending.resolve(result) : pending.reject(new Error(error));
+    if (ok) return pending.resolve(result);
+    if (!fatal) return pending.reject(new Error(error));
+    this.#restart(`Python ended (${error}), so the page started it again.`, pending);
   }
 
   #rejectAll(error) {
     for (const { reject } of this.#pending.values()) reject(error);
     this.#pending.clear();
+  }
+
+  /** Restarts a worker that cannot answer; every pending call is checked each WATCH_MS. */
+  #watch() {
+    if (!this.#pending.size) {
+      clearInterval(this.#watchdog);
+      this.#watchdog = null;
+      return;
+    }
+    if (this.status.phase !== "ready") return;
+    const now = performance.now();
+    const calls = [...this.#pending.values()];
+    const overdue = calls.find((call) => call.began && now - call.began > call.deadline);
+    if (overdue) {
+      const seconds = Math.round(overdue.deadline / 1000);
+      return this.#restart(`Python gave no answer within ${seconds} s, so the page restarted it.`, overdue);
+    }
+    if (calls.some((call) => call.began)) return; // the worker is busy with a call
+    const waited = Math.min(...calls.map((call) => now - Math.max(call.sent, this.#heard)));
+    if (waited > STALL_MS) this.#restart("Python stopped answering, so the page restarted it.");
   }
 
   /** Calls `listener(status)` now and on every change; returns an unsubscribe function. */
@@ -64,14 +109,16 @@ class PythonClient {
   }
 
   /** Sends one operation to the worker; resolves with its result. onStream(stream, text)
-   * receives the op's {stream, text} messages; retry: true re-sends it after a restart. */
-  send(op, args = {}, { onStream, retry = false } = {}) {
+   * receives the op's {stream, text} messages ("start" first); retry: true re-sends it
+   * after a restart; deadline: ms it may run once begun. */
+  send(op, args = {}, { onStream, retry = false, deadline = CALL_MS } = {}) {
     if (this.status.phase === "error") return Promise.reject(new Error(this.status.message));
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       const message = { id, op, args };
-      this.#pending.set(id, { resolve, reject, onStream, retry, message });
+      this.#pending.set(id, { resolve, reject, onStream, retry, deadline, message, sent: performance.now() });
       this.#worker.postMessage(message);
+      this.#watchdog ??= setInterval(() => this.#watch(), WATCH_MS);
     });
   }
 
@@ -82,13 +129,22 @@ class PythonClient {
 
   /** Stops whatever runs (there is no interrupt buffer on GitHub Pages) and starts anew. */
   restart(reason = "Python was restarted.") {
+    this.#restart(reason);
+  }
+
+  /** culprit: the call that hung or ended Python; it fails rather than being sent again. */
+  #restart(reason, culprit = null) {
     this.#worker.terminate();
-    const again = [...this.#pending.values()].filter((pending) => pending.retry);
+    const again = [...this.#pending.values()].filter((pending) => pending.retry && pending !== culprit);
     for (const { message } of again) this.#pending.delete(message.id);
-    this.#rejectAll(new Error(reason));
+    const error = Object.assign(new Error(reason), { restarted: true });
+    culprit?.reject(error);
+    this.#rejectAll(error);
     this.#setStatus({ phase: "loading", percent: 0, message: "Restarting Python…" });
     this.#start();
     for (const pending of again) {
+      pending.began = 0;
+      pending.sent = performance.now();
       this.#pending.set(pending.message.id, pending);
       this.#worker.postMessage(pending.message);
     }
