@@ -48,6 +48,8 @@ class Navigator {
     this.el = el;
     const declared = JSON.parse(el.dataset.navigator);
     this.id = declared.id;
+    // the page this navigator belongs to: its URL state is written there and nowhere else
+    this.pagePath = location.pathname;
     this.facts = declared.facts;
     this.declared = { landscape: declared.landscape, lr: declared.lr, beta: declared.beta, start: declared.start,
       optimizers: declared.optimizers, num_steps: declared.num_steps, runs: null };
@@ -407,7 +409,12 @@ class Navigator {
     this.shown = k + 1;
     this.draw();
     this.#scoreboard();
-    const reply = await this.python.lesson("step_detail", { ...raceArgs(this.result.state), step: k });
+    let reply;
+    try {
+      reply = await this.python.lesson("step_detail", { ...raceArgs(this.result.state), step: k });
+    } catch (error) {
+      return this.note(`Python stopped before it could show step ${k + 1}: ${error.message}.`);
+    }
     if (!reply.ok) return this.note(`lesson_code could not show step ${k + 1}: ${reply.error}`);
     this.#detail(k, reply.result.runs);
   }
@@ -432,7 +439,12 @@ class Navigator {
   }
 
   async copy() {
-    const reply = await this.python.lesson("snippet", raceArgs(this.result?.state ?? this.state));
+    let reply;
+    try {
+      reply = await this.python.lesson("snippet", raceArgs(this.result?.state ?? this.state));
+    } catch (error) {
+      return this.controls.show("copy", `Python stopped before it could write the code: ${error.message}.`);
+    }
     if (!reply.ok) return this.controls.show("copy", `lesson_code could not write the code: ${reply.error}`);
     const area = this.controls.copyArea;
     try {
@@ -466,7 +478,9 @@ class Navigator {
   #urlSoon(now) {
     clearTimeout(this.urlTimer);
     // never into another page's URL: after an instant navigation this element is gone
-    const write = () => this.el.isConnected && writeUrl(this.id, this.state);
+    // (instant navigation changes the URL before it removes this element)
+    const write = () => this.el.isConnected && location.pathname === this.pagePath
+      && writeUrl(this.id, this.state);
     if (now) write();
     else this.urlTimer = setTimeout(write, 300);
   }
