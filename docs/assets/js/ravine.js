@@ -27,7 +27,10 @@ function mountAll() {
     const elements = [...document.querySelectorAll(selector)].filter((el) => !el.dataset.mounted);
     if (!elements.length) continue;
     elements.forEach((el) => (el.dataset.mounted = "true", mounted.add(el)));
-    import(url).then((module) => elements.forEach((el) => module[mount](el)));
+    // a module that fails to load (a dropped connection) leaves its elements unmounted,
+    // so the next page change tries again
+    import(url).then((module) => elements.forEach((el) => module[mount](el)), () =>
+      elements.forEach((el) => (delete el.dataset.mounted, mounted.delete(el))));
   }
 }
 
