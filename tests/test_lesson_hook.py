@@ -100,6 +100,19 @@ CLAIM_DEFINES = {"define": {"gd": "run(sgd(0.18), ravine, (-8.0, 2.0), 1000)",
                             "mom": "run(momentum(0.18, 0.9), ravine, (-8.0, 2.0), 1000)"}}
 
 
+def test_an_unclosed_number_fails_with_its_line():
+    ns = hook.namespace({})
+    with pytest.raises(hook.LessonError, match=r"page.md:3: `\{\{` is never closed"):
+        hook.substitute("One {{ kappa }}.\n\nTwo {{ kappa\n}}.", ns, "page.md")
+
+
+def test_a_navigator_value_wrong_after_substitution_fails_a_notebook_page_in_one_line(ns):
+    page = ("# L\n\n```navigator\nid: n\nlandscape: {{ 'nope' }}\n"
+            "optimizers: [sgd]\n```\n")
+    with pytest.raises(hook.LessonError, match=r"p.md:3: navigator fence: .*nope"):
+        hook.notebook(page, ns, "L", "", "p.md")
+
+
 def test_a_true_claim_renders_nothing():
     ns = hook.namespace(CLAIM_DEFINES)
     text = "Momentum arrives first{{ claim: mom.step < gd.step }}."

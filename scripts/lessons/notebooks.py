@@ -8,7 +8,7 @@ import re
 import yaml
 
 from .numbers import NAMES, format_value, substitute
-from .syntax import FENCE
+from .syntax import FENCE, LessonError
 from .widgets import (NAVIGATOR_STATE_KEYS, exercise, page_navigators, predict,
                       race_request)
 
@@ -157,7 +157,11 @@ def notebook(text, ns, title, site_url="", where="?", line_offset=0,
             cells.append(_md_cell(
                 "*On the lesson page an interactive navigator races the "
                 "optimizers here; this cell runs its opening race.*"))
-            cells.append(_code_cell(_race_code(race_request(setup), nav.get(
+            try:
+                request = race_request(setup)
+            except ValueError as error:  # a value that is wrong only after {{ }}
+                raise LessonError(where, line, f"navigator fence: {error}") from None
+            cells.append(_code_cell(_race_code(request, nav.get(
                 "caption", "The navigator's race"))))
         elif lang == "ratemap":
             # the static figure under the fence stays in the prose

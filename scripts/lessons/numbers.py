@@ -210,6 +210,15 @@ def _prose_chunks(text):
     return out
 
 
+def _unclosed(text, offset, piece, where, line_offset):
+    """LessonError for a `{{` that no `}}` closes (it would show as text)."""
+    at = piece.find("{{")
+    if at >= 0:
+        line = text.count("\n", 0, offset + at) + 1 + line_offset
+        raise LessonError(where, line, "`{{` is never closed: a number or a claim "
+                          "needs its closing `}}` on the same line")
+
+
 def substitute(text, ns, where="?", line_offset=0):
     """text with every `{{ … }}` in its prose replaced by its value."""
     pieces, pos = [], 0
@@ -217,9 +226,11 @@ def substitute(text, ns, where="?", line_offset=0):
         pieces.append(text[pos:start])
         out, p = [], 0
         for m in NUMBER.finditer(chunk):
+            _unclosed(text, start + p, chunk[p:m.start()], where, line_offset)
             line = text.count("\n", 0, start + m.start()) + 1 + line_offset
             out += [chunk[p:m.start()], evaluate(m["expr"], ns, where, line)]
             p = m.end()
+        _unclosed(text, start + p, chunk[p:], where, line_offset)
         pieces.append("".join(out) + chunk[p:])
         pos = start + len(chunk)
     pieces.append(text[pos:])
