@@ -5,14 +5,77 @@ number shows in page order, and the prose a reader sees (for the no-typed-number
 
 import html
 import re
+from html.parser import HTMLParser
 
 from scripts import lesson_hook as hook
 
 
+class _MathAsTeX(HTMLParser):
+    """HTML with each typeset formula (an arithmatex element holding KaTeX's HTML and
+    MathML) put back as its TeX source, \\(…\\) inline or \\[…\\] for display, read from
+    the TeX annotation KaTeX keeps; everything else passes through as it was."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=False)
+        self.out, self.depth, self.display, self.tex = [], 0, False, None
+
+    def handle_starttag(self, tag, attrs):
+        if self.depth:
+            self.depth += tag not in VOID
+            self.tex = "" if tag == "annotation" else self.tex
+            return
+        if dict(attrs).get("class") == "arithmatex":
+            self.depth, self.display, self.tex = 1, tag == "div", None
+            self.found = None
+            return
+        self.out.append(self.get_starttag_text())
+
+    def handle_endtag(self, tag):
+        if not self.depth:
+            self.out.append(f"</{tag}>")
+            return
+        if tag == "annotation":
+            self.found, self.tex = self.tex, None
+        self.depth -= 1
+        if not self.depth:
+            tex = html.escape(self.found or "", quote=False)
+            # with spaces where the element's tags stood, as the text was before typesetting
+            self.out.append(f" \\[{tex}\\] " if self.display else f" \\({tex}\\) ")
+
+    def handle_data(self, data):
+        if not self.depth:
+            self.out.append(data)
+        elif self.tex is not None:
+            self.tex += data
+
+    def handle_entityref(self, name):
+        self.handle_data(f"&{name};" if not self.depth else html.unescape(f"&{name};"))
+
+    def handle_charref(self, name):
+        self.handle_data(f"&#{name};" if not self.depth else html.unescape(f"&#{name};"))
+
+    def handle_startendtag(self, tag, attrs):
+        if not self.depth:
+            self.out.append(self.get_starttag_text())
+
+
+VOID = {"br", "img", "hr", "input", "meta", "link", "area", "base", "col", "embed",
+        "source", "track", "wbr", "mspace"}
+
+
+def math_as_tex(built_html):
+    parser = _MathAsTeX()
+    parser.feed(built_html)
+    parser.close()
+    return "".join(parser.out)
+
+
 def article_text(built_html):
-    """The article's text, tags removed, whitespace collapsed (math stays as TeX); an
-    image's alt text stays in its place, so its numbers are checked like the prose's."""
+    """The article's text, tags removed, whitespace collapsed, math as its TeX source
+    (formulas are typeset when the site builds; KaTeX keeps the TeX); an image's alt text
+    stays in its place, so its numbers are checked like the prose's."""
     article = re.search(r"<article[^>]*>(.*)</article>", built_html, re.S).group(1)
+    article = math_as_tex(article)
     article = re.sub(r'<img\b[^>]*?\balt="([^"]*)"[^>]*>', r" \1 ", article)
     plain = html.unescape(re.sub(r"<[^>]+>", " ", article))
     return re.sub(r"\s+", " ", plain)
