@@ -385,9 +385,13 @@ def test_at_375_px_no_horizontal_scroll_and_touch_dragging_works(browser, site_r
         points = [] if kind == "touchEnd" else [{"x": b["x"] + fx * b["width"], "y": b["y"] + fy * b["height"]}]
         cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
 
-    touch("touchStart", 0.3, 0.3)
+    # a touch drags only from the start handle (elsewhere a swipe scrolls the page)
+    hx, hy = page.evaluate("""() => { const nav = document.querySelector('#harness').navigator;
+        return nav.plot.toPixel(...nav.state.start); }""")
+    fx, fy = hx / b["width"], hy / b["height"]
+    touch("touchStart", fx, fy)
     for i in range(1, 8):
-        touch("touchMove", 0.3 + 0.04 * i, 0.3 + 0.02 * i)
+        touch("touchMove", fx + 0.04 * i, fy + 0.02 * i)
         page.wait_for_timeout(40)
     touch("touchEnd", 0, 0)
     page.wait_for_function("window.seen['navigator:result'].length >= 2")

@@ -86,11 +86,50 @@ export function buildControls(root, { id, facts, onChange, onAction }) {
   root.append(panel);
 
   const show = (name, text) => {
+    messages[name].classList.remove("navigator-ok");
     messages[name].textContent = text; // text only: nothing from outside becomes HTML
     const inputs = { lr: [lrBox], beta: [betaBox], start: [startX, startY, steps], landscape: [landscape] }[name] ?? [];
     for (const input of inputs) input.toggleAttribute("aria-invalid", Boolean(text));
   };
+  // A success note fades (ravine.css) and then goes, so it never outlives its moment.
+  messages.copy.setAttribute("role", "status");
+  messages.copy.addEventListener("animationend", () => {
+    if (messages.copy.classList.contains("navigator-ok")) show("copy", "");
+  });
   let bounds = null;
+  let lrCeiling = 1; // End on the η slider: the race's largest stability limit (setLimits)
+
+  // The sliders by keyboard: steps a reader can feel (a native step would be 0.1%).
+  const LR_KEYS = { ArrowRight: 0.025, ArrowUp: 0.025, ArrowLeft: -0.025, ArrowDown: -0.025,
+    PageUp: 0.2, PageDown: -0.2 }; // decades: ×1.06 per arrow, ×1.58 per page
+  const BETA_KEYS = { ArrowRight: 0.01, ArrowUp: 0.01, ArrowLeft: -0.01, ArrowDown: -0.01,
+    PageUp: 0.1, PageDown: -0.1 };
+  lrSlider.addEventListener("keydown", (event) => {
+    const now = toNumber(lrBox.value) ?? 10 ** Number(lrSlider.value);
+    let lr;
+    if (event.key in LR_KEYS) lr = 10 ** (Math.log10(now) + LR_KEYS[event.key]);
+    else if (event.key === "Home") lr = LR_RANGE[0];
+    else if (event.key === "End") lr = lrCeiling;
+    else return;
+    event.preventDefault();
+    lr = Number(fmt(Math.min(LR_RANGE[1], Math.max(LR_RANGE[0], lr))));
+    lrBox.value = fmt(lr);
+    show("lr", "");
+    onChange({ lr }, { live: false });
+  });
+  betaSlider.addEventListener("keydown", (event) => {
+    const now = toNumber(betaBox.value) ?? Number(betaSlider.value);
+    let beta;
+    if (event.key in BETA_KEYS) beta = now + BETA_KEYS[event.key];
+    else if (event.key === "Home") beta = 0;
+    else if (event.key === "End") beta = 0.99;
+    else return;
+    event.preventDefault();
+    beta = Number(Math.min(0.99, Math.max(0, beta)).toFixed(3));
+    betaBox.value = String(beta);
+    show("beta", "");
+    onChange({ beta }, { live: false });
+  });
 
   // η: log-scale slider, and a text box for the exact value.
   lrSlider.addEventListener("input", () => {
@@ -173,6 +212,13 @@ export function buildControls(root, { id, facts, onChange, onAction }) {
     copyArea,
     show,
     /** Shows text beside the control that sets lesson_code's `field`; false if none does. */
+    /** Shows a success in the message line `name`, in its own colour; it fades away. */
+    showOk(name, text) {
+      show(name, "");
+      void messages[name].offsetWidth; // restart the fade for a second success in a row
+      messages[name].classList.add("navigator-ok");
+      messages[name].textContent = text;
+    },
     showField(field, text) {
       const name = typeof field === "string" && Object.hasOwn(MESSAGE_OF_FIELD, field) ? MESSAGE_OF_FIELD[field] : null;
       if (name) show(name, text);
@@ -210,6 +256,9 @@ export function buildControls(root, { id, facts, onChange, onAction }) {
         ? `Stable below: ${items.map(([key, formula, who]) => `${who} η < ${fmt(found[key])} (${formula})`).join("; ")}.`
         : found?.note ?? "This surface's curvature changes from place to place: no single stability limit for η.";
       if (found?.gd && lr > found.gd) limits.textContent += " The current η is past gradient descent's limit.";
+      // End goes no further than the largest limit, just below it (a stable race for one)
+      const top = Math.max(...items.map(([key]) => found[key]));
+      lrCeiling = items.length ? Number(fmt(top * 0.99)) : 1;
     },
     setEnabled(on) {
       for (const input of inputs) input.disabled = !on;

@@ -430,7 +430,7 @@ class Navigator {
     try {
       await navigator.clipboard.writeText(reply.result);
       area.hidden = true;
-      this.controls.show("copy", "Copied the Python for this race to the clipboard.");
+      this.controls.showOk("copy", "Copied the Python for this race to the clipboard.");
     } catch {
       area.value = reply.result;
       area.hidden = false;
@@ -463,25 +463,57 @@ class Navigator {
     else this.urlTimer = setTimeout(write, 300);
   }
 
+  /**
+   * Mouse and pen: press anywhere on the map to put the start there, and drag. Touch: only
+   * a touch that starts on the handle drags it (its touchstart is cancelled, so the page
+   * does not scroll); a swipe anywhere else scrolls the page (touch-action: pan-y, see
+   * ravine.css), and a tap without a swipe puts the start where it was tapped.
+   */
   #pointer() {
     const canvas = this.canvas;
-    const at = (event) => {
+    const HANDLE_REACH = 22; // CSS px around the handle's centre a finger may land on
+    const TAP_SLOP = 10; // CSS px a tap may wander and still be a tap
+    const local = (event) => {
       const rect = canvas.getBoundingClientRect();
-      return this.plot.toData(event.clientX - rect.left, event.clientY - rect.top);
+      return [event.clientX - rect.left, event.clientY - rect.top];
     };
+    const at = (event) => this.plot.toData(...local(event));
+    const onHandle = (px, py) => {
+      if (!this.live || !this.plot.grid) return false;
+      const [hx, hy] = this.plot.toPixel(...this.state.start);
+      return Math.hypot(px - hx, py - hy) <= HANDLE_REACH;
+    };
+    canvas.addEventListener("touchstart", (event) => {
+      const rect = canvas.getBoundingClientRect();
+      const t = event.touches[0];
+      if (event.touches.length === 1 && onHandle(t.clientX - rect.left, t.clientY - rect.top)) event.preventDefault();
+    }, { passive: false });
+    canvas.addEventListener("touchmove", (event) => {
+      if (this.dragging != null) event.preventDefault();
+    }, { passive: false });
     canvas.addEventListener("pointerdown", (event) => {
       if (!this.live || event.button > 0) return;
+      if (event.pointerType === "touch" && !onHandle(...local(event))) {
+        this.tap = { id: event.pointerId, x: event.clientX, y: event.clientY };
+        return; // the browser scrolls, or it is a tap (pointerup)
+      }
       event.preventDefault();
       canvas.focus({ preventScroll: true });
       canvas.setPointerCapture(event.pointerId);
       this.dragging = event.pointerId;
-      this.moveStart(...at(event), { commit: false });
+      if (event.pointerType !== "touch") this.moveStart(...at(event), { commit: false });
     });
     canvas.addEventListener("pointermove", (event) => {
       if (this.dragging !== event.pointerId) return;
       this.moveStart(...at(event), { commit: false });
     });
     const end = (event) => {
+      const tap = this.tap;
+      if (tap?.id === event.pointerId) {
+        this.tap = null;
+        const still = Math.hypot(event.clientX - tap.x, event.clientY - tap.y) <= TAP_SLOP;
+        if (event.type === "pointerup" && still && this.live) this.moveStart(...at(event), { commit: true });
+      }
       if (this.dragging !== event.pointerId) return;
       this.dragging = null;
       this.#urlSoon(true);
