@@ -120,9 +120,15 @@ class Navigator {
     this.detail.setAttribute("aria-live", "polite");
     const keys = h("p", { className: "navigator-keys", id: `${this.id}-keys`,
       textContent: "Drag the white handle, or focus the plot and use the arrow keys (Shift: larger steps), to move the start point." });
-    this.figure.after(this.scoreboard);
+    // Layout: what a race needs in one screen comes first, the plot, Run and the scoreboard
+    // (the caption above the plot); then how to move the start, the loss panel and the
+    // settings (issue 15: at 1280×800 and 375×740 the three are in view together).
+    const caption = this.figure.querySelector("figcaption");
+    if (caption) this.figure.prepend(caption);
+    const copyNote = el.querySelector(`#${CSS.escape(this.id)}-copy-msg`);
+    this.figure.after(this.controls.buttons.run.parentElement, copyNote, this.controls.copyArea, this.scoreboard,
+      keys, this.lossPanel.el);
     el.append(this.detail); // after the controls: pressing Step does not move them
-    this.figure.append(keys);
     this.plot = new Plot(this.canvas);
     this.#pointer();
     this.canvas.addEventListener("keydown", (event) => this.#key(event));
