@@ -203,3 +203,36 @@ def test_copied_is_a_success_not_an_error_and_it_goes(browser, site_root):
     assert error.inner_text().startswith("Type a number")  # the error stays
     context.close()
     guard.check()
+
+
+def test_the_labels_follow_the_race(page, site_root):
+    nav = open_harness(page, site_root)
+    caption = nav.locator("figcaption")
+    assert caption.locator(".navigator-now").is_hidden()  # the declared race: the author's caption
+    nav.locator("canvas.navigator-canvas").focus()
+    page.keyboard.press("ArrowUp")
+    x, y = start_boxes(nav)
+    assert (x, y) != ("-8", "2")
+    now = caption.locator(".navigator-now")
+    assert f"from (−{x.lstrip('-')}, {y})" in now.inner_text(), now.inner_text()
+
+    # β = 0.5 against β = 0.99: per run, in the box, the slider and the limits line
+    page.evaluate("""() => document.querySelector('#harness').dispatchEvent(new CustomEvent('navigator:set',
+        {detail: {runs: [{name: 'momentum', lr: 0.05, beta: 0.5}, {name: 'momentum', lr: 0.05, beta: 0.99}]}}))""")
+    page.wait_for_function("() => document.querySelector('#harness').navigator.result?.state.runs?.length === 2")
+    beta_box = nav.get_by_role("textbox", name="Momentum β value", exact=True)
+    assert beta_box.input_value() == "" and beta_box.get_attribute("placeholder") == "per run"
+    slider = nav.get_by_role("slider", name="Momentum β")
+    assert slider.get_attribute("aria-valuetext") == "β per run: 0.5 and 0.99"
+    assert nav.get_by_role("textbox", name="Learning rate value", exact=True).input_value() == "0.05"
+    limits = nav.locator(".navigator-limits").inner_text()
+    expected = lesson("race", {**RAVINE_RACE, "optimizers": [{"name": "momentum", "lr": 0.05, "beta": 0.5},
+                                                             {"name": "momentum", "lr": 0.05, "beta": 0.99}]})
+    assert f"η < {expected['limits']['momentum']:.3g}" in limits and "for β = 0.5" in limits, limits
+    assert "Momentum (η = 0.05, β = 0.5), Momentum (η = 0.05, β = 0.99)" in now.inner_text()
+    # the β slider sets one β for every run again, a step from where it stands (0.9)
+    slider.press("ArrowRight")
+    page.wait_for_function("() => { const s = document.querySelector('#harness').navigator.result.state;"
+                           " return s.runs.every(r => r.beta === undefined) && s.beta === 0.91; }")
+    assert slider.get_attribute("aria-valuetext") == "β = 0.91"
+    assert beta_box.input_value() == "0.91"

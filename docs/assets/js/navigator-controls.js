@@ -6,7 +6,7 @@
 //   "RMSProp", "Adam"; buttons "Run", "Pause", "Step", "Reset", "Copy as Python".
 // Controls report checked values through onChange(patch, {commit}); a bad value gets a
 // message next to its control and changes nothing.
-import { LABELS, LR_RANGE, MAX_STEPS, OPTIMIZERS, toNumber } from "./navigator-url.js";
+import { LABELS, LR_RANGE, MAX_STEPS, OPTIMIZERS, WITH_BETA, toNumber } from "./navigator-url.js";
 
 const h = (tag, props = {}, ...children) => {
   const el = Object.assign(document.createElement(tag), props);
@@ -21,6 +21,16 @@ const LOG_LR = LR_RANGE.map(Math.log10);
 // lesson_code/browser.py); the message goes beside the control that sets it.
 const MESSAGE_OF_FIELD = { lr: "lr", beta: "beta", start: "start", num_steps: "start",
   landscape: "landscape", optimizers: "optimizers" };
+
+/**
+ * The values of η ("lr") or β ("beta") the race's runs actually use: a run's own value,
+ * else the shared one; only runs that take β count for β. Distinct, in run order.
+ */
+export function usedValues(state, key) {
+  const runs = state.runs ?? state.optimizers.map((name) => ({ name }));
+  const used = runs.filter((run) => key !== "beta" || WITH_BETA.has(run.name)).map((run) => run[key] ?? state[key]);
+  return [...new Set(used)];
+}
 
 export function buildControls(root, { id, facts, onChange, onAction }) {
   const ids = (name) => `${id}-${name}`;
@@ -105,7 +115,7 @@ export function buildControls(root, { id, facts, onChange, onAction }) {
   const BETA_KEYS = { ArrowRight: 0.01, ArrowUp: 0.01, ArrowLeft: -0.01, ArrowDown: -0.01,
     PageUp: 0.1, PageDown: -0.1 };
   lrSlider.addEventListener("keydown", (event) => {
-    const now = toNumber(lrBox.value) ?? 10 ** Number(lrSlider.value);
+    const now = (lrBox.value.trim() && toNumber(lrBox.value)) || 10 ** Number(lrSlider.value); // empty: per run
     let lr;
     if (event.key in LR_KEYS) lr = 10 ** (Math.log10(now) + LR_KEYS[event.key]);
     else if (event.key === "Home") lr = LR_RANGE[0];
@@ -118,7 +128,7 @@ export function buildControls(root, { id, facts, onChange, onAction }) {
     onChange({ lr }, { live: false });
   });
   betaSlider.addEventListener("keydown", (event) => {
-    const now = toNumber(betaBox.value) ?? Number(betaSlider.value);
+    const now = betaBox.value.trim() ? toNumber(betaBox.value) ?? Number(betaSlider.value) : Number(betaSlider.value);
     let beta;
     if (event.key in BETA_KEYS) beta = now + BETA_KEYS[event.key];
     else if (event.key === "Home") beta = 0;
@@ -228,19 +238,25 @@ export function buildControls(root, { id, facts, onChange, onAction }) {
     reflect(state) {
       bounds = facts[state.landscape].bounds;
       landscape.value = state.landscape;
-      if (document.activeElement !== lrBox) lrBox.value = fmt(state.lr);
-      lrSlider.value = Math.log10(state.lr);
-      lrSlider.setAttribute("aria-valuetext", `η = ${fmt(state.lr)}`);
-      if (document.activeElement !== betaBox) betaBox.value = String(state.beta);
-      betaSlider.value = Math.min(0.999, state.beta);
-      betaSlider.setAttribute("aria-valuetext", `β = ${state.beta}`);
+      // A race whose runs carry their own η or β (β = 0.5 against 0.99) shows "per run"
+      // in that box, and moving its control sets one value for every run again.
+      const lrs = usedValues(state, "lr"), betas = usedValues(state, "beta");
+      const lr = lrs.length === 1 ? lrs[0] : state.lr, beta = betas.length === 1 ? betas[0] : state.beta;
+      if (document.activeElement !== lrBox) lrBox.value = lrs.length > 1 ? "" : fmt(lr);
+      lrBox.placeholder = lrs.length > 1 ? "per run" : "";
+      lrSlider.value = Math.log10(lr);
+      lrSlider.setAttribute("aria-valuetext", lrs.length > 1 ? `η per run: ${lrs.map(fmt).join(" and ")}` : `η = ${fmt(lr)}`);
+      if (document.activeElement !== betaBox) betaBox.value = betas.length > 1 ? "" : String(beta);
+      betaBox.placeholder = betas.length > 1 ? "per run" : "";
+      betaSlider.value = Math.min(0.999, beta);
+      betaSlider.setAttribute("aria-valuetext", betas.length > 1 ? `β per run: ${betas.join(" and ")}` : `β = ${beta}`);
       if (document.activeElement !== startX) startX.value = String(state.start[0]);
       if (document.activeElement !== startY) startY.value = String(state.start[1]);
       if (document.activeElement !== steps) steps.value = String(state.num_steps);
       for (const name of OPTIMIZERS) toggles[name].checked = state.optimizers.includes(name);
     },
     /** Marks 2/λ_max and (2 + 2β)/λ_max on the η track, from the race's limits. */
-    setLimits(found, lr) {
+    setLimits(found, lr, state) {
       marks.replaceChildren();
       const where = (lr) => (Math.log10(lr) - LOG_LR[0]) / (LOG_LR[1] - LOG_LR[0]);
       const items = [["gd", "2/λ_max", "gradient descent"], ["momentum", "(2+2β)/λ_max", "momentum"],
@@ -256,6 +272,15 @@ export function buildControls(root, { id, facts, onChange, onAction }) {
         ? `Stable below: ${items.map(([key, formula, who]) => `${who} η < ${fmt(found[key])} (${formula})`).join("; ")}.`
         : found?.note ?? "This surface's curvature changes from place to place: no single stability limit for η.";
       if (found?.gd && lr > found.gd) limits.textContent += " The current η is past gradient descent's limit.";
+      // lesson_code gives momentum's and Nesterov's limits for the first such run's β
+      const runs = state?.runs ?? [];
+      const own = (name) => [...new Set(runs.filter((run) => run.name === name).map((run) => run.beta ?? state.beta))];
+      for (const [key, name, who] of [["momentum", "momentum", "momentum"], ["nesterov", "nesterov", "Nesterov"]]) {
+        const betas = own(name);
+        if (found?.[key] && betas.length > 1) {
+          limits.textContent += ` The ${who} limit is for β = ${betas[0]}, the first ${who} run's; at β = ${betas.slice(1).join(", ")} it is another.`;
+        }
+      }
       // End goes no further than the largest limit, just below it (a stable race for one)
       const top = Math.max(...items.map(([key]) => found[key]));
       lrCeiling = items.length ? Number(fmt(top * 0.99)) : 1;
