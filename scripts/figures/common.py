@@ -32,6 +32,41 @@ EXTRA = [("#8c4a2f", (0, (3, 2, 9, 2)), "P"), ("#5f5f5f", (0, (14, 3, 3, 3)), "*
          ("#6b6b00", (0, (2, 2)), "o")]
 # The navigator's light-theme ramp: pale near the minimum, slate far from it.
 CMAP = LinearSegmentedColormap.from_list("ravine", ["#fbfaf5", "#e6e9ee", "#b7c0cf"])
+CONTOUR_LINE, HANDLE, HANDLE_EDGE = "#8791a3", "white", "#222222"
+
+# Dark theme (Material's slate): the navigator's dark colours (navigator-draw.js THEMES and
+# the `dark` of each style), set by use_theme("dark") while render_figures.py renders the
+# `-dark.svg` twin of each figure inside DARK_RC. STYLES and EXTRA change in place, so the
+# figure modules that imported them draw in the theme too.
+_LIGHT = {"styles": dict(STYLES), "extra": list(EXTRA), "cmap": CMAP,
+          "marks": (CONTOUR_LINE, HANDLE, HANDLE_EDGE)}
+_DARK = {"styles": {"sgd": "#ff9a4d", "momentum": "#6cc4ff", "nesterov": "#38d9a9",
+                    "rmsprop": "#f08ad6", "adam": "#f0e442"},
+         "extra": ["#e0b08c", "#c8c8c8", "#d6d66b"],
+         "cmap": LinearSegmentedColormap.from_list("ravine-dark", ["#1a1f2c", "#283046", "#3d4866"]),
+         "marks": ("#8a94aa", "#1a1f2c", "#f4f6fa")}
+DARK_TEXT = "#dde1ea"
+DARK_RC = {"figure.facecolor": "none", "axes.facecolor": "none", "savefig.transparent": True,
+           "text.color": DARK_TEXT, "axes.labelcolor": DARK_TEXT, "axes.edgecolor": "#9aa3b5",
+           "xtick.color": DARK_TEXT, "ytick.color": DARK_TEXT, "grid.color": "#4a5268",
+           "legend.labelcolor": DARK_TEXT, "legend.facecolor": "#1e2129",
+           "legend.edgecolor": "#4a5268"}
+
+
+def use_theme(name):
+    """Switch the shared colours to the "light" or "dark" theme."""
+    global CMAP, CONTOUR_LINE, HANDLE, HANDLE_EDGE
+    if name == "light":
+        STYLES.update(_LIGHT["styles"])
+        EXTRA[:] = _LIGHT["extra"]
+        CMAP = _LIGHT["cmap"]
+        CONTOUR_LINE, HANDLE, HANDLE_EDGE = _LIGHT["marks"]
+    else:
+        for key, colour in _DARK["styles"].items():
+            STYLES[key] = (colour, *_LIGHT["styles"][key][1:])
+        EXTRA[:] = [(colour, *style[1:]) for colour, style in zip(_DARK["extra"], _LIGHT["extra"])]
+        CMAP = _DARK["cmap"]
+        CONTOUR_LINE, HANDLE, HANDLE_EDGE = _DARK["marks"]
 
 
 def _scape(landscape):
@@ -55,7 +90,7 @@ def draw_contours(ax, landscape, nx=121, ny=91, levels=14):
     edges = [low - 1e-9 * (1 + abs(low))] + levels + [high + 1e-9 * (1 + abs(high))]
     ax.contourf(xs, ys, z, levels=edges, cmap=CMAP,
                 norm=BoundaryNorm(edges, CMAP.N))
-    ax.contour(xs, ys, z, levels=levels, colors="#8791a3",
+    ax.contour(xs, ys, z, levels=levels, colors=CONTOUR_LINE,
                linewidths=0.6)
     for x, y in scape.minima:
         ax.plot([x], [y], marker="*", markersize=13, color="#f5c542",
@@ -96,8 +131,8 @@ def draw_race(ax, landscape, trajectories, names=None, legend=True):
         first = trajectories[0]
         x, y = (first["xs"][0], first["ys"][0]) if isinstance(first, dict) \
             else first.points[0]
-        ax.plot([x], [y], marker="o", markersize=9, color="white",
-                markeredgecolor="#222222", markeredgewidth=2, zorder=6,
+        ax.plot([x], [y], marker="o", markersize=9, color=HANDLE,
+                markeredgecolor=HANDLE_EDGE, markeredgewidth=2, zorder=6,
                 linestyle="none")
     if legend and trajectories:
         ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14),

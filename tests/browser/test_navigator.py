@@ -223,11 +223,15 @@ def test_keyboard_only_reaches_every_control_moves_the_start_and_runs(page, site
         page.keyboard.press(key)
     page.wait_for_function("window.seen['navigator:result'].some(d => d.state.start[0] > -7)")
     assert box(nav, "Start x").input_value() == "-6.8" and box(nav, "Start y").input_value() == "1.84"
-    for _ in range(40):
-        if tab()["name"] == "Run":
+    for _ in range(40):  # Run and the buttons follow the plot, the settings come after
+        if not tab()["inside"]:
             break
     assert names >= {"Landscape", "Learning rate", "Learning rate value", "Momentum β", "Momentum β value",
                      "Start x", "Start y", "Steps", "SGD", "Momentum", "Nesterov", "RMSProp", "Adam", "Run"}, names
+    for _ in range(40):
+        page.keyboard.press("Shift+Tab")
+        if page.evaluate(FOCUSED)["name"] == "Run":
+            break
     listen(page, "navigator:finished")
     page.keyboard.press("Enter")
     detail = wait_seen(page, "navigator:finished")[0]
@@ -387,9 +391,13 @@ def test_at_375_px_no_horizontal_scroll_and_touch_dragging_works(browser, site_r
         points = [] if kind == "touchEnd" else [{"x": b["x"] + fx * b["width"], "y": b["y"] + fy * b["height"]}]
         cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
 
-    touch("touchStart", 0.3, 0.3)
+    # a touch drags only from the start handle (elsewhere a swipe scrolls the page)
+    hx, hy = page.evaluate("""() => { const nav = document.querySelector('#harness').navigator;
+        return nav.plot.toPixel(...nav.state.start); }""")
+    fx, fy = hx / b["width"], hy / b["height"]
+    touch("touchStart", fx, fy)
     for i in range(1, 8):
-        touch("touchMove", 0.3 + 0.04 * i, 0.3 + 0.02 * i)
+        touch("touchMove", fx + 0.04 * i, fy + 0.02 * i)
         page.wait_for_timeout(40)
     touch("touchEnd", 0, 0)
     page.wait_for_function("window.seen['navigator:result'].length >= 2")

@@ -6,7 +6,7 @@
 //   "RMSProp", "Adam"; buttons "Run", "Pause", "Step", "Reset", "Copy as Python".
 // Controls report checked values through onChange(patch, {commit}); a bad value gets a
 // message next to its control and changes nothing.
-import { LABELS, LR_RANGE, MAX_STEPS, OPTIMIZERS, toNumber } from "./navigator-url.js";
+import { LABELS, LR_RANGE, MAX_STEPS, OPTIMIZERS, WITH_BETA, toNumber } from "./navigator-url.js";
 
 const h = (tag, props = {}, ...children) => {
   const el = Object.assign(document.createElement(tag), props);
@@ -21,6 +21,16 @@ const LOG_LR = LR_RANGE.map(Math.log10);
 // lesson_code/browser.py); the message goes beside the control that sets it.
 const MESSAGE_OF_FIELD = { lr: "lr", beta: "beta", start: "start", num_steps: "start",
   landscape: "landscape", optimizers: "optimizers" };
+
+/**
+ * The values of η ("lr") or β ("beta") the race's runs actually use: a run's own value,
+ * else the shared one; only runs that take β count for β. Distinct, in run order.
+ */
+export function usedValues(state, key) {
+  const runs = state.runs ?? state.optimizers.map((name) => ({ name }));
+  const used = runs.filter((run) => key !== "beta" || WITH_BETA.has(run.name)).map((run) => run[key] ?? state[key]);
+  return [...new Set(used)];
+}
 
 export function buildControls(root, { id, facts, onChange, onAction }) {
   const ids = (name) => `${id}-${name}`;
@@ -86,11 +96,50 @@ export function buildControls(root, { id, facts, onChange, onAction }) {
   root.append(panel);
 
   const show = (name, text) => {
+    messages[name].classList.remove("navigator-ok");
     messages[name].textContent = text; // text only: nothing from outside becomes HTML
     const inputs = { lr: [lrBox], beta: [betaBox], start: [startX, startY, steps], landscape: [landscape] }[name] ?? [];
     for (const input of inputs) input.toggleAttribute("aria-invalid", Boolean(text));
   };
+  // A success note fades (ravine.css) and then goes, so it never outlives its moment.
+  messages.copy.setAttribute("role", "status");
+  messages.copy.addEventListener("animationend", () => {
+    if (messages.copy.classList.contains("navigator-ok")) show("copy", "");
+  });
   let bounds = null;
+  let lrCeiling = 1; // End on the η slider: the race's largest stability limit (setLimits)
+
+  // The sliders by keyboard: steps a reader can feel (a native step would be 0.1%).
+  const LR_KEYS = { ArrowRight: 0.025, ArrowUp: 0.025, ArrowLeft: -0.025, ArrowDown: -0.025,
+    PageUp: 0.2, PageDown: -0.2 }; // decades: ×1.06 per arrow, ×1.58 per page
+  const BETA_KEYS = { ArrowRight: 0.01, ArrowUp: 0.01, ArrowLeft: -0.01, ArrowDown: -0.01,
+    PageUp: 0.1, PageDown: -0.1 };
+  lrSlider.addEventListener("keydown", (event) => {
+    const now = (lrBox.value.trim() && toNumber(lrBox.value)) || 10 ** Number(lrSlider.value); // empty: per run
+    let lr;
+    if (event.key in LR_KEYS) lr = 10 ** (Math.log10(now) + LR_KEYS[event.key]);
+    else if (event.key === "Home") lr = LR_RANGE[0];
+    else if (event.key === "End") lr = lrCeiling;
+    else return;
+    event.preventDefault();
+    lr = Number(fmt(Math.min(LR_RANGE[1], Math.max(LR_RANGE[0], lr))));
+    lrBox.value = fmt(lr);
+    show("lr", "");
+    onChange({ lr }, { live: false });
+  });
+  betaSlider.addEventListener("keydown", (event) => {
+    const now = betaBox.value.trim() ? toNumber(betaBox.value) ?? Number(betaSlider.value) : Number(betaSlider.value);
+    let beta;
+    if (event.key in BETA_KEYS) beta = now + BETA_KEYS[event.key];
+    else if (event.key === "Home") beta = 0;
+    else if (event.key === "End") beta = 0.99;
+    else return;
+    event.preventDefault();
+    beta = Number(Math.min(0.99, Math.max(0, beta)).toFixed(3));
+    betaBox.value = String(beta);
+    show("beta", "");
+    onChange({ beta }, { live: false });
+  });
 
   // η: log-scale slider, and a text box for the exact value.
   lrSlider.addEventListener("input", () => {
@@ -173,6 +222,13 @@ export function buildControls(root, { id, facts, onChange, onAction }) {
     copyArea,
     show,
     /** Shows text beside the control that sets lesson_code's `field`; false if none does. */
+    /** Shows a success in the message line `name`, in its own colour; it fades away. */
+    showOk(name, text) {
+      show(name, "");
+      void messages[name].offsetWidth; // restart the fade for a second success in a row
+      messages[name].classList.add("navigator-ok");
+      messages[name].textContent = text;
+    },
     showField(field, text) {
       const name = typeof field === "string" && Object.hasOwn(MESSAGE_OF_FIELD, field) ? MESSAGE_OF_FIELD[field] : null;
       if (name) show(name, text);
@@ -182,19 +238,25 @@ export function buildControls(root, { id, facts, onChange, onAction }) {
     reflect(state) {
       bounds = facts[state.landscape].bounds;
       landscape.value = state.landscape;
-      if (document.activeElement !== lrBox) lrBox.value = fmt(state.lr);
-      lrSlider.value = Math.log10(state.lr);
-      lrSlider.setAttribute("aria-valuetext", `η = ${fmt(state.lr)}`);
-      if (document.activeElement !== betaBox) betaBox.value = String(state.beta);
-      betaSlider.value = Math.min(0.999, state.beta);
-      betaSlider.setAttribute("aria-valuetext", `β = ${state.beta}`);
+      // A race whose runs carry their own η or β (β = 0.5 against 0.99) shows "per run"
+      // in that box, and moving its control sets one value for every run again.
+      const lrs = usedValues(state, "lr"), betas = usedValues(state, "beta");
+      const lr = lrs.length === 1 ? lrs[0] : state.lr, beta = betas.length === 1 ? betas[0] : state.beta;
+      if (document.activeElement !== lrBox) lrBox.value = lrs.length > 1 ? "" : fmt(lr);
+      lrBox.placeholder = lrs.length > 1 ? "per run" : "";
+      lrSlider.value = Math.log10(lr);
+      lrSlider.setAttribute("aria-valuetext", lrs.length > 1 ? `η per run: ${lrs.map(fmt).join(" and ")}` : `η = ${fmt(lr)}`);
+      if (document.activeElement !== betaBox) betaBox.value = betas.length > 1 ? "" : String(beta);
+      betaBox.placeholder = betas.length > 1 ? "per run" : "";
+      betaSlider.value = Math.min(0.999, beta);
+      betaSlider.setAttribute("aria-valuetext", betas.length > 1 ? `β per run: ${betas.join(" and ")}` : `β = ${beta}`);
       if (document.activeElement !== startX) startX.value = String(state.start[0]);
       if (document.activeElement !== startY) startY.value = String(state.start[1]);
       if (document.activeElement !== steps) steps.value = String(state.num_steps);
       for (const name of OPTIMIZERS) toggles[name].checked = state.optimizers.includes(name);
     },
     /** Marks 2/λ_max and (2 + 2β)/λ_max on the η track, from the race's limits. */
-    setLimits(found, lr) {
+    setLimits(found, lr, state) {
       marks.replaceChildren();
       const where = (lr) => (Math.log10(lr) - LOG_LR[0]) / (LOG_LR[1] - LOG_LR[0]);
       const items = [["gd", "2/λ_max", "gradient descent"], ["momentum", "(2+2β)/λ_max", "momentum"],
@@ -210,6 +272,18 @@ export function buildControls(root, { id, facts, onChange, onAction }) {
         ? `Stable below: ${items.map(([key, formula, who]) => `${who} η < ${fmt(found[key])} (${formula})`).join("; ")}.`
         : found?.note ?? "This surface's curvature changes from place to place: no single stability limit for η.";
       if (found?.gd && lr > found.gd) limits.textContent += " The current η is past gradient descent's limit.";
+      // lesson_code gives momentum's and Nesterov's limits for the first such run's β
+      const runs = state?.runs ?? [];
+      const own = (name) => [...new Set(runs.filter((run) => run.name === name).map((run) => run.beta ?? state.beta))];
+      for (const [key, name, who] of [["momentum", "momentum", "momentum"], ["nesterov", "nesterov", "Nesterov"]]) {
+        const betas = own(name);
+        if (found?.[key] && betas.length > 1) {
+          limits.textContent += ` The ${who} limit is for β = ${betas[0]}, the first ${who} run's; at β = ${betas.slice(1).join(", ")} it is another.`;
+        }
+      }
+      // End goes no further than the largest limit, just below it (a stable race for one)
+      const top = Math.max(...items.map(([key]) => found[key]));
+      lrCeiling = items.length ? Number(fmt(top * 0.99)) : 1;
     },
     setEnabled(on) {
       for (const input of inputs) input.disabled = !on;

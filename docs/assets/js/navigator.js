@@ -8,7 +8,7 @@
 //   out: "navigator:result" after each recomputation, "navigator:finished" after a Run,
 //        both bubbling with detail {state, runs: [{label, name, status, step, message, loss}]}.
 import { getPython } from "./python.js";
-import { buildControls, fmt } from "./navigator-controls.js";
+import { buildControls, fmt, usedValues } from "./navigator-controls.js";
 import { Plot, decode, prepareGrid, styleRuns, swatch, themeName } from "./navigator-draw.js";
 import { LossPanel } from "./navigator-loss.js";
 import { LABELS, WITH_BETA, checkState, readUrl, writeUrl } from "./navigator-url.js";
@@ -122,9 +122,18 @@ class Navigator {
     this.detail.setAttribute("aria-live", "polite");
     const keys = h("p", { className: "navigator-keys", id: `${this.id}-keys`,
       textContent: "Drag the white handle, or focus the plot and use the arrow keys (Shift: larger steps), to move the start point." });
-    this.figure.after(this.scoreboard);
+    // Layout: what a race needs in one screen comes first, the plot, Run and the scoreboard
+    // (the caption above the plot); then how to move the start, the loss panel and the
+    // settings (issue 15: at 1280×800 and 375×740 the three are in view together).
+    let caption = this.figure.querySelector("figcaption");
+    if (!caption) caption = h("figcaption", {});
+    this.figure.prepend(caption);
+    this.captionNow = h("span", { className: "navigator-now", hidden: true });
+    caption.append(this.captionNow);
+    const copyNote = el.querySelector(`#${CSS.escape(this.id)}-copy-msg`);
+    this.figure.after(this.controls.buttons.run.parentElement, copyNote, this.controls.copyArea, this.scoreboard,
+      keys, this.lossPanel.el);
     el.append(this.detail); // after the controls: pressing Step does not move them
-    this.figure.append(keys);
     this.plot = new Plot(this.canvas);
     this.#pointer();
     this.canvas.addEventListener("keydown", (event) => this.#key(event));
@@ -168,6 +177,10 @@ class Navigator {
     const next = { ...this.state, ...patch };
     if (patch.landscape && patch.landscape !== this.state.landscape) next.start = [...this.facts[patch.landscape].start];
     if (patch.optimizers) next.runs = null;
+    // one η (or β) for every run again, once the reader sets it
+    for (const key of ["lr", "beta"]) {
+      if (key in patch && next.runs) next.runs = next.runs.map(({ [key]: _, ...run }) => run);
+    }
     this.state = next;
     if (!this.animating) this.shown = Infinity;
     this.request({ reflect: !live || Boolean(patch.landscape) });
@@ -195,6 +208,7 @@ class Navigator {
   /** Asks Python for the race of this.state; while a call is out, keeps only the newest. */
   request({ reflect = false } = {}) {
     if (reflect) this.controls.reflect(this.state);
+    this.#captionNow();
     this.wanted = { state: structuredClone(this.state), since: performance.now() };
     this.drawHandleOnly();
     if (!this.busy && this.python.status.phase !== "error") this.#next();
@@ -253,8 +267,8 @@ class Navigator {
     this.plot.setGrid(grid);
     if (!this.live) this.#goLive();
     if (this.shown !== Infinity && !this.animating && !this.pendingRun) this.shown = Math.min(this.shown, this.maxSteps);
-    const limitsKey = JSON.stringify([result.limits, job.state.lr]);
-    if (limitsKey !== this.limitsKey) this.controls.setLimits(result.limits, job.state.lr);
+    const limitsKey = JSON.stringify([result.limits, job.state.lr, job.state.runs]);
+    if (limitsKey !== this.limitsKey) this.controls.setLimits(result.limits, job.state.lr, job.state);
     this.limitsKey = limitsKey;
     this.#legend();
     this.draw();
@@ -338,7 +352,26 @@ class Navigator {
     const s = this.state, title = this.facts[s.landscape].title;
     const summary = this.result.runs.map((run) => `${run.label} ${run.message}`).join("; ");
     this.canvas.setAttribute("aria-label", `${title}, contour map. Start (${num(s.start[0])}, ${num(s.start[1])}), ` +
-      `η = ${num(s.lr)}, β = ${num(s.beta)}, ${s.num_steps} steps: ${summary}.`);
+      `${settings(s)}, ${s.num_steps} steps: ${summary}.`);
+  }
+
+  /**
+   * The caption says what the author set up. Once the reader's race differs (a dragged
+   * start, another η, a set-up button), a line under it says what is racing now.
+   */
+  #captionNow() {
+    if (!this.captionNow) return;
+    const s = this.state, key = (state) => JSON.stringify(raceArgs(state));
+    const changed = key(s) !== key(this.declared);
+    this.captionNow.hidden = !changed;
+    if (!changed) return;
+    const runs = s.runs ?? s.optimizers.map((name) => ({ name }));
+    const who = runs.map((run) => {
+      const own = [run.lr != null && `η = ${num(run.lr)}`, run.beta != null && `β = ${num(run.beta)}`].filter(Boolean);
+      return own.length ? `${LABELS[run.name]} (${own.join(", ")})` : LABELS[run.name];
+    });
+    this.captionNow.textContent = `Now racing: ${who.join(", ")} on ${this.facts[s.landscape].title} from ` +
+      `(${num(s.start[0])}, ${num(s.start[1])}), ${settings(s)}, ${s.num_steps} steps.`;
   }
 
   #emit(type) {
@@ -450,7 +483,7 @@ class Navigator {
     try {
       await navigator.clipboard.writeText(reply.result);
       area.hidden = true;
-      this.controls.show("copy", "Copied the Python for this race to the clipboard.");
+      this.controls.showOk("copy", "Copied the Python for this race to the clipboard.");
     } catch {
       area.value = reply.result;
       area.hidden = false;
@@ -485,25 +518,57 @@ class Navigator {
     else this.urlTimer = setTimeout(write, 300);
   }
 
+  /**
+   * Mouse and pen: press anywhere on the map to put the start there, and drag. Touch: only
+   * a touch that starts on the handle drags it (its touchstart is cancelled, so the page
+   * does not scroll); a swipe anywhere else scrolls the page (touch-action: pan-y, see
+   * ravine.css), and a tap without a swipe puts the start where it was tapped.
+   */
   #pointer() {
     const canvas = this.canvas;
-    const at = (event) => {
+    const HANDLE_REACH = 22; // CSS px around the handle's centre a finger may land on
+    const TAP_SLOP = 10; // CSS px a tap may wander and still be a tap
+    const local = (event) => {
       const rect = canvas.getBoundingClientRect();
-      return this.plot.toData(event.clientX - rect.left, event.clientY - rect.top);
+      return [event.clientX - rect.left, event.clientY - rect.top];
     };
+    const at = (event) => this.plot.toData(...local(event));
+    const onHandle = (px, py) => {
+      if (!this.live || !this.plot.grid) return false;
+      const [hx, hy] = this.plot.toPixel(...this.state.start);
+      return Math.hypot(px - hx, py - hy) <= HANDLE_REACH;
+    };
+    canvas.addEventListener("touchstart", (event) => {
+      const rect = canvas.getBoundingClientRect();
+      const t = event.touches[0];
+      if (event.touches.length === 1 && onHandle(t.clientX - rect.left, t.clientY - rect.top)) event.preventDefault();
+    }, { passive: false });
+    canvas.addEventListener("touchmove", (event) => {
+      if (this.dragging != null) event.preventDefault();
+    }, { passive: false });
     canvas.addEventListener("pointerdown", (event) => {
       if (!this.live || event.button > 0) return;
+      if (event.pointerType === "touch" && !onHandle(...local(event))) {
+        this.tap = { id: event.pointerId, x: event.clientX, y: event.clientY };
+        return; // the browser scrolls, or it is a tap (pointerup)
+      }
       event.preventDefault();
       canvas.focus({ preventScroll: true });
       canvas.setPointerCapture(event.pointerId);
       this.dragging = event.pointerId;
-      this.moveStart(...at(event), { commit: false });
+      if (event.pointerType !== "touch") this.moveStart(...at(event), { commit: false });
     });
     canvas.addEventListener("pointermove", (event) => {
       if (this.dragging !== event.pointerId) return;
       this.moveStart(...at(event), { commit: false });
     });
     const end = (event) => {
+      const tap = this.tap;
+      if (tap?.id === event.pointerId) {
+        this.tap = null;
+        const still = Math.hypot(event.clientX - tap.x, event.clientY - tap.y) <= TAP_SLOP;
+        if (event.type === "pointerup" && still && this.live) this.moveStart(...at(event), { commit: true });
+      }
       if (this.dragging !== event.pointerId) return;
       this.dragging = null;
       this.#urlSoon(true);
@@ -521,6 +586,13 @@ class Navigator {
     const [dx, dy] = moves[event.key];
     this.moveStart(this.state.start[0] + dx * size * (x1 - x0), this.state.start[1] + dy * size * (y1 - y0), { commit: false });
   }
+}
+
+/** "η = 0.18, β = 0.9", or per run: "η = 0.05, β = 0.5 and 0.99" (the values the runs use). */
+function settings(s) {
+  const lrs = usedValues(s, "lr"), betas = usedValues(s, "beta");
+  return [`η = ${lrs.map(num).join(" and ")}`, betas.length ? `β = ${betas.map(num).join(" and ")}` : ""]
+    .filter(Boolean).join(", ");
 }
 
 const sub = (k) => String(k).replace(/\d/g, (d) => "₀₁₂₃₄₅₆₇₈₉"[d]);

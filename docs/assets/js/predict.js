@@ -66,7 +66,9 @@ export function mountPredict(el) {
     commitButton.disabled = true;
     el.dataset.state = "running";
     say(`Prediction locked in: ${choiceText(chosen)}. The race is running in the navigator…`);
-    nav.scrollIntoView({ block: "nearest", behavior: matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth" });
+    // the plot's top under the header (html scroll-padding-top), Run and the scoreboard below it
+    (nav.querySelector(".navigator-figure") ?? nav).scrollIntoView({ block: "start",
+      behavior: matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth" });
   });
 
   const onFinished = (event) => {

@@ -1,0 +1,41 @@
+"""The site's front page is the course's front door (issue 15): what you will learn, the
+lessons in order with a working link each, a start button, what runs in the page; a
+robots.txt; Material's search dialog has an accessible name."""
+
+import pytest
+from harness import check_axe, open_context
+
+pytestmark = pytest.mark.browser
+
+LESSONS = ["optimizers/", "optimizers/ravine/", "optimizers/momentum/", "optimizers/adaptive/",
+           "optimizers/lab/", "optimizers/playground/"]
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_the_front_page_leads_into_the_course(browser, site_root, width):
+    context, guard = open_context(browser, site_root, viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.goto(site_root)
+    article = page.locator("article")
+    for heading in ("What you will learn", "The lessons, in order", "What runs in the page"):
+        assert article.get_by_role("heading", name=heading).count() == 1
+    start = article.get_by_role("link", name="Start the course")
+    box = start.bounding_box()
+    assert box["y"] + box["height"] <= 800, "the start button is on the first screen"
+    lessons = article.locator("ol > li > a")
+    hrefs = [page.evaluate("a => a.href", a) for a in lessons.element_handles()]
+    assert hrefs == [site_root + path for path in LESSONS]
+    dialog = page.locator('.md-search[role="dialog"]')
+    assert dialog.get_attribute("aria-label") == "Search"
+    check_axe(page)
+    page.screenshot(path=f"/tmp/wt6-front-{width}.png", full_page=True)
+    start.click()
+    page.wait_for_url(site_root + "optimizers/")
+    assert page.locator('.md-search[role="dialog"]').get_attribute("aria-label") == "Search"
+    context.close()
+    guard.check()
+
+
+def test_robots_txt_is_served(page, site_root):
+    response = page.request.get(site_root + "robots.txt")
+    assert response.ok and "User-agent: *" in response.text()
