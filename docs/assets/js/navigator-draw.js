@@ -28,6 +28,21 @@ export const THEMES = {
     handle: "#1a1f2c", handleEdge: "#ffffff", focus: "#ff80ab" },
 };
 
+/**
+ * Matches drawer.canvas to its CSS box and the screen's pixel ratio (capped at 3); keeps
+ * width, height (CSS pixels) and dpr on drawer. False when nothing changed.
+ */
+export function fitCanvas(drawer) {
+  const rect = drawer.canvas.getBoundingClientRect();
+  const dpr = Math.min(window.devicePixelRatio || 1, 3);
+  const width = Math.max(1, Math.round(rect.width)), height = Math.max(1, Math.round(rect.height));
+  if (width === drawer.width && height === drawer.height && dpr === drawer.dpr) return false;
+  Object.assign(drawer, { width, height, dpr });
+  drawer.canvas.width = Math.round(width * dpr);
+  drawer.canvas.height = Math.round(height * dpr);
+  return true;
+}
+
 export function themeName() {
   return document.body?.getAttribute("data-md-color-scheme") === "slate" ? "dark" : "light";
 }
@@ -154,13 +169,7 @@ export class Plot {
 
   /** Matches the canvas to its CSS box and the screen's pixel ratio. */
   resize() {
-    const rect = this.canvas.getBoundingClientRect();
-    const dpr = Math.min(window.devicePixelRatio || 1, 3);
-    const width = Math.max(1, Math.round(rect.width)), height = Math.max(1, Math.round(rect.height));
-    if (width === this.width && height === this.height && dpr === this.dpr) return false;
-    Object.assign(this, { width, height, dpr });
-    this.canvas.width = Math.round(width * dpr);
-    this.canvas.height = Math.round(height * dpr);
+    if (!fitCanvas(this)) return false;
     this.#layout();
     return true;
   }

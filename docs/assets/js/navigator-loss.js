@@ -3,7 +3,7 @@
 // by, and each run's first step within it and the step it stayed from. Drawing and reading
 // out only: the losses, f_min, tol, first, step and message all come from lesson_code's race
 // reply; this module maps them to pixels and words, and computes no step and no loss.
-import { THEMES, marker, niceTicks, styleRuns } from "./navigator-draw.js";
+import { THEMES, fitCanvas, marker, niceTicks, styleRuns } from "./navigator-draw.js";
 
 const TOL_LABEL = "tol";
 const FONT = "12px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
@@ -77,13 +77,7 @@ export class LossPanel {
   }
 
   #resize() {
-    const rect = this.canvas.getBoundingClientRect();
-    const dpr = Math.min(window.devicePixelRatio || 1, 3);
-    const width = Math.max(1, Math.round(rect.width)), height = Math.max(1, Math.round(rect.height));
-    if (width === this.width && height === this.height && dpr === this.dpr) return;
-    Object.assign(this, { width, height, dpr });
-    this.canvas.width = Math.round(width * dpr);
-    this.canvas.height = Math.round(height * dpr);
+    fitCanvas(this);
   }
 
   /** Draws every run up to step `shown` (the map's animation), in the theme's colours. */

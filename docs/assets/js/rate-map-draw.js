@@ -4,7 +4,7 @@
 // critical-damping curves, the optima, the navigator's races and the reader's cursor.
 // Nothing here computes a rate: every value and every curve point comes from lesson_code;
 // this module maps them to pixels and colours.
-import { niceTicks } from "./navigator-draw.js";
+import { fitCanvas, niceTicks } from "./navigator-draw.js";
 
 // Viridis, dark (fast) to yellow (slow), as the static figure: readable in both themes,
 // since the map fills its plot area; only the frame, text and the grey change with theme.
@@ -58,13 +58,7 @@ export class RateMapPlot {
   }
 
   resize() {
-    const rect = this.canvas.getBoundingClientRect();
-    const dpr = Math.min(window.devicePixelRatio || 1, 3);
-    const width = Math.max(1, Math.round(rect.width)), height = Math.max(1, Math.round(rect.height));
-    if (width === this.width && height === this.height && dpr === this.dpr) return;
-    Object.assign(this, { width, height, dpr });
-    this.canvas.width = Math.round(width * dpr);
-    this.canvas.height = Math.round(height * dpr);
+    fitCanvas(this);
   }
 
   get area() {
