@@ -113,6 +113,15 @@ def test_a_navigator_value_wrong_after_substitution_fails_a_notebook_page_in_one
         hook.notebook(page, ns, "L", "", "p.md")
 
 
+def test_a_predict_fence_naming_a_navigator_the_page_lacks_fails(ns):
+    body = PREDICT.replace("navigator: walkthrough", "navigator: elsewhere")
+    assert body != PREDICT
+    with pytest.raises(hook.LessonError, match=r"p.md:7: predict fence: no navigator "
+                                                r"'elsewhere' on this page \(its navigators: "
+                                                r"walkthrough\)"):
+        hook.predict(body, ns, "p.md", 7, {"walkthrough": {"landscape": "ravine"}})
+
+
 def test_a_true_claim_renders_nothing():
     ns = hook.namespace(CLAIM_DEFINES)
     text = "Momentum arrives first{{ claim: mom.step < gd.step }}."

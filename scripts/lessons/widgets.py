@@ -217,6 +217,11 @@ def predict(body, ns, where="?", line=1, navigators=None):
     if not isinstance(setup, dict):
         raise LessonError(where, line, "predict fence: setup must be a "
                           "mapping (the navigator:set detail)")
+    if navigators is not None and str(spec["navigator"]) not in navigators:
+        known = ", ".join(sorted(navigators)) or "none"
+        raise LessonError(where, line, f"predict fence: no navigator "
+                          f"{spec['navigator']!r} on this page (its navigators: "
+                          f"{known})")
     base = (navigators or {}).get(str(spec["navigator"]))
     try:
         request = race_request(setup, base)
