@@ -55,3 +55,12 @@ __all__ = [
     "velocity_after", "rate_map", "measured_rate", "effective_lr",
     "adaptive_limit", "regime", "REGIMES", "recurrence",
 ]
+
+# The registries' metadata (labels, β, styles) and the navigator's contract,
+# which the build hands to the page (lesson_code.navigator.page_data).
+from . import navigator  # noqa: E402
+from .landscapes import registered  # noqa: E402
+from .optimizers import REGISTRY, Registered, Style, register  # noqa: E402
+
+__all__ += ["navigator", "registered", "REGISTRY", "Registered", "Style",
+            "register"]

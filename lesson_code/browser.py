@@ -70,18 +70,22 @@ from .grid import contour_levels, grid
 from .errors import ArgumentError, finite_number, shown
 from .landscapes import (LANDSCAPES, check_point, get_landscape,
                          make_landscape)
+# The navigator's state rules live in lesson_code.navigator; these names stay
+# importable from here for the build hooks.
+from .navigator import (LIMITS, RACE_DEFAULTS, navigator_state,
+                        race_request)
 from .optimizers import check_beta, check_lr, make_optimizer
 from .runner import arrival_proof, check_steps, hold_steps, race
 
 __all__ = ["handle", "call", "OPS", "ArgumentError", "MAX_RUNS",
            "MAX_STEPS", "MAX_GRID", "MAX_MAP_CELLS", "MAX_LEVELS",
            "MAX_REQUEST", "MAX_DEPTH",
-           "RACE_DEFAULTS", "OPTIMIZER_ORDER", "WITH_BETA", "navigator_state",
-           "race_request"]
+           "RACE_DEFAULTS", "navigator_state", "race_request"]
 
-# Bounded work per request (see the module docstring).
-MAX_RUNS = 8
-MAX_STEPS = 5000
+# Bounded work per request (see the module docstring). The navigator keeps to
+# the same bounds: lesson_code.navigator.LIMITS holds them, for the page too.
+MAX_RUNS = LIMITS["runs"]
+MAX_STEPS = LIMITS["num_steps"][1]
 MAX_GRID = 400
 MAX_MAP_CELLS = 20_000
 MAX_LEVELS = 100
@@ -90,71 +94,6 @@ MAX_REQUEST = 1_000_000
 # 100,000 deep overflows the JavaScript stack and kills the runtime before
 # Python can raise RecursionError.
 MAX_DEPTH = 32
-
-
-# A navigator's state (a ```navigator fence, a navigator:set detail, a
-# predict setup) names its race by these fields; what a fence leaves out
-# comes from RACE_DEFAULTS (start: the landscape's own). The navigator hook
-# writes the completed state into the page, and navigator.js only ever
-# applies changes on top of it (docs/assets/js/navigator-url.js checkState,
-# which navigator_state below follows), so the page needs no defaults of its
-# own. OPTIMIZER_ORDER and WITH_BETA must equal OPTIMIZERS and WITH_BETA in
-# navigator-url.js (tests/test_browser_module.py checks it).
-RACE_DEFAULTS = {"landscape": "ravine", "start": None, "lr": 0.1,
-                 "beta": 0.9, "num_steps": 300,
-                 "optimizers": ["sgd", "momentum"], "runs": None}
-OPTIMIZER_ORDER = ["sgd", "momentum", "nesterov", "rmsprop", "adam"]
-WITH_BETA = ["momentum", "nesterov"]  # the optimizers that take a β
-
-
-def navigator_state(fields, base=None):
-    """base (default: RACE_DEFAULTS) with the fields of a navigator:set
-    detail applied, as navigator.js applies them: a new landscape brings its
-    own start unless one is given; `optimizers` (put in OPTIMIZER_ORDER)
-    replaces the runs; `runs` ([{name, lr?, beta?}], or `betas` beside
-    `optimizers`) gives each run its own hyperparameters. Values are taken
-    as they are (the build checks its fences; the page checks its input)."""
-    state = {**RACE_DEFAULTS, **(base or {})}
-    fields = fields or {}
-    if "landscape" in fields and fields["landscape"] != state["landscape"]:
-        state["start"] = None
-    for key in ("landscape", "lr", "beta", "num_steps"):
-        if key in fields:
-            state[key] = fields[key]
-    if fields.get("start") is not None:
-        state["start"] = list(fields["start"])
-    if state["start"] is None:
-        state["start"] = list(get_landscape(state["landscape"]).start)
-    if "optimizers" in fields:
-        state["optimizers"] = [n for n in OPTIMIZER_ORDER
-                               if n in fields["optimizers"]]
-        state["runs"] = None
-    runs = fields.get("runs")
-    if runs is None and "betas" in fields and "optimizers" in fields:
-        runs = [{"name": n, "beta": b}
-                for n, b in zip(fields["optimizers"], fields["betas"])]
-    if runs is not None:
-        state["runs"] = [dict(r) for r in runs]
-        state["optimizers"] = [n for n in OPTIMIZER_ORDER
-                               if any(r["name"] == n for r in runs)]
-    return state
-
-
-def race_request(state):
-    """The race args for a navigator state (navigator.js raceArgs builds the
-    same): every run gets the state's η, and its β if it takes one
-    (WITH_BETA), unless the run carries its own. Missing fields are
-    completed by navigator_state first."""
-    state = navigator_state({}, state)
-    runs = state["runs"] or [{"name": n} for n in state["optimizers"]]
-    opts = []
-    for r in runs:
-        opt = {"name": r["name"], "lr": r.get("lr", state["lr"])}
-        if r["name"] in WITH_BETA:
-            opt["beta"] = r.get("beta", state["beta"])
-        opts.append(opt)
-    return {"landscape": state["landscape"], "start": state["start"],
-            "num_steps": state["num_steps"], "optimizers": opts}
 
 
 def _landscape(args):

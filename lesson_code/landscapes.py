@@ -11,6 +11,12 @@ The lessons' main stage is the narrow ravine
 
 so κ = λ_max / λ_min = 100, starting at (−8, 2).
 
+The registry: `@registered` above a factory adds the landscape it builds with
+its defaults to LANDSCAPES (name -> Landscape) and the factory to FACTORIES
+(name -> factory, for make_landscape's parameters), under the landscape's own
+name, in menu order. The navigator, the figures and the tests look them up
+there.
+
 The functions multiply (x * x) rather than raise to a power: float ** float
 raises OverflowError on huge inputs, while products overflow quietly to inf,
 which the runner then reports as a divergence.
@@ -25,7 +31,7 @@ from .errors import ArgumentError, finite_number, shown
 __all__ = [
     "Landscape", "quadratic", "narrow_ravine", "round_bowl", "rotated_ravine",
     "rosenbrock", "saddle", "himmelblau", "LANDSCAPES", "FACTORIES",
-    "get_landscape", "make_landscape", "check_point",
+    "get_landscape", "make_landscape", "check_point", "registered",
 ]
 
 
@@ -98,6 +104,19 @@ def _float(x):
         return math.inf
 
 
+LANDSCAPES = {}  # name -> the Landscape built with its factory's defaults
+FACTORIES = {}   # name -> its factory (make_landscape passes parameters)
+
+
+def registered(factory):
+    """Decorator: registers factory (every argument has a default) under the
+    name of the landscape it builds."""
+    scape = factory()
+    LANDSCAPES[scape.name] = scape
+    FACTORIES[scape.name] = factory
+    return factory
+
+
 def quadratic(name, title, a, b, c=0.0, start=(-8.0, 2.0),
               bounds=((-10.0, 10.0), (-4.0, 4.0))):
     """The quadratic f(x, y) = ½ (a x² + 2c x y + b y²), minimum 0 at (0, 0).
@@ -128,6 +147,7 @@ def quadratic(name, title, a, b, c=0.0, start=(-8.0, 2.0),
                      tuple(start), eigenvalues, 0.0, ((a, c), (c, b)))
 
 
+@registered
 def narrow_ravine(kappa=100.0, lam_max=10.0):
     """The ravine ½(λ_min x² + λ_max y²), λ_min = λ_max/κ (x: the floor)."""
     kappa, lam_max = _positive("kappa", kappa), _positive("lam_max", lam_max)
@@ -138,6 +158,7 @@ def narrow_ravine(kappa=100.0, lam_max=10.0):
                      lam_max / kappa, lam_max)
 
 
+@registered
 def round_bowl(lam=1.0):
     """The round bowl ½ λ (x² + y²): κ = 1, every direction equally steep."""
     lam = _positive("lam", lam)
@@ -145,6 +166,7 @@ def round_bowl(lam=1.0):
                      start=(-3.0, 2.0), bounds=((-4.0, 4.0), (-4.0, 4.0)))
 
 
+@registered
 def rotated_ravine(kappa=100.0, angle_deg=30.0, lam_max=10.0):
     """The ravine turned by angle_deg: the floor runs along (cos θ, sin θ).
 
@@ -176,6 +198,7 @@ def rotated_ravine(kappa=100.0, angle_deg=30.0, lam_max=10.0):
     return scape._replace(eigenvalues=(lam_min, lam_max))
 
 
+@registered
 def rosenbrock(a=1.0, b=100.0):
     """Rosenbrock's banana (a − x)² + b (y − x²)², minimum 0 at (a, a²)."""
     b, a = _positive("b", b), finite_number(a, "a")
@@ -197,6 +220,7 @@ def rosenbrock(a=1.0, b=100.0):
                      None, 0.0)
 
 
+@registered
 def saddle():
     """The saddle ½ (x² − y²): a minimum along x, a maximum along y.
 
@@ -219,6 +243,7 @@ HIMMELBLAU_MINIMA = (
 )
 
 
+@registered
 def himmelblau():
     """Himmelblau's (x² + y − 11)² + (x + y² − 7)²: four minima of 0."""
 
@@ -240,11 +265,6 @@ def himmelblau():
                      (0.0, 0.0), None, 0.0)
 
 
-LANDSCAPES = {scape.name: scape for scape in (
-    narrow_ravine(), round_bowl(), rotated_ravine(), rosenbrock(), saddle(),
-    himmelblau())}
-
-
 def get_landscape(name):
     """The registered landscape called name (ArgumentError, field
     "landscape", lists the known ones)."""
@@ -254,12 +274,6 @@ def get_landscape(name):
         return LANDSCAPES[name]
     raise ArgumentError(f"unknown landscape {shown(name)}; known landscapes: "
                         f"{', '.join(LANDSCAPES)}", "landscape")
-
-
-# Registry names whose factory takes parameters (a κ slider, an angle).
-FACTORIES = {"ravine": narrow_ravine, "bowl": round_bowl,
-             "rotated-ravine": rotated_ravine, "rosenbrock": rosenbrock,
-             "saddle": saddle, "himmelblau": himmelblau}
 
 
 def make_landscape(name, **params):

@@ -14,6 +14,14 @@ Momentum and Nesterov, which the navigator races most, have a 2-D fast path
 (the lessons' plane) next to the general loop; both compute the same
 expression in the same order. GD, RMSProp and Adam have the general loop
 only.
+
+The registry is the one home of what every page, figure and test knows about
+an optimizer: `@register(name, label, style)` above a factory puts it in
+OPTIMIZERS (name -> factory, in menu order) and REGISTRY (name -> its label
+for legends and check boxes, whether it takes the navigator's β, and its line
+style). The navigator and the figures read them from here (lesson_code.navigator
+hands them to the page), so a new optimizer needs its factory, that one line
+and its tests.
 """
 
 import math
@@ -24,7 +32,8 @@ from .errors import ArgumentError, finite_number, shown
 __all__ = [
     "Optimizer", "EmptyState", "MomentumState", "RMSpropState", "AdamState",
     "sgd", "momentum", "nesterov", "rmsprop", "adam", "OPTIMIZERS",
-    "make_optimizer", "check_lr", "check_beta",
+    "make_optimizer", "check_lr", "check_beta", "Style", "Registered",
+    "REGISTRY", "EXTRA_STYLES", "register", "made",
 ]
 
 
@@ -35,6 +44,59 @@ class Optimizer(NamedTuple):
     hyperparams: dict
     init: Callable
     update: Callable
+
+
+class Style(NamedTuple):
+    """How the navigator and the figures draw an optimizer's runs: a colour
+    per theme AND a dash AND a marker, never colour alone. dash: the dash
+    pattern in CSS pixels of the navigator's 2.2 px line (() is solid);
+    marker: circle, square, triangle, diamond, cross, plus, star or ring."""
+    light: str
+    dark: str
+    dash: tuple
+    marker: str
+
+
+class Registered(NamedTuple):
+    """A registered optimizer: name (registry key), label (words for a legend
+    or a check box), takes_beta (whether the navigator's β applies), style,
+    factory."""
+    name: str
+    label: str
+    takes_beta: bool
+    style: Style
+    factory: Callable
+
+
+REGISTRY = {}    # name -> Registered, in menu order
+OPTIMIZERS = {}  # name -> factory, in menu order
+
+# A second or third run of the same optimizer in one race (β = 0.5 against
+# β = 0.99) is drawn in one of these, in turn.
+EXTRA_STYLES = [
+    Style("#8c4a2f", "#e0b08c", (3, 2, 9, 2), "plus"),
+    Style("#5f5f5f", "#c8c8c8", (14, 3, 3, 3), "star"),
+    Style("#6b6b00", "#d6d66b", (2, 2), "ring"),
+]
+
+
+def register(name, label, style):
+    """Decorator: registers an optimizer factory under name, with the label
+    readers see and its style. It takes the navigator's β if it has a `beta`
+    argument."""
+    def add(factory):
+        code = factory.__code__
+        takes_beta = "beta" in code.co_varnames[:code.co_argcount]
+        REGISTRY[name] = Registered(name, label, takes_beta, style, factory)
+        OPTIMIZERS[name] = factory
+        return factory
+    return add
+
+
+def made(name, hyperparams, init, update):
+    """The Optimizer value of the registered optimizer `name` (its label from
+    the registry)."""
+    return Optimizer(name, REGISTRY[name].label, hyperparams, init, update)
 
 
 class EmptyState(NamedTuple):
@@ -98,6 +160,8 @@ def _zeros(w):
     return (0.0,) * len(w)
 
 
+@register("sgd", "GD",
+          Style("#d55e00", "#ff9a4d", (), "circle"))
 def sgd(lr):
     """Gradient descent w ← w − η g.  torch: `SGD(params, lr)`."""
     lr = check_lr(lr)
@@ -106,9 +170,11 @@ def sgd(lr):
         # Δw = −η g
         return tuple([-lr * gi for gi in g]), state
 
-    return Optimizer("sgd", "GD", {"lr": lr}, lambda w: EmptyState(), update)
+    return made("sgd", {"lr": lr}, lambda w: EmptyState(), update)
 
 
+@register("momentum", "Momentum",
+          Style("#0072b2", "#6cc4ff", (7, 4), "square"))
 def momentum(lr, beta=0.9):
     """Heavy-ball momentum in torch's convention (the lessons' convention):
 
@@ -140,10 +206,12 @@ def momentum(lr, beta=0.9):
         # Δw = −η v_t
         return tuple([-lr * vi for vi in v]), _new(MomentumState, (v,))
 
-    return Optimizer("momentum", "Momentum", {"lr": lr, "beta": beta},
-                     lambda w: MomentumState(_zeros(w)), update)
+    return made("momentum", {"lr": lr, "beta": beta},
+                lambda w: MomentumState(_zeros(w)), update)
 
 
+@register("nesterov", "Nesterov",
+          Style("#009e73", "#38d9a9", (1.5, 3), "triangle"))
 def nesterov(lr, beta=0.9):
     """Nesterov momentum as torch implements it (`SGD(lr, momentum=β,
     nesterov=True)`): v_t = β v_{t−1} + g_t, then w ← w − η (g_t + β v_t).
@@ -165,10 +233,12 @@ def nesterov(lr, beta=0.9):
         step = tuple([-lr * (gi + beta * vi) for gi, vi in zip(g, v)])
         return step, _new(MomentumState, (v,))
 
-    return Optimizer("nesterov", "Nesterov", {"lr": lr, "beta": beta},
-                     lambda w: MomentumState(_zeros(w)), update)
+    return made("nesterov", {"lr": lr, "beta": beta},
+                lambda w: MomentumState(_zeros(w)), update)
 
 
+@register("rmsprop", "RMSProp",
+          Style("#b8509a", "#f08ad6", (7, 3, 1.5, 3), "diamond"))
 def rmsprop(lr=0.01, alpha=0.99, eps=1e-8):
     """RMSProp as `torch.optim.RMSprop(params, lr, alpha, eps)` (not centered,
     no momentum): s_t = α s_{t−1} + (1 − α) g_t², s_0 = 0,
@@ -186,11 +256,12 @@ def rmsprop(lr=0.01, alpha=0.99, eps=1e-8):
         step = tuple([-lr * gi / (sqrt(si) + eps) for gi, si in zip(g, s)])
         return step, _new(RMSpropState, (s,))
 
-    return Optimizer("rmsprop", "RMSProp",
-                     {"lr": lr, "alpha": alpha, "eps": eps},
-                     lambda w: RMSpropState(_zeros(w)), update)
+    return made("rmsprop", {"lr": lr, "alpha": alpha, "eps": eps},
+                lambda w: RMSpropState(_zeros(w)), update)
 
 
+@register("adam", "Adam",
+          Style("#222222", "#f0e442", (12, 4), "cross"))
 def adam(lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
     """Adam as `torch.optim.Adam(params, lr, betas=(β₁, β₂), eps)` (no
     amsgrad, no weight decay), with bias correction and ε added after the
@@ -220,13 +291,10 @@ def adam(lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
                       for mi, si in zip(m, s)])
         return step, _new(AdamState, (t, m, s))
 
-    return Optimizer("adam", "Adam",
-                     {"lr": lr, "beta1": beta1, "beta2": beta2, "eps": eps},
-                     lambda w: AdamState(0, _zeros(w), _zeros(w)), update)
+    return made("adam",
+                {"lr": lr, "beta1": beta1, "beta2": beta2, "eps": eps},
+                lambda w: AdamState(0, _zeros(w), _zeros(w)), update)
 
-
-OPTIMIZERS = {"sgd": sgd, "momentum": momentum, "nesterov": nesterov,
-              "rmsprop": rmsprop, "adam": adam}
 
 # Other names a learner may type for the same factory.
 ALIASES = {"gd": "sgd"}

@@ -4,7 +4,7 @@ Listed under `hooks:` in mkdocs.yml. A fence body is YAML (see /docs/dev/navigat
 
     id: walkthrough          landscape: ravine        start: [-8, 2]
     lr: 0.18                 beta: 0.9                optimizers: [sgd, momentum]
-    num_steps: 300           caption: ...             landscapes: [ravine, bowl, ...]
+    num_steps: 300           caption: ...             landscapes: [ravine, bowl, ...] or all
     full_width: false
 
 It renders as a <div class="ravine-navigator" data-navigator="{json}"> holding the static
@@ -112,17 +112,18 @@ def on_post_build(config):
 
 
 def race_args(spec):
-    """The lesson_code race request for a declared state: lesson_code.browser.race_request,
+    """The lesson_code race request for a declared state: lesson_code.navigator.race_request,
     the one definition (navigator.js raceArgs and the lesson hook's predict fences follow it)."""
-    from lesson_code.browser import race_request
+    from lesson_code.navigator import race_request
     return race_request(spec)
 
 
 def check(spec):
-    """The declared state, completed with lesson_code.browser.RACE_DEFAULTS; ValueError in
-    words."""
+    """The declared state, completed with lesson_code.navigator.RACE_DEFAULTS and checked
+    against its LIMITS and the registries; ValueError in words. `landscapes: all` offers
+    every registered landscape."""
     from lesson_code import LANDSCAPES
-    from lesson_code.browser import OPTIMIZER_ORDER, RACE_DEFAULTS
+    from lesson_code.navigator import LIMITS, RACE_DEFAULTS, optimizer_order
     shape(spec)
     unknown = set(spec) - KEYS
     if unknown:
@@ -138,17 +139,18 @@ def check(spec):
            "beta": float(spec.get("beta", RACE_DEFAULTS["beta"])),
            "optimizers": list(spec.get("optimizers", RACE_DEFAULTS["optimizers"])),
            "num_steps": int(spec.get("num_steps", RACE_DEFAULTS["num_steps"])),
-           "landscapes": list(spec.get("landscapes", [scape.name])),
+           "landscapes": (list(LANDSCAPES) if spec.get("landscapes") == "all"
+                          else list(spec.get("landscapes", [scape.name]))),
            "caption": str(spec.get("caption", "")),
            "full_width": bool(spec.get("full_width", False))}
     if len(out["start"]) != 2:
         raise ValueError("start must be [x, y]")
-    if not 0 < out["lr"] <= 100 or not 0 <= out["beta"] < 1:
-        raise ValueError("need 0 < lr ≤ 100 and 0 ≤ beta < 1")
-    if not out["optimizers"] or set(out["optimizers"]) - set(OPTIMIZER_ORDER):
-        raise ValueError(f"optimizers must be some of {OPTIMIZER_ORDER}")
-    if not 1 <= out["num_steps"] <= 5000:
-        raise ValueError("num_steps must be from 1 to 5000")
+    for key in ("lr", "beta", "num_steps"):
+        low, high = LIMITS[key]
+        if not low <= out[key] <= high:
+            raise ValueError(f"{key} must be from {low:g} to {high:g}")
+    if not out["optimizers"] or set(out["optimizers"]) - set(optimizer_order()):
+        raise ValueError(f"optimizers must be some of {optimizer_order()}")
     if set(out["landscapes"]) - set(LANDSCAPES):
         raise ValueError(f"landscapes must be some of {list(LANDSCAPES)}")
     if out["landscape"] not in out["landscapes"]:
@@ -211,9 +213,10 @@ def format_navigator(source, language, class_name, options, md, **kwargs):
     _figures[uri] = png
     src = get_relative_url(uri, _page.url) if _page else uri
     facts = landscape_facts(spec["landscapes"])
+    from lesson_code.navigator import page_data
     data = {**{k: spec[k] for k in ("id", "landscape", "start", "lr", "beta",
                                      "optimizers", "num_steps", "landscapes")},
-            "facts": facts}
+            "facts": facts, "contract": page_data()}
     runs = "; ".join(f"{r['label']} {r['message']}" for r in result["runs"])
     alt = (f"Static figure: {facts[spec['landscape']]['title']}, start "
            f"({spec['start'][0]:g}, {spec['start'][1]:g}), η = {spec['lr']:g}: {runs}.")

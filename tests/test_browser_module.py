@@ -343,25 +343,6 @@ def test_packed_must_be_a_boolean():
     assert (reply["ok"], reply["field"]) == (False, "packed")
 
 
-def test_the_pages_optimizer_lists_are_lesson_codes():
-    """navigator-url.js keeps its own copies of OPTIMIZER_ORDER and WITH_BETA (the
-    page has no Python before the worker starts); they must not drift."""
-    import re
-    from pathlib import Path
-
-    from lesson_code.browser import OPTIMIZER_ORDER, WITH_BETA
-    js = (Path(__file__).resolve().parent.parent / "docs" / "assets" / "js" /
-          "navigator-url.js").read_text()
-
-    def js_list(name):
-        m = re.search(rf"export const {name} = (?:new Set\()?(\[[^\]]*\])", js)
-        assert m, name
-        return json.loads(m.group(1))
-
-    assert js_list("OPTIMIZERS") == OPTIMIZER_ORDER
-    assert js_list("WITH_BETA") == WITH_BETA
-
-
 # ---------------------------------------------------------------- the rate map
 
 def heavy_ball_radius(lr, beta, lam):

@@ -172,14 +172,6 @@ def test_the_caps_themselves_are_allowed():
     assert grid["ok"] and len(grid["result"]["levels"]) == MAX_LEVELS
 
 
-def test_the_pages_run_cap_is_within_lesson_codes():
-    """navigator-url.js slices runs to its own MAX_RUNS before asking."""
-    js = (Path(__file__).resolve().parent.parent / "docs" / "assets" / "js"
-          / "navigator-url.js").read_text()
-    page_cap = int(re.search(r"const MAX_RUNS = (\d+);", js).group(1))
-    assert 1 <= page_cap <= MAX_RUNS
-
-
 # The public API: a wrong type is a ValueError naming the argument.
 @pytest.mark.parametrize("call, field", [
     (lambda: run(sgd(0.1), "ravine"), "landscape"),

@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from lesson_code import (LANDSCAPES, get_landscape, make_landscape,
+from lesson_code import (FACTORIES, LANDSCAPES, get_landscape, make_landscape,
                          narrow_ravine, rotated_ravine)
 
 EVERY = list(LANDSCAPES.values()) + [narrow_ravine(25.0, 4.0),
@@ -104,10 +104,12 @@ def test_saddle_has_no_minimum_and_a_negative_eigenvalue():
     assert saddle.f((0.0, 3.0)) < saddle.f((0.0, 0.0)) < saddle.f((3.0, 0.0))
 
 
-def test_registry_names_are_the_shared_ones():
-    assert set(LANDSCAPES) == {"ravine", "bowl", "rotated-ravine",
-                               "rosenbrock", "saddle", "himmelblau"}
-    assert all(LANDSCAPES[name].name == name for name in LANDSCAPES)
+def test_each_registered_landscape_is_its_factorys_default():
+    assert list(LANDSCAPES) == list(FACTORIES)
+    for name, scape in LANDSCAPES.items():
+        assert scape.name == name
+        fresh = FACTORIES[name]()
+        assert fresh._replace(f=None, grad=None) == scape._replace(f=None, grad=None)
 
 
 def test_unknown_landscape_error_names_the_known_ones():

@@ -4,8 +4,9 @@
 
 Every value comes from lesson_code: the contour grid and its levels from
 lesson_code.grid, as the navigator's `contour` op, the trajectories from `race`. The line
-styles are the navigator's (navigator-draw.js STYLES), so a static figure and the live
-widget show each optimizer alike: colour *and* dash *and* marker.
+styles are the optimizer registry's (lesson_code.optimizers.REGISTRY), which the navigator
+draws with too, so a static figure and the live widget show each optimizer alike: colour
+*and* dash *and* marker.
 
 Use it from another figure module (render_figures.py loads them by path):
 
@@ -17,19 +18,31 @@ Use it from another figure module (render_figures.py loads them by path):
 from matplotlib.colors import BoundaryNorm, LinearSegmentedColormap
 
 from lesson_code import get_landscape, make_landscape
+from lesson_code.optimizers import EXTRA_STYLES, REGISTRY
 from lesson_code.grid import contour_levels, grid
 
-# name -> (colour, dash pattern, marker); keep in step with navigator-draw.js STYLES.
-STYLES = {
-    "sgd": ("#d55e00", (None, None), "o"),
-    "momentum": ("#0072b2", (0, (6, 3)), "s"),
-    "nesterov": ("#009e73", (0, (1.5, 2)), "^"),
-    "rmsprop": ("#b8509a", (0, (6, 2, 1.5, 2)), "D"),
-    "adam": ("#222222", (0, (10, 3)), "X"),
-}
-# A second run of the same optimizer (β = 0.5 against β = 0.99): navigator-draw.js EXTRA.
-EXTRA = [("#8c4a2f", (0, (3, 2, 9, 2)), "P"), ("#5f5f5f", (0, (14, 3, 3, 3)), "*"),
-         ("#6b6b00", (0, (2, 2)), "o")]
+# Each optimizer's style is lesson_code's (the optimizer registry, which the navigator
+# draws with too), turned into matplotlib's terms: the dash pattern, given in pixels of the
+# navigator's 2.2 px line, in units of line width; the marker by name.
+MARKERS = {"circle": "o", "square": "s", "triangle": "^", "diamond": "D", "cross": "X",
+           "plus": "P", "star": "*", "ring": "o"}
+NAVIGATOR_LINE = 2.2
+
+
+def _mpl(style, theme):
+    """(colour, dash, marker) of a lesson_code Style in theme "light" or "dark"."""
+    dash = (0, tuple(d / NAVIGATOR_LINE for d in style.dash)) if style.dash else (None, None)
+    return getattr(style, theme), dash, MARKERS[style.marker]
+
+
+def _styles(theme):
+    return ({name: _mpl(entry.style, theme) for name, entry in REGISTRY.items()},
+            [_mpl(style, theme) for style in EXTRA_STYLES])
+
+
+# name -> (colour, dash, marker); a second run of the same optimizer (β = 0.5 against
+# β = 0.99) gets one of EXTRA.
+STYLES, EXTRA = _styles("light")
 # The navigator's light-theme ramp: pale near the minimum, slate far from it.
 CMAP = LinearSegmentedColormap.from_list("ravine", ["#fbfaf5", "#e6e9ee", "#b7c0cf"])
 CONTOUR_LINE, HANDLE, HANDLE_EDGE = "#8791a3", "white", "#222222"
@@ -38,12 +51,8 @@ CONTOUR_LINE, HANDLE, HANDLE_EDGE = "#8791a3", "white", "#222222"
 # the `dark` of each style), set by use_theme("dark") while render_figures.py renders the
 # `-dark.svg` twin of each figure inside DARK_RC. STYLES and EXTRA change in place, so the
 # figure modules that imported them draw in the theme too.
-_LIGHT = {"styles": dict(STYLES), "extra": list(EXTRA), "cmap": CMAP,
-          "marks": (CONTOUR_LINE, HANDLE, HANDLE_EDGE)}
-_DARK = {"styles": {"sgd": "#ff9a4d", "momentum": "#6cc4ff", "nesterov": "#38d9a9",
-                    "rmsprop": "#f08ad6", "adam": "#f0e442"},
-         "extra": ["#e0b08c", "#c8c8c8", "#d6d66b"],
-         "cmap": LinearSegmentedColormap.from_list("ravine-dark", ["#1a1f2c", "#283046", "#3d4866"]),
+_LIGHT = {"cmap": CMAP, "marks": (CONTOUR_LINE, HANDLE, HANDLE_EDGE)}
+_DARK = {"cmap": LinearSegmentedColormap.from_list("ravine-dark", ["#1a1f2c", "#283046", "#3d4866"]),
          "marks": ("#8a94aa", "#1a1f2c", "#f4f6fa")}
 DARK_TEXT = "#dde1ea"
 DARK_RC = {"figure.facecolor": "none", "axes.facecolor": "none", "savefig.transparent": True,
@@ -56,17 +65,12 @@ DARK_RC = {"figure.facecolor": "none", "axes.facecolor": "none", "savefig.transp
 def use_theme(name):
     """Switch the shared colours to the "light" or "dark" theme."""
     global CMAP, CONTOUR_LINE, HANDLE, HANDLE_EDGE
-    if name == "light":
-        STYLES.update(_LIGHT["styles"])
-        EXTRA[:] = _LIGHT["extra"]
-        CMAP = _LIGHT["cmap"]
-        CONTOUR_LINE, HANDLE, HANDLE_EDGE = _LIGHT["marks"]
-    else:
-        for key, colour in _DARK["styles"].items():
-            STYLES[key] = (colour, *_LIGHT["styles"][key][1:])
-        EXTRA[:] = [(colour, *style[1:]) for colour, style in zip(_DARK["extra"], _LIGHT["extra"])]
-        CMAP = _DARK["cmap"]
-        CONTOUR_LINE, HANDLE, HANDLE_EDGE = _DARK["marks"]
+    styles, extra = _styles(name)
+    STYLES.update(styles)
+    EXTRA[:] = extra
+    theme = _LIGHT if name == "light" else _DARK
+    CMAP = theme["cmap"]
+    CONTOUR_LINE, HANDLE, HANDLE_EDGE = theme["marks"]
 
 
 def _scape(landscape):

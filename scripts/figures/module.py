@@ -115,13 +115,13 @@ def rotation_steps():
 
 
 def rotation_figure():
-    styles = {"GD": ("#6b7280", "s"), "Momentum": ("#1d4ed8", "o"),
-              "Nesterov": ("#0f766e", "^"), "RMSProp": ("#b45309", "D"),
-              "Adam": ("#c2410c", "v")}
     fig, ax = plt.subplots(figsize=(6.4, 3.8))
+    names = {opt.label: opt.name for opt in race_settings()}
     for label, steps in rotation_steps().items():
-        color, marker = styles[label]
-        ax.plot(ANGLES, steps, marker=marker, color=color, label=label)
+        # each optimizer in its registry style, as in the navigator
+        color, dash, marker = STYLES[names[label]]
+        ax.plot(ANGLES, steps, marker=marker, color=color, label=label,
+                linestyle=dash if dash[0] is not None else "-")
     ax.set_xlabel("rotation of the ravine (degrees)")
     ax.set_ylabel("steps until loss first ≤ 10⁻⁶")
     kappa = condition_number(*rotated_ravine().eigenvalues)

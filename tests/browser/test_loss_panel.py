@@ -20,13 +20,11 @@ pytestmark = pytest.mark.browser
 BOTH_STEPS = re.compile(r"first within tolerance at step (\d+), for good from step (\d+)")
 
 # Counts, per run, the panel's pixels in that run's colour (within a small distance, for
-# antialiasing), and the leftmost and rightmost column holding them. The colours are read
-# from navigator-draw.js itself, so the test follows the map's styles.
+# antialiasing), and the leftmost and rightmost column holding them. The colours are the
+# ones each run is drawn in (run.style, lesson_code's registry), so the test follows them.
 INK = """async (canvas, theme) => {
-    const url = new URL('../../assets/js/navigator-draw.js', location.href);
-    const { styleRuns } = await import(url);
     const runs = canvas.closest('.ravine-navigator').navigator.result.runs;
-    const colors = styleRuns(runs).map((s) => [1, 3, 5].map((i) => parseInt(s[theme].slice(i, i + 2), 16)));
+    const colors = runs.map((r) => r.style).map((s) => [1, 3, 5].map((i) => parseInt(s[theme].slice(i, i + 2), 16)));
     const { width, height } = canvas;
     const data = canvas.getContext('2d').getImageData(0, 0, width, height).data;
     const ink = colors.map(() => ({ count: 0, left: width, right: -1 }));

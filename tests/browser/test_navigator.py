@@ -3,7 +3,7 @@
 Controls are found by their accessible names, by role, so each name is unambiguous:
   select "Landscape"; slider "Learning rate" and text box "Learning rate value";
   slider "Momentum β" and text box "Momentum β value"; text boxes "Start x", "Start y",
-  "Steps"; check boxes "SGD", "Momentum", "Nesterov", "RMSProp", "Adam" (group
+  "Steps"; check boxes "GD", "Momentum", "Nesterov", "RMSProp", "Adam" (group
   "Optimizers"); buttons "Run", "Pause", "Step", "Reset", "Copy as Python"; the map is
   role "img" named after its landscape ("…, contour map…"), the loss panel under it role
   "img" named "Loss against step", the scoreboard role "status".
@@ -227,7 +227,7 @@ def test_keyboard_only_reaches_every_control_moves_the_start_and_runs(page, site
         if not tab()["inside"]:
             break
     assert names >= {"Landscape", "Learning rate", "Learning rate value", "Momentum β", "Momentum β value",
-                     "Start x", "Start y", "Steps", "SGD", "Momentum", "Nesterov", "RMSProp", "Adam", "Run"}, names
+                     "Start x", "Start y", "Steps", "GD", "Momentum", "Nesterov", "RMSProp", "Adam", "Run"}, names
     for _ in range(40):
         page.keyboard.press("Shift+Tab")
         if page.evaluate(FOCUSED)["name"] == "Run":
@@ -249,7 +249,7 @@ def test_garbage_in_the_url_gives_a_message_and_a_sane_race(page, site_root):
     assert "β = 7 is outside" in message and "Start x = 1000000000 is outside" in message
     assert page.locator("img[src='x']").count() == 0
     assert box(nav, "Start x").input_value() == "10"
-    assert nav.get_by_role("checkbox", name="SGD").is_checked()
+    assert nav.get_by_role("checkbox", name="GD").is_checked()
     assert not nav.get_by_role("checkbox", name="Momentum").is_checked()
     expected = lesson("race", race_args(0.18, 0.999, (10, 2), ("sgd",)))["runs"]
     assert_scoreboard_matches(nav, expected)

@@ -2,11 +2,13 @@
 // Accessible names (the tests find controls by them):
 //   select "Landscape"; slider "Learning rate" + text box "Learning rate value";
 //   slider "Momentum β" + text box "Momentum β value"; text boxes "Start x", "Start y",
-//   "Steps"; group "Optimizers" with check boxes "SGD", "Momentum", "Nesterov",
-//   "RMSProp", "Adam"; buttons "Run", "Pause", "Step", "Reset", "Copy as Python".
+//   "Steps"; group "Optimizers" with a check box per registered optimizer, named by its
+//   label ("GD", "Momentum", "Nesterov", "RMSProp", "Adam": lesson_code's registry, handed
+//   over as `contract`, see navigator-url.js contractOf); buttons "Run", "Pause", "Step",
+//   "Reset", "Copy as Python".
 // Controls report checked values through onChange(patch, {commit}); a bad value gets a
 // message next to its control and changes nothing.
-import { LABELS, LR_RANGE, MAX_STEPS, OPTIMIZERS, WITH_BETA, toNumber } from "./navigator-url.js";
+import { toNumber } from "./navigator-url.js";
 
 const h = (tag, props = {}, ...children) => {
   const el = Object.assign(document.createElement(tag), props);
@@ -16,7 +18,6 @@ const h = (tag, props = {}, ...children) => {
 /** Three significant digits, as a plain string an input accepts. */
 export const fmt = (n) => String(Number(Number(n).toPrecision(3)));
 const minus = (text) => String(text).replace(/-/g, "−");
-const LOG_LR = LR_RANGE.map(Math.log10);
 // lesson_code's refusals name the argument at fault (ArgumentError.field, listed in
 // lesson_code/browser.py); the message goes beside the control that sets it.
 const MESSAGE_OF_FIELD = { lr: "lr", beta: "beta", start: "start", num_steps: "start",
@@ -26,13 +27,16 @@ const MESSAGE_OF_FIELD = { lr: "lr", beta: "beta", start: "start", num_steps: "s
  * The values of η ("lr") or β ("beta") the race's runs actually use: a run's own value,
  * else the shared one; only runs that take β count for β. Distinct, in run order.
  */
-export function usedValues(state, key) {
+export function usedValues(state, key, contract) {
   const runs = state.runs ?? state.optimizers.map((name) => ({ name }));
-  const used = runs.filter((run) => key !== "beta" || WITH_BETA.has(run.name)).map((run) => run[key] ?? state[key]);
+  const used = runs.filter((run) => key !== "beta" || contract.withBeta.has(run.name)).map((run) => run[key] ?? state[key]);
   return [...new Set(used)];
 }
 
-export function buildControls(root, { id, facts, onChange, onAction }) {
+export function buildControls(root, { id, facts, contract, onChange, onAction }) {
+  const { optimizers: OPTIMIZERS, labels: LABELS } = contract;
+  const LR_RANGE = contract.limits.lr, MAX_STEPS = contract.limits.num_steps[1];
+  const LOG_LR = LR_RANGE.map(Math.log10);
   const ids = (name) => `${id}-${name}`;
   const messages = {};
   const message = (name) => (messages[name] = h("p", { className: "navigator-msg", id: ids(`${name}-msg`) }));
@@ -240,7 +244,7 @@ export function buildControls(root, { id, facts, onChange, onAction }) {
       landscape.value = state.landscape;
       // A race whose runs carry their own η or β (β = 0.5 against 0.99) shows "per run"
       // in that box, and moving its control sets one value for every run again.
-      const lrs = usedValues(state, "lr"), betas = usedValues(state, "beta");
+      const lrs = usedValues(state, "lr", contract), betas = usedValues(state, "beta", contract);
       const lr = lrs.length === 1 ? lrs[0] : state.lr, beta = betas.length === 1 ? betas[0] : state.beta;
       if (document.activeElement !== lrBox) lrBox.value = lrs.length > 1 ? "" : fmt(lr);
       lrBox.placeholder = lrs.length > 1 ? "per run" : "";

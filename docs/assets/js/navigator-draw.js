@@ -3,21 +3,9 @@
 // <canvas>. Nothing here computes a step or a loss: the grid values and the points come
 // from lesson_code (contour and race ops); this module only maps them to pixels.
 
-// Each optimizer: its colour (per theme) AND its dash AND its marker, never colour alone.
-// Keep in step with scripts/figures/common.py STYLES.
-export const STYLES = {
-  sgd: { light: "#d55e00", dark: "#ff9a4d", dash: [], marker: "circle" },
-  momentum: { light: "#0072b2", dark: "#6cc4ff", dash: [7, 4], marker: "square" },
-  nesterov: { light: "#009e73", dark: "#38d9a9", dash: [1.5, 3], marker: "triangle" },
-  rmsprop: { light: "#b8509a", dark: "#f08ad6", dash: [7, 3, 1.5, 3], marker: "diamond" },
-  adam: { light: "#222222", dark: "#f0e442", dash: [12, 4], marker: "cross" },
-};
-// A second run of the same optimizer (β = 0.5 against β = 0.99) gets one of these.
-const EXTRA = [
-  { light: "#8c4a2f", dark: "#e0b08c", dash: [3, 2, 9, 2], marker: "plus" },
-  { light: "#5f5f5f", dark: "#c8c8c8", dash: [14, 3, 3, 3], marker: "star" },
-  { light: "#6b6b00", dark: "#d6d66b", dash: [2, 2], marker: "ring" },
-];
+// Each optimizer's style, its colour (per theme) AND its dash AND its marker, never colour
+// alone, is lesson_code's (the optimizer registry; navigator-url.js contractOf). Each run
+// carries its style (run.style, see styleRuns) when it is drawn.
 
 export const THEMES = {
   light: { ramp: ["#fbfaf5", "#e6e9ee", "#b7c0cf"], line: "rgba(80,92,112,0.55)", text: "#2b2f36",
@@ -47,13 +35,16 @@ export function themeName() {
   return document.body?.getAttribute("data-md-color-scheme") === "slate" ? "dark" : "light";
 }
 
-/** One style per run: by optimizer name, a fresh EXTRA style for a repeated name. */
-export function styleRuns(runs) {
+/**
+ * One style per run: its optimizer's (contract.styles), and for a repeated name the next of
+ * contract.extra.
+ */
+export function styleRuns(runs, { styles, extra }) {
   const seen = new Map();
   return runs.map(({ name }) => {
     const count = seen.get(name) ?? 0;
     seen.set(name, count + 1);
-    return count === 0 && STYLES[name] ? STYLES[name] : EXTRA[(count + (STYLES[name] ? -1 : 0)) % EXTRA.length];
+    return count === 0 && styles[name] ? styles[name] : extra[(count + (styles[name] ? -1 : 0)) % extra.length];
   });
 }
 
@@ -306,7 +297,7 @@ export class Plot {
   }
 
   /**
-   * Draws the landscape, then runs[i] (xs, ys Float64Arrays) up to point `shown`, then
+   * Draws the landscape, then runs[i] (xs, ys Float64Arrays, style) up to point `shown`, then
    * the start handle at `start`. `focused` rings the handle (keyboard focus on the plot).
    */
   draw({ runs = [], shown = Infinity, start, focused = false, theme = themeName() }) {
@@ -322,9 +313,8 @@ export class Plot {
     ctx.beginPath();
     ctx.rect(a.left, a.top, a.width, a.height);
     ctx.clip();
-    const styles = styleRuns(runs);
-    runs.forEach((run, r) => {
-      const style = styles[r], color = style[theme];
+    runs.forEach((run) => {
+      const style = run.style, color = style[theme];
       let last = Math.min(run.xs.length - 1, shown);
       const pts = [];
       for (let i = 0; i <= last; i++) {

@@ -3,7 +3,7 @@
 // by, and each run's first step within it and the step it stayed from. Drawing and reading
 // out only: the losses, f_min, tol, first, step and message all come from lesson_code's race
 // reply; this module maps them to pixels and words, and computes no step and no loss.
-import { THEMES, fitCanvas, marker, niceTicks, styleRuns } from "./navigator-draw.js";
+import { THEMES, fitCanvas, marker, niceTicks } from "./navigator-draw.js";
 
 const TOL_LABEL = "tol";
 const FONT = "12px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
@@ -121,7 +121,7 @@ export class LossPanel {
     ctx.beginPath();
     ctx.rect(a.left, a.top - 8, a.width + 8, a.height + 16);
     ctx.clip();
-    const styles = styleRuns(runs);
+    const styles = runs.map((run) => run.style);
     runs.forEach((run, r) => {
       const last = Math.min(run.losses.length - 1, shown);
       if (last < 1) return;

@@ -6,14 +6,12 @@
 //
 // Garbled or hostile values are clamped or dropped, each with a sentence for the reader;
 // nothing read here ever reaches the page except as text (textContent).
-// OPTIMIZERS and WITH_BETA must equal lesson_code.browser.OPTIMIZER_ORDER and WITH_BETA
-// (tests/test_browser_module.py reads them from this file).
-export const OPTIMIZERS = ["sgd", "momentum", "nesterov", "rmsprop", "adam"];
-export const LABELS = { sgd: "SGD", momentum: "Momentum", nesterov: "Nesterov", rmsprop: "RMSProp", adam: "Adam" };
-export const WITH_BETA = new Set(["momentum", "nesterov"]);
-export const LR_RANGE = [1e-4, 10];
-export const MAX_STEPS = 5000;
-const MAX_RUNS = 8;
+//
+// The optimizers (names, labels, which take β, styles) and the limits a value must keep to
+// are lesson_code's: lesson_code.navigator.page_data(), which scripts/navigator_hook.py
+// writes into each navigator's data-navigator. contractOf turns it into what the page
+// uses; nothing here keeps a list of its own. checkState follows
+// lesson_code.navigator.navigator_state (tests/test_navigator_contract.py runs both).
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
 
 export const paramName = (id) => `nav-${id}`;
@@ -26,6 +24,23 @@ const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u206
 export const show = (value) => JSON.stringify(Array.from(String(value).replace(HIDDEN, "")).slice(0, 40).join(""));
 /** `"a", "b", "c" and 7 more` */
 const some = (values) => values.slice(0, 3).map(show).join(", ") + (values.length > 3 ? ` and ${values.length - 3} more` : "");
+
+/**
+ * lesson_code's data -> {optimizers: names in menu order, labels: name -> label,
+ * withBeta: Set of names that take β, styles: name -> style, extra: styles for repeated
+ * runs, limits: {lr: [lo, hi], beta, num_steps, runs}}.
+ */
+export function contractOf(data) {
+  const entries = data.optimizers;
+  return {
+    optimizers: entries.map((o) => o.name),
+    labels: Object.fromEntries(entries.map((o) => [o.name, o.label])),
+    withBeta: new Set(entries.filter((o) => o.beta).map((o) => o.name)),
+    styles: Object.fromEntries(entries.map((o) => [o.name, o.style])),
+    extra: data.extra_styles,
+    limits: data.limits,
+  };
+}
 
 /** A number from a string or number, or null. */
 export function toNumber(value) {
@@ -55,18 +70,19 @@ function clampNumber(value, lo, hi, what, messages, integer = false) {
 }
 
 /** A run {name, lr?, beta?} checked, or null with a message. */
-function checkRun(run, messages) {
-  if (!run || typeof run !== "object" || !OPTIMIZERS.includes(run.name)) {
+function checkRun(run, messages, contract) {
+  const { optimizers, labels, limits } = contract;
+  if (!run || typeof run !== "object" || !optimizers.includes(run.name)) {
     messages.push(`Unknown optimizer ${show(run?.name ?? run)}: left out.`);
     return null;
   }
   const out = { name: run.name };
   if (run.lr !== undefined && run.lr !== null) {
-    const lr = clampNumber(run.lr, ...LR_RANGE, `η of ${LABELS[run.name]}`, messages);
+    const lr = clampNumber(run.lr, ...limits.lr, `η of ${labels[run.name]}`, messages);
     if (lr !== null) out.lr = lr;
   }
   if (run.beta !== undefined && run.beta !== null) {
-    const beta = clampNumber(run.beta, 0, 0.999, `β of ${LABELS[run.name]}`, messages);
+    const beta = clampNumber(run.beta, ...limits.beta, `β of ${labels[run.name]}`, messages);
     if (beta !== null) out.beta = beta;
   }
   return out;
@@ -76,7 +92,9 @@ function checkRun(run, messages) {
  * base + the fields of `input` that pass the checks -> {state, messages}. Fields may be
  * numbers or strings. A new landscape without a start uses that landscape's start.
  */
-export function checkState(input, base, facts) {
+export function checkState(input, base, facts, contract) {
+  const { optimizers: OPTIMIZERS, limits } = contract;
+  const MAX_RUNS = limits.runs;
   const messages = [];
   const state = structuredClone(base);
   if (!input || typeof input !== "object") return { state, messages: ["The request was not an object."] };
@@ -88,9 +106,9 @@ export function checkState(input, base, facts) {
       messages.push(`Unknown landscape ${show(input.landscape)}; offered: ${Object.keys(facts).join(", ")}.`);
     }
   }
-  const lr = input.lr === undefined ? null : clampNumber(input.lr, ...LR_RANGE, "η", messages);
+  const lr = input.lr === undefined ? null : clampNumber(input.lr, ...limits.lr, "η", messages);
   if (lr !== null) state.lr = lr;
-  const beta = input.beta === undefined ? null : clampNumber(input.beta, 0, 0.999, "β", messages);
+  const beta = input.beta === undefined ? null : clampNumber(input.beta, ...limits.beta, "β", messages);
   if (beta !== null) state.beta = beta;
   const [[x0, x1], [y0, y1]] = facts[state.landscape].bounds;
   const start = Array.isArray(input.start) ? input.start : [input.x, input.y];
@@ -103,7 +121,7 @@ export function checkState(input, base, facts) {
     if (y !== null) state.start[1] = y;
   }
   if (input.num_steps !== undefined) {
-    const n = clampNumber(input.num_steps, 1, MAX_STEPS, "Steps", messages, true);
+    const n = clampNumber(input.num_steps, ...limits.num_steps, "Steps", messages, true);
     if (n !== null) state.num_steps = n;
   }
   if (input.optimizers !== undefined) {
@@ -123,7 +141,7 @@ export function checkState(input, base, facts) {
   if (runsAsked !== undefined && runsAsked !== null) {
     const asked = Array.isArray(runsAsked) ? runsAsked : [];
     if (asked.length > MAX_RUNS) messages.push(`A race has at most ${MAX_RUNS} runs; left out the other ${asked.length - MAX_RUNS}.`);
-    const runs = asked.slice(0, MAX_RUNS).map((run) => checkRun(run, messages)).filter(Boolean);
+    const runs = asked.slice(0, MAX_RUNS).map((run) => checkRun(run, messages, contract)).filter(Boolean);
     if (runs.length) {
       state.runs = runs;
       state.optimizers = OPTIMIZERS.filter((name) => runs.some((run) => run.name === name));
@@ -173,11 +191,11 @@ export function decodeState(text) {
 }
 
 /** The state this navigator's parameter in the current URL asks for, checked. */
-export function readUrl(id, base, facts) {
+export function readUrl(id, base, facts, contract) {
   const text = new URLSearchParams(location.search).get(paramName(id));
   if (text === null) return null;
   const { fields, messages } = decodeState(text);
-  const checked = checkState(fields, base, facts);
+  const checked = checkState(fields, base, facts, contract);
   return { state: checked.state, messages: [...messages, ...checked.messages] };
 }
 

@@ -11,7 +11,7 @@ import { getPython } from "./python.js";
 import { buildControls, fmt, usedValues } from "./navigator-controls.js";
 import { Plot, decode, prepareGrid, styleRuns, swatch, themeName } from "./navigator-draw.js";
 import { LossPanel } from "./navigator-loss.js";
-import { LABELS, WITH_BETA, checkState, readUrl, writeUrl } from "./navigator-url.js";
+import { checkState, contractOf, readUrl, writeUrl } from "./navigator-url.js";
 
 const grids = new Map(); // landscape name -> Promise of a prepared contour grid (per tab)
 const h = (tag, props = {}, ...children) => {
@@ -28,18 +28,18 @@ export function mountNavigator(el) {
 }
 
 /**
- * The lesson_code race request for a state: the same as lesson_code.browser.race_request
+ * The lesson_code race request for a state: the same as lesson_code.navigator.race_request
  * (which both build hooks use). The state is always complete: the navigator hook fills a
- * fence's gaps with lesson_code.browser.RACE_DEFAULTS, and checkState only applies changes
- * on top of it, so there are no defaults here to drift; WITH_BETA (navigator-url.js) must
- * equal lesson_code.browser.WITH_BETA (tests/test_browser_module.py checks it).
+ * fence's gaps with lesson_code.navigator.RACE_DEFAULTS, and checkState only applies
+ * changes on top of it, so there are no defaults here to drift; which optimizers take β is
+ * the registry's (contract.withBeta).
  */
-export function raceArgs(state, packed = false) {
+export function raceArgs(state, contract, packed = false) {
   const runs = state.runs ?? state.optimizers.map((name) => ({ name }));
   return {
     landscape: state.landscape, start: state.start, num_steps: state.num_steps, packed,
     optimizers: runs.map((run) => ({ name: run.name, lr: run.lr ?? state.lr,
-      ...(WITH_BETA.has(run.name) ? { beta: run.beta ?? state.beta } : {}) })),
+      ...(contract.withBeta.has(run.name) ? { beta: run.beta ?? state.beta } : {}) })),
   };
 }
 
@@ -51,6 +51,7 @@ class Navigator {
     // the page this navigator belongs to: its URL state is written there and nowhere else
     this.pagePath = location.pathname;
     this.facts = declared.facts;
+    this.contract = contractOf(declared.contract);
     this.declared = { landscape: declared.landscape, lr: declared.lr, beta: declared.beta, start: declared.start,
       optimizers: declared.optimizers, num_steps: declared.num_steps, runs: null };
     this.state = structuredClone(this.declared);
@@ -63,7 +64,7 @@ class Navigator {
     this.profile = []; // the same, split: waiting, in Python (round trip), in the page
     this.python = getPython();
     this.#build();
-    const fromUrl = readUrl(this.id, this.declared, this.facts);
+    const fromUrl = readUrl(this.id, this.declared, this.facts, this.contract);
     if (fromUrl) {
       this.state = fromUrl.state;
       if (fromUrl.messages.length) this.note(`From the link: ${fromUrl.messages.join(" ")}`);
@@ -112,7 +113,7 @@ class Navigator {
     this.general.setAttribute("aria-live", "polite");
     el.prepend(this.general);
     this.controls = buildControls(el, {
-      id: this.id, facts: this.facts,
+      id: this.id, facts: this.facts, contract: this.contract,
       onChange: (patch, how) => this.change(patch, how),
       onAction: (name) => this[name](),
     });
@@ -194,7 +195,7 @@ class Navigator {
    */
   set(detail) {
     const asked = detail ?? {};
-    const { state, messages } = checkState(asked, this.declared, this.facts);
+    const { state, messages } = checkState(asked, this.declared, this.facts, this.contract);
     this.note(messages.length ? messages.join(" ") : "");
     this.state = state;
     this.controls.reflect(state);
@@ -224,7 +225,7 @@ class Navigator {
       // The contour grid (once per landscape) and the race are asked for together.
       const [grid, reply] = await Promise.all([
         this.#grid(job.state.landscape),
-        this.python.lesson("race", raceArgs(job.state, true)),
+        this.python.lesson("race", raceArgs(job.state, this.contract, true)),
       ]);
       job.answered = performance.now();
       if (!this.el.isConnected) return;
@@ -256,7 +257,9 @@ class Navigator {
   }
 
   #accept(job, grid, result) {
-    const runs = result.runs.map((run) => ({ ...run, xs: decode(run.xs), ys: decode(run.ys), losses: decode(run.losses) }));
+    const styles = styleRuns(result.runs, this.contract);
+    const runs = result.runs.map((run, i) => ({ ...run, xs: decode(run.xs), ys: decode(run.ys), losses: decode(run.losses),
+      style: styles[i] }));
     const finite = runs.every((run) => [run.xs, run.ys, run.losses].every((a) => a.every(Number.isFinite)));
     if (!finite) return this.note("lesson_code returned a value that is not finite; the last race stays drawn.");
     this.result = { state: job.state, runs, limits: result.limits, f_min: result.f_min, tol: result.tol };
@@ -321,14 +324,12 @@ class Navigator {
     const key = JSON.stringify([this.result.runs.map((run) => [run.name, run.label]), themeName()]);
     if (key === this.legendKey) return;
     this.legendKey = key;
-    const styles = styleRuns(this.result.runs);
-    this.legend.replaceChildren(...this.result.runs.map((run, i) =>
-      h("li", {}, swatch(styles[i]), h("span", { textContent: run.label }))));
+    this.legend.replaceChildren(...this.result.runs.map((run) =>
+      h("li", {}, swatch(run.style), h("span", { textContent: run.label }))));
   }
 
   #scoreboard() {
     if (!this.result) return;
-    const styles = styleRuns(this.result.runs);
     const lines = this.result.runs.map((run) => {
       const last = run.xs.length - 1, at = Math.min(last, this.shown);
       const done = at >= last;
@@ -343,7 +344,7 @@ class Navigator {
         const li = h("li", { className: `navigator-score navigator-${run.status}` });
         li.dataset.name = run.name;
         li.dataset.status = status;
-        li.append(swatch(styles[i]), h("strong", { textContent: run.label }), h("span", { textContent: text }));
+        li.append(swatch(run.style), h("strong", { textContent: run.label }), h("span", { textContent: text }));
         if (explanation) li.append(" ", h("span", { className: "navigator-explanation", textContent: explanation }));
         return li;
       });
@@ -352,7 +353,7 @@ class Navigator {
     const s = this.state, title = this.facts[s.landscape].title;
     const summary = this.result.runs.map((run) => `${run.label} ${run.message}`).join("; ");
     this.canvas.setAttribute("aria-label", `${title}, contour map. Start (${num(s.start[0])}, ${num(s.start[1])}), ` +
-      `${settings(s)}, ${s.num_steps} steps: ${summary}.`);
+      `${settings(s, this.contract)}, ${s.num_steps} steps: ${summary}.`);
   }
 
   /**
@@ -361,17 +362,18 @@ class Navigator {
    */
   #captionNow() {
     if (!this.captionNow) return;
-    const s = this.state, key = (state) => JSON.stringify(raceArgs(state));
+    const s = this.state, key = (state) => JSON.stringify(raceArgs(state, this.contract));
     const changed = key(s) !== key(this.declared);
     this.captionNow.hidden = !changed;
     if (!changed) return;
     const runs = s.runs ?? s.optimizers.map((name) => ({ name }));
     const who = runs.map((run) => {
       const own = [run.lr != null && `η = ${num(run.lr)}`, run.beta != null && `β = ${num(run.beta)}`].filter(Boolean);
-      return own.length ? `${LABELS[run.name]} (${own.join(", ")})` : LABELS[run.name];
+      const label = this.contract.labels[run.name];
+      return own.length ? `${label} (${own.join(", ")})` : label;
     });
     this.captionNow.textContent = `Now racing: ${who.join(", ")} on ${this.facts[s.landscape].title} from ` +
-      `(${num(s.start[0])}, ${num(s.start[1])}), ${settings(s)}, ${s.num_steps} steps.`;
+      `(${num(s.start[0])}, ${num(s.start[1])}), ${settings(s, this.contract)}, ${s.num_steps} steps.`;
   }
 
   #emit(type) {
@@ -444,7 +446,7 @@ class Navigator {
     this.#scoreboard();
     let reply;
     try {
-      reply = await this.python.lesson("step_detail", { ...raceArgs(this.result.state), step: k });
+      reply = await this.python.lesson("step_detail", { ...raceArgs(this.result.state, this.contract), step: k });
     } catch (error) {
       return this.note(`Python stopped before it could show step ${k + 1}: ${error.message}.`);
     }
@@ -474,7 +476,7 @@ class Navigator {
   async copy() {
     let reply;
     try {
-      reply = await this.python.lesson("snippet", raceArgs(this.result?.state ?? this.state));
+      reply = await this.python.lesson("snippet", raceArgs(this.result?.state ?? this.state, this.contract));
     } catch (error) {
       return this.controls.show("copy", `Python stopped before it could write the code: ${error.message}.`);
     }
@@ -589,11 +591,10 @@ class Navigator {
 }
 
 /** "η = 0.18, β = 0.9", or per run: "η = 0.05, β = 0.5 and 0.99" (the values the runs use). */
-function settings(s) {
-  const lrs = usedValues(s, "lr"), betas = usedValues(s, "beta");
+function settings(s, contract) {
+  const lrs = usedValues(s, "lr", contract), betas = usedValues(s, "beta", contract);
   return [`η = ${lrs.map(num).join(" and ")}`, betas.length ? `β = ${betas.map(num).join(" and ")}` : ""]
     .filter(Boolean).join(", ");
 }
 
 const sub = (k) => String(k).replace(/\d/g, (d) => "₀₁₂₃₄₅₆₇₈₉"[d]);
-export { LABELS };

@@ -1,0 +1,125 @@
+"""One source for the navigator's contract: lesson_code's registries reach the page.
+
+An optimizer or a landscape registered in lesson_code shows up in what the build writes
+into the page (the navigator's data-navigator: its offered landscapes' facts and
+lesson_code.navigator.page_data()), with no list in the JavaScript to update. The page's
+checkState (navigator-url.js, run here in Node) applies a navigator:set detail by the rules
+of lesson_code.navigator.navigator_state: both run on the same cases.
+"""
+
+import html
+import json
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from lesson_code import LANDSCAPES, quadratic, registered
+from lesson_code.navigator import LIMITS, navigator_state, page_data
+from lesson_code.landscapes import FACTORIES
+from lesson_code.optimizers import (OPTIMIZERS, REGISTRY, EmptyState, Style,
+                                    check_lr, made, register)
+from paths import ROOT
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import navigator_hook  # noqa: E402
+
+
+@pytest.fixture
+def throwaway():
+    """A throwaway optimizer ("walk", takes β) and landscape ("trough") registered the
+    way the README says, and removed again afterwards."""
+    @register("walk", "Random walk", Style("#123456", "#abcdef", (5, 5), "star"))
+    def walk(lr, beta=0.5):
+        lr = check_lr(lr)
+        return made("walk", {"lr": lr, "beta": beta}, lambda w: EmptyState(),
+                    lambda g, state: (tuple(-lr * gi for gi in g), state))
+
+    @registered
+    def trough(lam=2.0):
+        return quadratic("trough", "Trough", lam, 4 * lam)
+
+    yield
+    for registry in (REGISTRY, OPTIMIZERS):
+        registry.pop("walk")
+    for registry in (LANDSCAPES, FACTORIES):
+        registry.pop("trough")
+
+
+def page_data_of(fence):
+    """The data-navigator the build writes for a ```navigator fence body."""
+    out = navigator_hook.format_navigator(fence, "navigator", "navigator", {}, None)
+    found = re.search(r'data-navigator="([^"]*)"', out)
+    assert found, out
+    return json.loads(html.unescape(found.group(1)))
+
+
+def test_a_registered_optimizer_and_landscape_reach_the_page(throwaway):
+    data = page_data_of("id: added\nlandscape: trough\nlr: 0.05\n"
+                        "optimizers: [walk, sgd]\nnum_steps: 20\nlandscapes: all\n")
+    walk = next(o for o in data["contract"]["optimizers"] if o["name"] == "walk")
+    assert walk == {"name": "walk", "label": "Random walk", "beta": True,
+                    "style": {"light": "#123456", "dark": "#abcdef", "dash": [5, 5],
+                              "marker": "star"}}
+    assert data["optimizers"] == ["walk", "sgd"]
+    assert "trough" in data["facts"] and data["facts"]["trough"]["title"] == "Trough"
+    assert data["facts"]["trough"]["eigenvalues"] == [2.0, 8.0]
+
+
+def test_a_fence_cannot_race_what_is_not_registered():
+    with pytest.raises(ValueError, match="optimizers must be some of"):
+        navigator_hook.check({"id": "x", "optimizers": ["walk"]})
+    with pytest.raises(ValueError, match="unknown landscape"):
+        navigator_hook.check({"id": "x", "landscape": "trough"})
+
+
+def test_the_page_data_is_the_registry_in_menu_order():
+    data = page_data()
+    assert [o["name"] for o in data["optimizers"]] == list(REGISTRY)
+    assert {o["name"]: o["label"] for o in data["optimizers"]}["sgd"] == "GD"
+    assert [o["name"] for o in data["optimizers"] if o["beta"]] == ["momentum", "nesterov"]
+    assert data["limits"]["runs"] == LIMITS["runs"]
+    json.dumps(data, allow_nan=False)  # JSON as it stands
+
+
+def test_a_fence_outside_the_limits_is_refused():
+    low, high = LIMITS["lr"]
+    with pytest.raises(ValueError, match="lr must be from"):
+        navigator_hook.check({"id": "x", "lr": high * 2})
+    with pytest.raises(ValueError, match="num_steps must be from"):
+        navigator_hook.check({"id": "x", "num_steps": LIMITS["num_steps"][1] + 1})
+
+
+# navigator:set details, each applied to the declared base by the page and by Python.
+BASE = {"landscape": "ravine", "start": [-8.0, 2.0], "lr": 0.18, "beta": 0.9,
+        "optimizers": ["sgd", "momentum"], "num_steps": 300, "runs": None}
+CASES = [
+    {},
+    {"lr": 0.05},
+    {"landscape": "bowl"},
+    {"landscape": "bowl", "start": [1.0, -1.0]},
+    {"optimizers": ["adam", "sgd"]},
+    {"optimizers": ["momentum", "momentum"], "betas": [0.5, 0.99]},
+    {"runs": [{"name": "nesterov", "lr": 0.02}, {"name": "sgd", "beta": 0.3}]},
+    {"num_steps": 1000, "beta": 0.5, "lr": 0.3},
+]
+
+
+def test_the_page_applies_a_detail_as_lesson_code_does(tmp_path):
+    node = shutil.which("node")
+    assert node, "Node is needed (npm installs the site's packages with it)"
+    module = tmp_path / "navigator-url.mjs"
+    module.write_text((ROOT / "docs" / "assets" / "js" / "navigator-url.js").read_text())
+    facts = navigator_hook.landscape_facts(list(LANDSCAPES))
+    script = (f"import {{ checkState, contractOf }} from {json.dumps(module.as_uri())};\n"
+              "const [cases, base, facts, data] = JSON.parse(process.argv[1]);\n"
+              "const contract = contractOf(data);\n"
+              "console.log(JSON.stringify(cases.map((c) => checkState(c, base, facts, contract))));\n")
+    args = json.dumps([CASES, BASE, facts, page_data()])
+    out = subprocess.run([node, "--input-type=module", "-e", script, args],
+                         capture_output=True, text=True, check=True, timeout=60)
+    for case, page in zip(CASES, json.loads(out.stdout), strict=True):
+        assert page["messages"] == [], case
+        assert page["state"] == navigator_state(case, BASE), case
