@@ -30,7 +30,10 @@ import navigator_hook  # noqa: E402
 @pytest.fixture
 def throwaway():
     """A throwaway optimizer ("walk", takes β) and landscape ("trough") registered the
-    way the README says, and removed again afterwards."""
+    way the README says; the registries are as they were afterwards."""
+    saved = [(registry, dict(registry))
+             for registry in (REGISTRY, OPTIMIZERS, LANDSCAPES, FACTORIES)]
+
     @register("walk", "Random walk", Style("#123456", "#abcdef", (5, 5), "star"))
     def walk(lr, beta=0.5):
         lr = check_lr(lr)
@@ -42,10 +45,9 @@ def throwaway():
         return quadratic("trough", "Trough", lam, 4 * lam)
 
     yield
-    for registry in (REGISTRY, OPTIMIZERS):
-        registry.pop("walk")
-    for registry in (LANDSCAPES, FACTORIES):
-        registry.pop("trough")
+    for registry, before in saved:
+        registry.clear()
+        registry.update(before)
 
 
 def page_data_of(fence):
