@@ -19,6 +19,8 @@ How a run ends (`status`, `step`, `message`):
     larger than power_bound(a, b) · ‖(e_t, e_{t−1})‖. Once that bound keeps
     every later loss within tolerance, k is where the present stretch
     within tolerance began;
+  - proof too, whatever the landscape, once a learning-rate schedule has
+    brought η to 0 for good (Schedule.halt): the point can no longer move;
   - otherwise, a confirmation: the run stays within tolerance for
     hold_steps(optimizer, k) more steps, the larger of k (as long again as
     it took), HOLD_MIN and HOLD_MEMORY times the optimizer's longest memory
@@ -46,6 +48,7 @@ from typing import NamedTuple
 from .errors import ArgumentError, finite_number, shown
 from .landscapes import check_point
 from .optimizers import Optimizer
+from .schedules import schedule_for
 from .theory import power_bound, recurrence
 
 __all__ = ["Trajectory", "run", "race", "check_steps", "race_labels",
@@ -218,17 +221,25 @@ def _check_run(landscape, start, num_steps, tol, noise, optimizer=_UNCHECKED):
 
 
 def run(optimizer, landscape, start=None, num_steps=100, tol=1e-6,
-        noise=0.0, seed=0, label=None, record=False):
+        noise=0.0, seed=0, label=None, record=False, schedule=None):
     """Run optimizer on landscape from start (default: landscape.start).
 
     noise > 0 adds seeded Gaussian noise of that standard deviation to each
     gradient coordinate (normal_sampler(seed)): a stochastic-gradient
     variant, bit-identical in CPython and Pyodide.
+    schedule (a Schedule, a name such as "cosine", or {"name": ...}; see
+    lesson_code.schedules) scales update t by schedule.factor(t), which is
+    the update at η · factor(t); None keeps η constant.
     Convergence is still judged on the true loss (or true gradient).
     record=True also keeps every optimizer state and gradient used.
     """
     num_steps, w, tol, noise = _check_run(landscape, start, num_steps, tol,
                                           noise, optimizer)
+    schedule = schedule_for(schedule, num_steps)
+    scale = None if schedule.name == "constant" else schedule.factor
+    # from step `halt` on the schedule's η is 0: the point cannot move, so a
+    # run within tolerance there stays (a proof, whatever the landscape)
+    halt = schedule.halt
     f, grad, update = landscape.f, landscape.grad, optimizer.update
     f_min = getattr(landscape, "f_min", None)
     inf = INF
@@ -244,7 +255,8 @@ def run(optimizer, landscape, start=None, num_steps=100, tol=1e-6,
     if not -INF < loss < INF:
         raise ArgumentError(f"the loss at the start {w} is not finite",
                             "start")
-    proof = arrival_proof(optimizer, landscape, tol, noise)
+    # the algebra assumes one η for every step
+    proof = None if scale else arrival_proof(optimizer, landscape, tol, noise)
     state = optimizer.init(w)
     points, losses, states, grads = [w], [loss], [state], []
     keep_point, keep_loss = points.append, losses.append
@@ -262,6 +274,7 @@ def run(optimizer, landscape, start=None, num_steps=100, tol=1e-6,
                     if first is None:
                         first = i
                 if (proof is not None and i > 0 and proof(points[-2], w)) \
+                        or (halt is not None and i >= halt) \
                         or (proof is None
                             and i - since >= hold_steps(optimizer, since)):
                     status, k = "converged", since
@@ -273,6 +286,10 @@ def run(optimizer, landscape, start=None, num_steps=100, tol=1e-6,
             if noise:
                 g = tuple([gi + noise * gauss() for gi in g])
             step, state = update(g, state)
+            if scale:
+                # the update at η_t = η · factor(t)
+                c = scale(i)
+                step = tuple([c * si for si in step])
             if two_d:
                 # w_{k+1} = w_k + Δw
                 w = (w[0] + step[0], w[1] + step[1])
@@ -395,10 +412,10 @@ def race_labels(optimizers):
 
 
 def race(optimizers, landscape, start=None, num_steps=100, tol=1e-6,
-         noise=0.0, seed=0, record=False):
-    """Run each optimizer from the same start (and the same noise seed);
-    one Trajectory each, with distinct labels. optimizers is a list
-    (ArgumentError, field "optimizers", otherwise)."""
+         noise=0.0, seed=0, record=False, schedule=None):
+    """Run each optimizer from the same start (and the same noise seed and
+    learning-rate schedule); one Trajectory each, with distinct labels.
+    optimizers is a list (ArgumentError, field "optimizers", otherwise)."""
     if isinstance(optimizers, (Optimizer, str, bytes, dict)) \
             or not hasattr(optimizers, "__iter__"):
         raise ArgumentError(f"optimizers must be a list of optimizers such "
@@ -418,5 +435,5 @@ def race(optimizers, landscape, start=None, num_steps=100, tol=1e-6,
                                 "optimizers")
     labels = race_labels(optimizers)
     return [run(opt, landscape, start, num_steps, tol, noise, seed, label,
-                record)
+                record, schedule)
             for opt, label in zip(optimizers, labels)]
