@@ -23,7 +23,7 @@ from .landscapes import (FACTORIES, LANDSCAPES, Landscape, check_point,
 from .optimizers import (OPTIMIZERS, AdamState, EmptyState, MomentumState,
                          Optimizer, RMSpropState, adam, make_optimizer,
                          momentum, nesterov, rmsprop, sgd)
-from .runner import Trajectory, race, run, stretches
+from .runner import Trajectory, classical_nesterov, race, run, stretches
 from .schedules import (SCHEDULES, Schedule, constant, cosine, exponential,
                         inverse_time, make_schedule, schedule_for, step_decay,
                         warmup)
@@ -50,7 +50,7 @@ __all__ = [
     "sgd", "momentum", "nesterov", "rmsprop", "adam", "OPTIMIZERS",
     "make_optimizer",
     # runner
-    "Trajectory", "run", "race", "stretches",
+    "Trajectory", "run", "race", "stretches", "classical_nesterov",
     # learning-rate schedules
     "Schedule", "SCHEDULES", "make_schedule", "schedule_for", "constant",
     "step_decay", "exponential", "inverse_time", "cosine", "warmup",

@@ -47,12 +47,13 @@ from typing import NamedTuple
 
 from .errors import ArgumentError, finite_number, shown
 from .landscapes import check_point
-from .optimizers import Optimizer
+from .optimizers import Optimizer, check_beta, check_lr
 from .schedules import schedule_for
 from .theory import power_bound, recurrence
 
 __all__ = ["Trajectory", "run", "race", "check_steps", "race_labels",
            "normal_sampler", "arrival_proof", "hold_steps", "stretches",
+           "classical_nesterov",
            "MAX_STEPS", "FAR", "HOLD_MIN", "HOLD_MEMORY"]
 
 # Learners type step counts; a cap keeps a typo from freezing the page.
@@ -338,6 +339,33 @@ def stretches(trajectory, tol=1e-6, f_min=0.0):
     if start is not None:
         out.append((start, len(trajectory.losses)))
     return out
+
+
+def classical_nesterov(lr, beta, landscape, start=None, num_steps=100):
+    """Nesterov's method in its classical form (Sutskever et al., 2013),
+    which takes the gradient at the looked-ahead point w_t + β v_t:
+
+        v_{t+1} = β v_t − η ∇f(w_t + β v_t),   w_{t+1} = w_t + v_{t+1}.
+
+    Returns (points, lookaheads): the w_t and the w_t + β v_t, t = 0..n.
+    The runner's `nesterov` (torch's form) moves exactly the look-ahead
+    points: with p_t = w_t + β v_t, p_{t+1} = p_t − η (g + β b_t),
+    b_t = β b_{t−1} + g, g = ∇f(p_t), b_t = −v_{t+1}/η. Kept beside the
+    runner only so a lesson can show the two forms agree; races use
+    `nesterov`."""
+    lr, beta = check_lr(lr), check_beta(beta)
+    num_steps, w, _, _ = _check_run(landscape, start, num_steps, 0.0, 0.0)
+    v = (0.0,) * len(w)
+    points, ahead = [w], [w]
+    for _ in range(num_steps):
+        look = tuple([wi + beta * vi for wi, vi in zip(w, v)])
+        g = landscape.grad(look)
+        # v_{t+1} = β v_t − η ∇f(w_t + β v_t);  w_{t+1} = w_t + v_{t+1}
+        v = tuple([beta * vi - lr * gi for vi, gi in zip(v, g)])
+        w = tuple([wi + vi for wi, vi in zip(w, v)])
+        points.append(w)
+        ahead.append(tuple([wi + beta * vi for wi, vi in zip(w, v)]))
+    return points, ahead
 
 
 def normal_sampler(seed):
