@@ -89,9 +89,8 @@ def decay_figure():
         ax.plot(range(SCHED_STEPS + 1), mean, color=colour, linestyle=dash, linewidth=1.8,
                 label=f"{name} ({schedule_for(name, SCHED_STEPS).label})")
     floor = noise_floor(sgd(LR), RAVINE, SIGMA)
-    ax.axhline(floor, color=INK, linewidth=1, linestyle=(0, (2, 2)))
-    ax.annotate(f"predicted noise floor at constant η: {floor:.3f}", (SCHED_STEPS, floor),
-                xytext=(0, 4), textcoords="offset points", ha="right", va="bottom")
+    ax.axhline(floor, color=INK, linewidth=1, linestyle=(0, (2, 2)),
+               label=f"predicted noise floor at constant η: {floor:.3f}")
     ax.set_yscale("log")
     ax.set_xlabel("step")
     ax.set_ylabel("loss, mean of the runs (log scale)")
