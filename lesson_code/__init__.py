@@ -23,12 +23,16 @@ from .landscapes import (FACTORIES, LANDSCAPES, Landscape, check_point,
 from .optimizers import (OPTIMIZERS, AdamState, EmptyState, MomentumState,
                          Optimizer, RMSpropState, adam, make_optimizer,
                          momentum, nesterov, rmsprop, sgd)
-from .runner import Trajectory, race, run, stretches
+from .runner import Trajectory, classical_nesterov, race, run, stretches
+from .schedules import (SCHEDULES, Schedule, constant, cosine, exponential,
+                        inverse_time, make_schedule, schedule_for, step_decay,
+                        warmup)
 from .theory import (REGIMES, adaptive_limit, condition_number, critical_beta,
                      effective_lr, effective_window, ema, ema_weights,
                      gd_contraction, gd_max_lr, measured_rate,
                      momentum_contraction, momentum_max_lr,
-                     nesterov_contraction, nesterov_max_lr, optimal_gd,
+                     nesterov_contraction, nesterov_max_lr, noise_floor,
+                     noise_matrices, noise_variance, optimal_gd,
                      optimal_momentum, rate_map, recurrence, regime,
                      steps_to_shrink, velocity_after)
 
@@ -46,7 +50,10 @@ __all__ = [
     "sgd", "momentum", "nesterov", "rmsprop", "adam", "OPTIMIZERS",
     "make_optimizer",
     # runner
-    "Trajectory", "run", "race", "stretches",
+    "Trajectory", "run", "race", "stretches", "classical_nesterov",
+    # learning-rate schedules
+    "Schedule", "SCHEDULES", "make_schedule", "schedule_for", "constant",
+    "step_decay", "exponential", "inverse_time", "cosine", "warmup",
     # theory
     "gd_contraction", "momentum_contraction", "nesterov_contraction",
     "gd_max_lr", "momentum_max_lr", "nesterov_max_lr",
@@ -54,6 +61,7 @@ __all__ = [
     "steps_to_shrink", "ema", "ema_weights", "effective_window",
     "velocity_after", "rate_map", "measured_rate", "effective_lr",
     "adaptive_limit", "regime", "REGIMES", "recurrence",
+    "noise_matrices", "noise_variance", "noise_floor",
 ]
 
 # The registries' metadata (labels, β, styles) and the navigator's contract,

@@ -19,6 +19,8 @@ How a run ends (`status`, `step`, `message`):
     larger than power_bound(a, b) · ‖(e_t, e_{t−1})‖. Once that bound keeps
     every later loss within tolerance, k is where the present stretch
     within tolerance began;
+  - proof too, whatever the landscape, once a learning-rate schedule has
+    brought η to 0 for good (Schedule.halt): the point can no longer move;
   - otherwise, a confirmation: the run stays within tolerance for
     hold_steps(optimizer, k) more steps, the larger of k (as long again as
     it took), HOLD_MIN and HOLD_MEMORY times the optimizer's longest memory
@@ -45,11 +47,13 @@ from typing import NamedTuple
 
 from .errors import ArgumentError, finite_number, shown
 from .landscapes import check_point
-from .optimizers import Optimizer
+from .optimizers import Optimizer, check_beta, check_lr
+from .schedules import schedule_for
 from .theory import power_bound, recurrence
 
 __all__ = ["Trajectory", "run", "race", "check_steps", "race_labels",
            "normal_sampler", "arrival_proof", "hold_steps", "stretches",
+           "classical_nesterov",
            "MAX_STEPS", "FAR", "HOLD_MIN", "HOLD_MEMORY"]
 
 # Learners type step counts; a cap keeps a typo from freezing the page.
@@ -218,17 +222,25 @@ def _check_run(landscape, start, num_steps, tol, noise, optimizer=_UNCHECKED):
 
 
 def run(optimizer, landscape, start=None, num_steps=100, tol=1e-6,
-        noise=0.0, seed=0, label=None, record=False):
+        noise=0.0, seed=0, label=None, record=False, schedule=None):
     """Run optimizer on landscape from start (default: landscape.start).
 
     noise > 0 adds seeded Gaussian noise of that standard deviation to each
     gradient coordinate (normal_sampler(seed)): a stochastic-gradient
     variant, bit-identical in CPython and Pyodide.
+    schedule (a Schedule, a name such as "cosine", or {"name": ...}; see
+    lesson_code.schedules) scales update t by schedule.factor(t), which is
+    the update at η · factor(t); None keeps η constant.
     Convergence is still judged on the true loss (or true gradient).
     record=True also keeps every optimizer state and gradient used.
     """
     num_steps, w, tol, noise = _check_run(landscape, start, num_steps, tol,
                                           noise, optimizer)
+    schedule = schedule_for(schedule, num_steps)
+    scale = None if schedule.name == "constant" else schedule.factor
+    # from step `halt` on the schedule's η is 0: the point cannot move, so a
+    # run within tolerance there stays (a proof, whatever the landscape)
+    halt = schedule.halt
     f, grad, update = landscape.f, landscape.grad, optimizer.update
     f_min = getattr(landscape, "f_min", None)
     inf = INF
@@ -244,7 +256,8 @@ def run(optimizer, landscape, start=None, num_steps=100, tol=1e-6,
     if not -INF < loss < INF:
         raise ArgumentError(f"the loss at the start {w} is not finite",
                             "start")
-    proof = arrival_proof(optimizer, landscape, tol, noise)
+    # the algebra assumes one η for every step
+    proof = None if scale else arrival_proof(optimizer, landscape, tol, noise)
     state = optimizer.init(w)
     points, losses, states, grads = [w], [loss], [state], []
     keep_point, keep_loss = points.append, losses.append
@@ -262,6 +275,7 @@ def run(optimizer, landscape, start=None, num_steps=100, tol=1e-6,
                     if first is None:
                         first = i
                 if (proof is not None and i > 0 and proof(points[-2], w)) \
+                        or (halt is not None and i >= halt) \
                         or (proof is None
                             and i - since >= hold_steps(optimizer, since)):
                     status, k = "converged", since
@@ -273,6 +287,10 @@ def run(optimizer, landscape, start=None, num_steps=100, tol=1e-6,
             if noise:
                 g = tuple([gi + noise * gauss() for gi in g])
             step, state = update(g, state)
+            if scale:
+                # the update at η_t = η · factor(t)
+                c = scale(i)
+                step = tuple([c * si for si in step])
             if two_d:
                 # w_{k+1} = w_k + Δw
                 w = (w[0] + step[0], w[1] + step[1])
@@ -321,6 +339,33 @@ def stretches(trajectory, tol=1e-6, f_min=0.0):
     if start is not None:
         out.append((start, len(trajectory.losses)))
     return out
+
+
+def classical_nesterov(lr, beta, landscape, start=None, num_steps=100):
+    """Nesterov's method in its classical form (Sutskever et al., 2013),
+    which takes the gradient at the looked-ahead point w_t + β v_t:
+
+        v_{t+1} = β v_t − η ∇f(w_t + β v_t),   w_{t+1} = w_t + v_{t+1}.
+
+    Returns (points, lookaheads): the w_t and the w_t + β v_t, t = 0..n.
+    The runner's `nesterov` (torch's form) moves exactly the look-ahead
+    points: with p_t = w_t + β v_t, p_{t+1} = p_t − η (g + β b_t),
+    b_t = β b_{t−1} + g, g = ∇f(p_t), b_t = −v_{t+1}/η. Kept beside the
+    runner only so a lesson can show the two forms agree; races use
+    `nesterov`."""
+    lr, beta = check_lr(lr), check_beta(beta)
+    num_steps, w, _, _ = _check_run(landscape, start, num_steps, 0.0, 0.0)
+    v = (0.0,) * len(w)
+    points, ahead = [w], [w]
+    for _ in range(num_steps):
+        look = tuple([wi + beta * vi for wi, vi in zip(w, v)])
+        g = landscape.grad(look)
+        # v_{t+1} = β v_t − η ∇f(w_t + β v_t);  w_{t+1} = w_t + v_{t+1}
+        v = tuple([beta * vi - lr * gi for vi, gi in zip(v, g)])
+        w = tuple([wi + vi for wi, vi in zip(w, v)])
+        points.append(w)
+        ahead.append(tuple([wi + beta * vi for wi, vi in zip(w, v)]))
+    return points, ahead
 
 
 def normal_sampler(seed):
@@ -395,10 +440,10 @@ def race_labels(optimizers):
 
 
 def race(optimizers, landscape, start=None, num_steps=100, tol=1e-6,
-         noise=0.0, seed=0, record=False):
-    """Run each optimizer from the same start (and the same noise seed);
-    one Trajectory each, with distinct labels. optimizers is a list
-    (ArgumentError, field "optimizers", otherwise)."""
+         noise=0.0, seed=0, record=False, schedule=None):
+    """Run each optimizer from the same start (and the same noise seed and
+    learning-rate schedule); one Trajectory each, with distinct labels.
+    optimizers is a list (ArgumentError, field "optimizers", otherwise)."""
     if isinstance(optimizers, (Optimizer, str, bytes, dict)) \
             or not hasattr(optimizers, "__iter__"):
         raise ArgumentError(f"optimizers must be a list of optimizers such "
@@ -418,5 +463,5 @@ def race(optimizers, landscape, start=None, num_steps=100, tol=1e-6,
                                 "optimizers")
     labels = race_labels(optimizers)
     return [run(opt, landscape, start, num_steps, tol, noise, seed, label,
-                record)
+                record, schedule)
             for opt, label in zip(optimizers, labels)]

@@ -25,6 +25,7 @@ __all__ = [
     "steps_to_shrink", "ema", "ema_weights", "effective_window",
     "velocity_after", "rate_map", "measured_rate", "recurrence",
     "power_bound", "effective_lr", "adaptive_limit", "regime", "REGIMES",
+    "noise_matrices", "noise_variance", "noise_floor",
 ]
 
 
@@ -353,3 +354,95 @@ def regime(lr, beta, lam):
     # the larger real root (tr ± √(tr² − 4β))/2 has the sign of tr (at
     # tr = 0, β = 0 both roots are 0: the error vanishes in one step)
     return "creep" if trace >= 0 else "flip"
+
+
+def noise_matrices(optimizer, lam, sigma):
+    """(A, B) with x_{t+1} = A x_t + B ξ_t for x = (e, v): the error e and
+    the velocity v along an eigen-direction with eigenvalue λ, when each
+    gradient carries noise σ ξ_t (ξ_t independent, mean 0, variance 1).
+    None for RMSProp and Adam (not linear in the gradient).
+
+        GD        e' = e − η (λe + σξ)                       (v unused)
+        momentum  v' = β v + λe + σξ,  e' = e − η v'
+        Nesterov  v' = β v + λe + σξ,  e' = e − η (λe + σξ + β v')
+    """
+    lam, sigma = _eig(lam), finite_number(sigma, "sigma")
+    if sigma < 0:
+        raise ArgumentError(f"sigma (the noise's standard deviation) must "
+                            f"be ≥ 0, got {sigma!r}", "sigma")
+    name, hp = optimizer.name, optimizer.hyperparams
+    lr, beta = hp.get("lr"), hp.get("beta", 0.0)
+    if name == "sgd":
+        return ((1.0 - lr * lam, 0.0), (0.0, 0.0)), (-lr * sigma, 0.0)
+    if name == "momentum":
+        # e' = e − η(βv + λe + σξ)
+        return (((1.0 - lr * lam, -lr * beta), (lam, beta)),
+                (-lr * sigma, sigma))
+    if name == "nesterov":
+        # e' = e − η((1 + β)(λe + σξ) + β² v)
+        return (((1.0 - lr * (1.0 + beta) * lam, -lr * beta * beta),
+                 (lam, beta)),
+                (-lr * (1.0 + beta) * sigma, sigma))
+    return None
+
+
+def noise_variance(optimizer, lam, sigma):
+    """The error's variance E[e²] that a run settles into along an
+    eigen-direction with eigenvalue λ under gradient noise σ (constant η,
+    GD, momentum or Nesterov): the (e, e) entry of the stationary
+    covariance P = A P Aᵀ + B Bᵀ (noise_matrices), solved exactly as three
+    linear equations in P's three entries. math.inf where the method does
+    not contract along λ; None for RMSProp and Adam.
+
+    In closed form, GD: η σ² / (λ (2 − ηλ)); momentum:
+    η σ² (1 + β) / (λ (1 − β) (2 + 2β − ηλ)).
+    """
+    mats = noise_matrices(optimizer, lam, sigma)
+    if mats is None:
+        return None
+    ((a, b), (c, d)), (p, q) = mats
+    # spectral radius of A: the roots of z² − (a + d) z + (ad − bc)
+    tr, det = a + d, a * d - b * c
+    root = cmath.sqrt(tr * tr - 4.0 * det)
+    if max(abs((tr + root) / 2), abs((tr - root) / 2)) >= 1.0:
+        return math.inf
+    # P = A P Aᵀ + Q, unknowns (x, y, z) = (P_ee, P_ev, P_vv), Q = B Bᵀ
+    rows = [[1 - a * a, -2 * a * b, -b * b, p * p],
+            [-a * c, 1 - (a * d + b * c), -b * d, p * q],
+            [-c * c, -2 * c * d, 1 - d * d, q * q]]
+    return _solve3(rows)[0]
+
+
+def _solve3(rows):
+    """Gaussian elimination with partial pivoting on a 3 × 4 augmented
+    matrix; the solution (x, y, z)."""
+    m = [list(r) for r in rows]
+    for col in range(3):
+        pivot = max(range(col, 3), key=lambda r: abs(m[r][col]))
+        m[col], m[pivot] = m[pivot], m[col]
+        for r in range(col + 1, 3):
+            k = m[r][col] / m[col][col]
+            m[r] = [x - k * y for x, y in zip(m[r], m[col])]
+    out = [0.0, 0.0, 0.0]
+    for r in (2, 1, 0):
+        out[r] = (m[r][3] - sum(m[r][c] * out[c] for c in range(r + 1, 3))) \
+            / m[r][r]
+    return out
+
+
+def noise_floor(optimizer, landscape, sigma):
+    """E[f(w) − f_min] once a run on a quadratic landscape has settled under
+    gradient noise σ in every coordinate: Σ ½ λ_i E[e_i²] over the
+    Hessian's eigenvalues (noise σ per coordinate is noise σ along each
+    eigen-direction too, in any rotation). math.inf when the run diverges;
+    None for RMSProp and Adam, or a landscape that is not a quadratic."""
+    if getattr(landscape, "hessian", None) is None:
+        return None
+    total = 0.0
+    for lam in landscape.eigenvalues:
+        var = noise_variance(optimizer, lam, sigma)
+        if var is None:
+            return None
+        # ½ λ E[e²]
+        total += 0.5 * lam * var
+    return total

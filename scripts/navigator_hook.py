@@ -38,7 +38,7 @@ FIGURE_DIR = "assets/navigator"
 log = logging.getLogger("mkdocs.plugins.navigator")
 
 KEYS = {"id", "landscape", "start", "lr", "beta", "optimizers", "num_steps",
-        "caption", "landscapes", "full_width"}
+        "caption", "landscapes", "full_width", "noise", "seed", "schedule"}
 
 # A fence, as superfences reads one (lesson_hook.FENCE, for the navigator only).
 FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*navigator[ \t]*\n"

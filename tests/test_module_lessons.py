@@ -30,7 +30,7 @@ from lesson_code import (adam, condition_number, ema, gd_contraction, gd_max_lr,
 from lesson_code.runner import FAR
 from scripts import lesson_hook
 
-PAGES = ["index.md", "ravine.md", "adaptive.md", "playground.md"]
+PAGES = ["index.md", "ravine.md", "adaptive.md", "playground.md", "practice.md"]
 RAVINE = get_landscape("ravine")
 
 
@@ -115,6 +115,14 @@ ALLOWED = {
                     "0.99": "torch's default α", "0.9": "torch's default β₁",
                     "3": "the three steps of the bias table and its exercise"},
     "playground.md": {**STRUCTURAL},  # plus each experiment's own button settings
+    "practice.md": {**STRUCTURAL,
+                    "-6": "the runner's tolerance 10⁻⁶, the definition of arrival",
+                    "4": "the formula's constant (ησ²/4 for small ηλ)",
+                    "10": "the warm-up's default length T/10, its definition",
+                    "3": "the number of a race (3. Heavy ball against look-ahead)",
+                    "5": "the number of a race (5. Adaptive methods, decayed)",
+                    "1951": "a citation's year", "2013": "a citation's year",
+                    "2017": "a citation's year"},
 }
 ALLOWED_WORDS = {
     "index.md": {"five": "the course's optimizers"},
@@ -123,6 +131,10 @@ ALLOWED_WORDS = {
     "adaptive.md": {"five": "the course's optimizers", "two": "the two ravines / averages",
                     "three": "the three steps of the bias table and its exercise"},
     "playground.md": {"five": "the course's optimizers", "four": "Himmelblau's minima"},
+    "practice.md": {"two": "error and velocity; two standard deviations in a figure",
+                    "three": "the page's three topics; a 2×2 covariance's three entries",
+                    "four": "four times the batch halves σ (√4 = 2)",
+                    "six": "the six schedules of lesson_code.schedules"},
 }
 
 
@@ -831,11 +843,13 @@ def test_every_page_with_exercises_downloads_as_a_notebook():
             assert (SITE / "optimizers" / name.replace(".md", ".ipynb")).is_file(), name
 
 
-@pytest.mark.parametrize("name", [n for n in LESSON_PAGES if n != "momentum.md"])
+@pytest.mark.parametrize("name", LESSON_PAGES)
 def test_each_notebook_exercise_check_works_on_its_own(name):
-    """A notebook's check cell sees only `from lesson_code import *`: run it alone, in a
-    fresh namespace, with the page's own answer typed in; it must say "Right" (a check
-    that used a hook name such as `ravine` or a `define:` name would raise NameError)."""
+    """A notebook's check cell sees the notebook's first cell (the page's `define:` names
+    and `from lesson_code import *`), as a reader who opens the notebook and runs the first
+    cell does, and nothing else: run each check after that cell alone, with the page's own
+    answer (or choice) typed in; it must say "Right", and a wrong answer "Not yet" (a check
+    that used a name only the build hook has, such as `nearest`, would raise NameError)."""
     ns, body, meta = page_namespace(name)
     exercises = [lesson_hook.exercise(m["body"], ns)
                  for m in lesson_hook.FENCE.finditer(page_text(name)) if m["lang"] == "exercise"]
@@ -843,20 +857,28 @@ def test_each_notebook_exercise_check_works_on_its_own(name):
         assert not meta.get("notebook"), f"{name}: a notebook without exercises"
         return
     nb = json.loads((SITE / "optimizers" / name.replace(".md", ".ipynb")).read_text())
-    checks = ["".join(c["source"]) for c in nb["cells"]
-              if c["cell_type"] == "code" and "your_answer = None" in "".join(c["source"])]
+    code = ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+    names = {"__name__": "__main__"}
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(compile(code[0], f"{name} first cell", "exec"), names)
+    checks = [c for c in code if re.match(r"your_(answer|choice) = None", c)]
     assert len(checks) == len(exercises)
     for source, ex in zip(checks, exercises):
-        for typed, verdict in ((ex["answer"], "Right"), (ex["answer"] + 10 * ex["tolerance"],
-                                                         "Not yet")):
+        if "choices" in ex:
+            blank, typed = "your_choice = None", [ex["answer"] + 1,
+                                                 (ex["answer"] + 1) % len(ex["choices"]) + 1]
+        else:
+            blank, typed = "your_answer = None", [ex["answer"],
+                                                 ex["answer"] + 10 * ex["tolerance"]]
+        for value, verdict in zip(typed, ("Right", "Not yet")):
             out = io.StringIO()
             with contextlib.redirect_stdout(out):
-                exec(compile(source.replace("your_answer = None", f"your_answer = {typed!r}"),
-                             f"{name} exercise {ex['id']}", "exec"), {"__name__": "__main__"})
+                exec(compile(source.replace(blank, f"{blank.split(' =')[0]} = {value!r}"),
+                             f"{name} exercise {ex['id']}", "exec"), dict(names))
             assert out.getvalue().startswith(verdict), (name, ex["id"], out.getvalue())
 
 
-@pytest.mark.parametrize("name", ["ravine", "adaptive"])
+@pytest.mark.parametrize("name", ["ravine", "adaptive", "practice"])
 def test_the_lesson_notebooks_run_top_to_bottom(name):
     import json
     nb = json.loads((SITE / "optimizers" / f"{name}.ipynb").read_text())

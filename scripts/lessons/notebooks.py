@@ -59,11 +59,17 @@ def _race_code(req, comment):
             f"{k}={v!r}" for k, v in o.items() if k != "name"]) + ")"
         for o in req["optimizers"])
     start = tuple(req["start"]) if req["start"] else None
+    # the race's gradient noise (with its seed) and schedule, when it has them
+    extra = ""
+    if req.get("noise"):
+        extra += f", noise={req['noise']!r}, seed={req.get('seed', 0)!r}"
+    if req.get("schedule") not in (None, "constant"):
+        extra += f",\n            schedule={req['schedule']!r}"
     return (f"# {comment}\n"
             "from lesson_code import get_landscape, make_optimizer, race\n\n"
             f"runs = race([\n    {opts},\n], get_landscape("
             f"{req['landscape']!r}),\n            start={start!r}, "
-            f"num_steps={req['num_steps']})\n"
+            f"num_steps={req['num_steps']}{extra})\n"
             "for run in runs:\n    print(f\"{run.label}: {run.message}\")")
 
 
