@@ -13,7 +13,8 @@ The field is the argument at fault, as lesson_code's validators raise it
 (ArgumentError.field): "lr", "beta", "alpha", "eps", "beta1", "beta2" (a
 run's hyperparameter), "optimizers" (the list, a run's shape or its name),
 "landscape" (its name or one of its parameters), "start", "num_steps",
-"tol", "noise", "seed", "packed", "step", "nx", "ny", "levels", "op",
+"tol", "noise", "seed", "schedule" (its name or one of its parameters),
+"packed", "step", "nx", "ny", "levels", "op",
 "args" (an argument the op does not take), or "request" (too long, nested
 too deep, not JSON, not an object). loc is the path to it, e.g.
 ["optimizers", 1, "lr"] or ["args", "nun_steps"]. The page routes a message
@@ -41,16 +42,20 @@ Ops and their args (a landscape is a registry name, or {"name": ...,
     contour     {landscape, nx=81, ny=61, levels=14, packed=false}
     race        {landscape, optimizers: [{name, lr, beta?, ...}],
                  start=[x, y] (landscape's default), num_steps=200,
-                 tol=1e-6, noise=0, seed=0, packed=false}
+                 tol=1e-6, noise=0, seed=0, schedule="constant",
+                 packed=false}  (schedule: a name of lesson_code.SCHEDULES
+                 or {"name": ..., param: value}; total = num_steps)
     step_detail {race args + step: k}
     rate_map    {landscape, lr=[0.005, 0.4], beta=[0, 0.99], nx=80, ny=100,
                  packed=false}  -> momentum's rate over (η, β), see op_rate_map
     snippet     {race args}  -> Python source reproducing the race
 
-A race replies {"runs": [...], "limits": {...}, "f_min", "tol"}: the
-landscape's f_min (null where it has none: there the tolerance applies to
-the gradient norm) and the tolerance the runs were judged by, so the page's
-loss panel draws f − f_min against the very line the runner used.
+A race replies {"runs": [...], "limits": {...}, "f_min", "tol", "noise",
+"seed", "schedule": {name, label, params}}: the landscape's f_min (null
+where it has none: there the tolerance applies to the gradient norm) and the
+tolerance the runs were judged by, so the page's loss panel draws f − f_min
+against the very line the runner used; the noise and the schedule the runs
+had (its label in words, its total filled in).
 
 With "packed": true a race returns xs, ys and losses (and a contour its
 values) as base64 strings of little-endian float64 instead of lists: the
@@ -64,6 +69,7 @@ import json
 import math
 import re
 import struct
+from typing import NamedTuple
 
 from . import theory
 from .grid import contour_levels, grid
@@ -76,6 +82,7 @@ from .navigator import (LIMITS, RACE_DEFAULTS, navigator_state,
                         race_request)
 from .optimizers import check_beta, check_lr, make_optimizer
 from .runner import arrival_proof, check_steps, hold_steps, race
+from .schedules import schedule_for
 
 __all__ = ["handle", "call", "OPS", "ArgumentError", "MAX_RUNS",
            "MAX_STEPS", "MAX_GRID", "MAX_MAP_CELLS", "MAX_LEVELS",
@@ -151,7 +158,7 @@ def _number(args, key, default, low=0.0):
 
 
 RACE_ARGS = {"landscape", "optimizers", "start", "num_steps", "tol", "noise",
-             "seed", "packed"}
+             "seed", "schedule", "packed"}
 CONTOUR_ARGS = {"landscape", "nx", "ny", "levels", "packed"}
 
 
@@ -180,9 +187,38 @@ def floats(values, packed=False):
     return base64.b64encode(raw).decode("ascii")
 
 
+class RaceSetup(NamedTuple):
+    """A race request, validated."""
+    scape: object
+    opts: list
+    start: tuple
+    num_steps: int
+    tol: float
+    noise: float
+    seed: int
+    schedule: object  # a lesson_code Schedule, total filled in
+
+    def run(self, num_steps=None, record=False):
+        return race(self.opts, self.scape, self.start,
+                    num_steps or self.num_steps, self.tol, self.noise,
+                    self.seed, record=record, schedule=self.schedule)
+
+
+def _schedule(args, num_steps):
+    """The request's learning-rate schedule (a name or {"name": ...,
+    param: value}; none: constant). Any error is the schedule's (loc:
+    ["schedule", param])."""
+    spec = args.get("schedule")
+    try:
+        return schedule_for(spec, num_steps)
+    except ArgumentError as err:
+        loc = ("schedule",) if err.field == "schedule" else (
+            "schedule", err.field)
+        raise ArgumentError(str(err), "schedule", loc) from None
+
+
 def _race_setup(args, extra=()):
-    """Validated (landscape, optimizers, start, num_steps, tol, noise,
-    seed)."""
+    """The validated RaceSetup of a race request."""
     _known(args, RACE_ARGS | set(extra))
     scape = _landscape(args)
     opts = _optimizers(args)
@@ -193,8 +229,9 @@ def _race_setup(args, extra=()):
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise ArgumentError(f"seed must be a whole number, got {shown(seed)}",
                             "seed")
-    return (scape, opts, start, num_steps, _number(args, "tol", 1e-6),
-            _number(args, "noise", 0.0), seed)
+    return RaceSetup(scape, opts, start, num_steps, _number(args, "tol", 1e-6),
+                     _number(args, "noise", 0.0), seed,
+                     _schedule(args, num_steps))
 
 
 def limits(scape, opts):
@@ -252,10 +289,11 @@ def _within(traj, scape, tol):
     return scape.f_min is not None and traj.losses[-1] - scape.f_min <= tol
 
 
-def explain(traj, opt, scape, tol, noise=0.0):
+def explain(traj, opt, scape, tol, noise=0.0, schedule=None):
     """One or two plain sentences on why the run ended as it did. They follow
     the run's message ("converged at step 135") on the page, so they do not
     repeat its status or step."""
+    scheduled = schedule is not None and schedule.name != "constant"
     eig, lr = scape.eigenvalues, opt.hyperparams["lr"]
     beta = opt.hyperparams.get("beta", 0.0)
     bound = _bound(opt, beta) if eig is not None else None
@@ -273,7 +311,13 @@ def explain(traj, opt, scape, tol, noise=0.0):
     what = ("the gap f − f_min" if scape.f_min is not None else
             "the gradient norm")
     if traj.status == "converged":
-        if arrival_proof(opt, scape, tol, noise) is not None:
+        last, hold = len(traj.points) - 1, hold_steps(opt, traj.step)
+        if scheduled and schedule.halt is not None and last >= schedule.halt \
+                and last - traj.step < hold:
+            how = (f"and from step {schedule.halt} on the schedule holds η at "
+                   "0, so the point can no longer move")
+        elif not scheduled and arrival_proof(opt, scape, tol,
+                                             noise) is not None:
             how = ("and the iteration's algebra proves that no later step "
                    "can climb back out")
         else:
@@ -288,6 +332,14 @@ def explain(traj, opt, scape, tol, noise=0.0):
                 "out: arriving means staying.")
     else:
         text = f"Not yet within the tolerance {tol:g}."
+    if noise:
+        return text + (f" With gradient noise σ = {noise:g} a run settles "
+                       "into a cloud around the minimum instead of arriving "
+                       "there; a smaller η (or a decaying schedule) shrinks "
+                       "the cloud.")
+    if scheduled:
+        return text + (f" The schedule ({schedule.label}) changes η at "
+                       "every step, so no single rate per step applies.")
     if bound and eig[0] > 0:
         rate = _rate(opt, lr, beta, eig)
         if rate >= 1:
@@ -335,9 +387,10 @@ def op_contour(args):
 
 
 def op_race(args):
-    scape, opts, start, num_steps, tol, noise, seed = _race_setup(args)
+    setup = _race_setup(args)
+    scape, opts, tol = setup.scape, setup.opts, setup.tol
     packed = _packed(args)
-    runs = race(opts, scape, start, num_steps, tol, noise, seed)
+    runs = setup.run()
     return {"runs": [{"label": t.label, "name": o.name,
                       "hyperparams": o.hyperparams,
                       "xs": floats([p[0] for p in t.points], packed),
@@ -345,9 +398,14 @@ def op_race(args):
                       "losses": floats(t.losses, packed), "status": t.status,
                       "step": t.step, "first": t.first,
                       "message": t.message,
-                      "explanation": explain(t, o, scape, tol, noise)}
+                      "explanation": explain(t, o, scape, tol, setup.noise,
+                                             setup.schedule)}
                      for t, o in zip(runs, opts)],
-            "limits": limits(scape, opts), "f_min": scape.f_min, "tol": tol}
+            "limits": limits(scape, opts), "f_min": scape.f_min, "tol": tol,
+            "noise": setup.noise, "seed": setup.seed,
+            "schedule": {"name": setup.schedule.name,
+                         "label": setup.schedule.label,
+                         "params": setup.schedule.params}}
 
 
 def _step_number(args):
@@ -364,15 +422,14 @@ def _step_number(args):
 def op_step_detail(args):
     """Per run, step k in full: w_k, the gradient, the state, the update
     Δw and w_{k+1} = w_k + Δw (or the run's last point if it ended first)."""
-    scape, opts, start, num_steps, tol, noise, seed = _race_setup(
-        args, extra=("step",))
+    setup = _race_setup(args, extra=("step",))
     k = _step_number(args)
-    runs = race(opts, scape, start, max(num_steps, k + 1), tol, noise, seed,
-                record=True)
-    return {"runs": [_detail(t, o, scape, k) for t, o in zip(runs, opts)]}
+    runs = setup.run(max(setup.num_steps, k + 1), record=True)
+    return {"runs": [_detail(t, o, setup.scape, k, setup.schedule)
+                     for t, o in zip(runs, setup.opts)]}
 
 
-def _detail(traj, opt, scape, k):
+def _detail(traj, opt, scape, k, schedule):
     last = len(traj.points) - 1
     i = min(k, last)
     w, state = traj.points[i], traj.states[i]
@@ -382,6 +439,10 @@ def _detail(traj, opt, scape, k):
     if i < last:
         g = traj.grads[i]
         update, new_state = opt.update(g, state)
+        if schedule.name != "constant":
+            # the update at η_i = η · factor(i), as the runner takes it
+            c = schedule.factor(i)
+            update = tuple([c * u for u in update])
         detail.update(grad_used=g, update=update, w_next=traj.points[i + 1],
                       loss_next=traj.losses[i + 1],
                       state_next=new_state._asdict())
@@ -401,7 +462,9 @@ def _finite_or_null(value):
 
 
 def op_snippet(args):
-    scape, opts, start, num_steps, tol, noise, seed = _race_setup(args)
+    setup = _race_setup(args)
+    scape, opts, start, num_steps = (setup.scape, setup.opts, setup.start,
+                                     setup.num_steps)
     spec = args.get("landscape", "ravine")
     if isinstance(spec, dict):
         params = ", ".join(f"{k}={v!r}" for k, v in spec.items()
@@ -409,16 +472,25 @@ def op_snippet(args):
         land = f"make_landscape({scape.name!r}, {params})"
     else:
         land = f"get_landscape({scape.name!r})"
+    scheduled = setup.schedule.name != "constant"
+    names = "make_optimizer, make_schedule, race" if scheduled else \
+        "make_optimizer, race"
     lines = ["from lesson_code import (get_landscape, make_landscape,",
-             "                         make_optimizer, race)", "",
+             f"                         {names})", "",
              f"landscape = {land}", "optimizers = ["]
     for o in opts:
         params = ", ".join(f"{k}={v!r}" for k, v in o.hyperparams.items())
         lines.append(f"    make_optimizer({o.name!r}, {params}),")
     extra = "".join(f", {k}={v!r}" for k, v, d in
-                    (("tol", tol, 1e-6), ("noise", noise, 0.0),
-                     ("seed", seed, 0)) if v != d)
-    lines += ["]", f"runs = race(optimizers, landscape, start={start!r},",
+                    (("tol", setup.tol, 1e-6), ("noise", setup.noise, 0.0),
+                     ("seed", setup.seed, 0)) if v != d)
+    sched = setup.schedule
+    if scheduled:
+        params = "".join(f", {k}={v!r}" for k, v in sched.params.items())
+        lines += ["]", f"schedule = make_schedule({sched.name!r}{params})"]
+        extra += ",\n            schedule=schedule"
+    lines += ["" if scheduled else "]",
+              f"runs = race(optimizers, landscape, start={start!r},",
               f"            num_steps={num_steps}{extra})",
               "for run in runs:",
               '    print(f"{run.label}: {run.message}, "',

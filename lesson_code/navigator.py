@@ -15,20 +15,29 @@ detail on top of a state by the rules of navigator_state below
 
 from .landscapes import get_landscape
 from .optimizers import EXTRA_STYLES, REGISTRY
+from .schedules import SCHEDULES, make_schedule
 
-__all__ = ["RACE_DEFAULTS", "LIMITS", "navigator_state", "race_request",
-           "page_data", "optimizer_order", "with_beta"]
+__all__ = ["RACE_DEFAULTS", "LIMITS", "STATE_KEYS", "navigator_state",
+           "race_request", "page_data", "optimizer_order", "with_beta"]
 
+# noise: the gradient noise σ (0: exact gradients) and seed its seed, as in
+# lesson_code.run; schedule: a name of lesson_code.SCHEDULES or {"name": ...,
+# param: value}, its `total` (cosine, warm-up) the race's num_steps unless given.
 RACE_DEFAULTS = {"landscape": "ravine", "start": None, "lr": 0.1,
                  "beta": 0.9, "num_steps": 300,
-                 "optimizers": ["sgd", "momentum"], "runs": None}
+                 "optimizers": ["sgd", "momentum"], "runs": None,
+                 "noise": 0.0, "seed": 0, "schedule": "constant"}
+# The fields a fence or a navigator:set detail may declare (runs, betas: see
+# navigator_state).
+STATE_KEYS = ("landscape", "start", "lr", "beta", "optimizers", "num_steps",
+              "noise", "seed", "schedule")
 
 # What a value from outside may be: [low, high] (a value outside is clamped,
 # with a sentence, on the page; refused in a fence at build time), and the
 # most runs in one race. num_steps and runs are lesson_code.browser's bounds
 # on one request (MAX_STEPS, MAX_RUNS).
 LIMITS = {"lr": [1e-4, 10.0], "beta": [0.0, 0.999], "num_steps": [1, 5000],
-          "runs": 8}
+          "runs": 8, "noise": [0.0, 100.0], "seed": [0, 999_999_999]}
 
 
 def optimizer_order():
@@ -53,7 +62,8 @@ def navigator_state(fields, base=None):
     fields = fields or {}
     if "landscape" in fields and fields["landscape"] != state["landscape"]:
         state["start"] = None
-    for key in ("landscape", "lr", "beta", "num_steps"):
+    for key in ("landscape", "lr", "beta", "num_steps", "noise", "seed",
+                "schedule"):
         if key in fields:
             state[key] = fields[key]
     if fields.get("start") is not None:
@@ -88,14 +98,22 @@ def race_request(state):
         if r["name"] in beta_takers:
             opt["beta"] = r.get("beta", state["beta"])
         opts.append(opt)
-    return {"landscape": state["landscape"], "start": state["start"],
-            "num_steps": state["num_steps"], "optimizers": opts}
+    request = {"landscape": state["landscape"], "start": state["start"],
+               "num_steps": state["num_steps"], "optimizers": opts}
+    # noise and a schedule only when on: a race without them is asked as before
+    if state["noise"]:
+        request.update(noise=state["noise"], seed=state["seed"])
+    if state["schedule"] != "constant":
+        request["schedule"] = state["schedule"]
+    return request
 
 
 def page_data():
     """What the page needs from lesson_code before Python is running, as
     JSON-ready values: each optimizer {name, label, beta (takes β), style:
-    {light, dark, dash, marker}} in menu order, the extra styles, LIMITS."""
+    {light, dark, dash, marker}} in menu order, the extra styles, LIMITS, and
+    each learning-rate schedule {name, label (at its defaults), params (the
+    names it takes)} in menu order."""
     def style(s):
         return {"light": s.light, "dark": s.dark, "dash": list(s.dash),
                 "marker": s.marker}
@@ -104,4 +122,12 @@ def page_data():
                            for e in REGISTRY.values()],
             "extra_styles": [style(s) for s in EXTRA_STYLES],
             "limits": {k: list(v) if isinstance(v, list) else v
-                       for k, v in LIMITS.items()}}
+                       for k, v in LIMITS.items()},
+            "schedules": [{"name": name, "label": make_schedule(name).label,
+                           "params": list(_params(factory))}
+                          for name, factory in SCHEDULES.items()]}
+
+
+def _params(factory):
+    code = factory.__code__
+    return code.co_varnames[:code.co_argcount]

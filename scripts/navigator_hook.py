@@ -5,7 +5,13 @@ Listed under `hooks:` in mkdocs.yml. A fence body is YAML (see /docs/dev/navigat
     id: walkthrough          landscape: ravine        start: [-8, 2]
     lr: 0.18                 beta: 0.9                optimizers: [sgd, momentum]
     num_steps: 300           caption: ...             landscapes: [ravine, bowl, ...] or all
-    full_width: false
+    full_width: false        noise: 0.5               seed: 0
+    schedule: cosine         noise_and_schedule: true
+
+`noise` (σ), `seed` and `schedule` (a name of lesson_code.SCHEDULES or {name: ..., param:
+value}) are the race's gradient noise and learning-rate schedule; the controls "Gradient
+noise", "New noise" and "Learning-rate schedule" show when `noise_and_schedule` is true,
+which is the default when the fence sets noise or a schedule.
 
 It renders as a <div class="ravine-navigator" data-navigator="{json}"> holding the static
 figure of the declared race (matplotlib, values from lesson_code, cached under
@@ -38,7 +44,11 @@ FIGURE_DIR = "assets/navigator"
 log = logging.getLogger("mkdocs.plugins.navigator")
 
 KEYS = {"id", "landscape", "start", "lr", "beta", "optimizers", "num_steps",
-        "caption", "landscapes", "full_width", "noise", "seed", "schedule"}
+        "caption", "landscapes", "full_width", "noise", "seed", "schedule",
+        "noise_and_schedule"}
+# The fields of the declared race the page receives (lesson_code.navigator.STATE_KEYS).
+STATE = ("landscape", "start", "lr", "beta", "optimizers", "num_steps", "noise", "seed",
+         "schedule")
 
 # A fence, as superfences reads one (lesson_hook.FENCE, for the navigator only).
 FENCE = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})[ \t]*navigator[ \t]*\n"
@@ -122,7 +132,7 @@ def check(spec):
     """The declared state, completed with lesson_code.navigator.RACE_DEFAULTS and checked
     against its LIMITS and the registries; ValueError in words. `landscapes: all` offers
     every registered landscape."""
-    from lesson_code import LANDSCAPES
+    from lesson_code import LANDSCAPES, ArgumentError, schedule_for
     from lesson_code.navigator import LIMITS, RACE_DEFAULTS, optimizer_order
     shape(spec)
     unknown = set(spec) - KEYS
@@ -142,13 +152,24 @@ def check(spec):
            "landscapes": (list(LANDSCAPES) if spec.get("landscapes") == "all"
                           else list(spec.get("landscapes", [scape.name]))),
            "caption": str(spec.get("caption", "")),
-           "full_width": bool(spec.get("full_width", False))}
+           "full_width": bool(spec.get("full_width", False)),
+           "noise": float(spec.get("noise", RACE_DEFAULTS["noise"])),
+           "seed": spec.get("seed", RACE_DEFAULTS["seed"]),
+           "schedule": spec.get("schedule", RACE_DEFAULTS["schedule"])}
+    out["noise_and_schedule"] = bool(spec.get(
+        "noise_and_schedule", out["noise"] != 0 or out["schedule"] != "constant"))
     if len(out["start"]) != 2:
         raise ValueError("start must be [x, y]")
-    for key in ("lr", "beta", "num_steps"):
+    if isinstance(out["seed"], bool) or not isinstance(out["seed"], int):
+        raise ValueError(f"seed must be a whole number, got {out['seed']!r}")
+    for key in ("lr", "beta", "num_steps", "noise", "seed"):
         low, high = LIMITS[key]
         if not low <= out[key] <= high:
             raise ValueError(f"{key} must be from {low:g} to {high:g}")
+    try:
+        schedule_for(out["schedule"], out["num_steps"])
+    except ArgumentError as error:
+        raise ValueError(f"schedule: {error}") from None
     if not out["optimizers"] or set(out["optimizers"]) - set(optimizer_order()):
         raise ValueError(f"optimizers must be some of {optimizer_order()}")
     if set(out["landscapes"]) - set(LANDSCAPES):
@@ -214,12 +235,14 @@ def format_navigator(source, language, class_name, options, md, **kwargs):
     src = get_relative_url(uri, _page.url) if _page else uri
     facts = landscape_facts(spec["landscapes"])
     from lesson_code.navigator import page_data
-    data = {**{k: spec[k] for k in ("id", "landscape", "start", "lr", "beta",
-                                     "optimizers", "num_steps", "landscapes")},
+    data = {**{k: spec[k] for k in ("id", *STATE, "landscapes", "noise_and_schedule")},
             "facts": facts, "contract": page_data()}
     runs = "; ".join(f"{r['label']} {r['message']}" for r in result["runs"])
+    extra = (f", gradient noise σ = {spec['noise']:g} (seed {spec['seed']})" if spec["noise"] else "")
+    if result["schedule"]["name"] != "constant":
+        extra += f", learning-rate schedule: {result['schedule']['label']}"
     alt = (f"Static figure: {facts[spec['landscape']]['title']}, start "
-           f"({spec['start'][0]:g}, {spec['start'][1]:g}), η = {spec['lr']:g}: {runs}.")
+           f"({spec['start'][0]:g}, {spec['start'][1]:g}), η = {spec['lr']:g}{extra}: {runs}.")
     caption = html.escape(spec["caption"])
     wide = " navigator-wide" if spec["full_width"] else ""
     return (

@@ -463,3 +463,97 @@ def test_the_largest_rate_map_allowed_answers():
     grid = result("rate_map", {"nx": side, "ny": MAX_MAP_CELLS // side,
                                "packed": True})
     assert grid["nx"] * grid["ny"] <= MAX_MAP_CELLS
+
+
+# ------------------------------------------------- noise and learning-rate schedules
+
+def test_a_scheduled_race_is_gd_at_eta_times_the_factor():
+    """GD with the cosine schedule, written out: w ← w − η (1 + cos(π t/T))/2 ∇f(w),
+    T = num_steps (the schedule's total defaults to the race's steps)."""
+    import math
+    lr, steps = 0.15, 40
+    args = {"landscape": "ravine", "num_steps": steps, "schedule": "cosine",
+            "optimizers": [{"name": "sgd", "lr": lr}], "tol": 0}
+    got = result("race", args)
+    x, y = -8.0, 2.0
+    xs, ys = [x], [y]
+    for t in range(steps):
+        c = (1 + math.cos(math.pi * t / steps)) / 2
+        x, y = x - lr * c * 0.1 * x, y - lr * c * 10.0 * y
+        xs.append(x)
+        ys.append(y)
+    assert got["runs"][0]["xs"] == pytest.approx(xs, rel=1e-12, abs=1e-300)
+    assert got["runs"][0]["ys"] == pytest.approx(ys, rel=1e-12, abs=1e-300)
+    assert got["schedule"]["name"] == "cosine"
+    assert str(steps) in got["schedule"]["label"]
+    assert got["schedule"]["params"]["total"] == steps
+
+
+def test_a_schedule_with_parameters_and_the_reply_says_what_ran():
+    args = {**DEFAULT_RACE, "num_steps": 60, "noise": 0.2, "seed": 4,
+            "schedule": {"name": "step", "every": 20, "factor": 0.5}}
+    got = result("race", args)
+    assert (got["noise"], got["seed"]) == (0.2, 4)
+    assert got["schedule"]["params"] == {"every": 20, "factor": 0.5}
+    plain = result("race", {**args, "schedule": "constant"})
+    # the first 20 steps are at η, the same as without a schedule
+    assert got["runs"][0]["xs"][:21] == plain["runs"][0]["xs"][:21]
+    assert got["runs"][0]["xs"][22] != plain["runs"][0]["xs"][22]
+
+
+@pytest.mark.parametrize("schedule, loc", [
+    ("bogus", ["schedule"]),
+    (["cosine"], ["schedule"]),
+    ({"every": 10}, ["schedule"]),
+    ({"name": "step", "every": -1}, ["schedule", "every"]),
+    ({"name": "step", "every": 2.5}, ["schedule", "every"]),
+    ({"name": "exponential", "gamma": 1.5}, ["schedule", "gamma"]),
+    ({"name": "cosine", "floor": "low"}, ["schedule", "floor"]),
+    ({"name": "cosine", "speed": 2}, ["schedule", "speed"]),
+    ({"name": "warmup", "steps": 600}, ["schedule", "total"]),
+])
+def test_a_bad_schedule_names_the_schedule_field(schedule, loc):
+    for op in ("race", "snippet", "step_detail"):
+        reply = ask(op, {**DEFAULT_RACE, "schedule": schedule})
+        assert not reply["ok"], (op, schedule)
+        assert reply["field"] == "schedule" and reply["loc"] == loc, reply
+        assert reply["error"]
+
+
+def test_snippet_with_noise_and_a_schedule_reproduces_the_race():
+    args = {**DEFAULT_RACE, "num_steps": 300, "noise": 0.4, "seed": 11,
+            "schedule": "warmup"}
+    source = result("snippet", args)
+    assert "make_schedule('warmup'" in source and "seed=11" in source
+    namespace = {}
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(source, namespace)
+    runs = result("race", args)["runs"]
+    assert [list(t.losses) for t in namespace["runs"]] == [r["losses"] for r in runs]
+    assert max(len(line) for line in source.splitlines()) <= 78
+    plain = result("snippet", DEFAULT_RACE)
+    assert "schedule" not in plain  # nothing to import or pass without one
+
+
+def test_step_detail_under_a_schedule_shows_the_scaled_update():
+    args = {**DEFAULT_RACE, "schedule": {"name": "exponential", "gamma": 0.5},
+            "step": 3}
+    for detail in result("step_detail", args)["runs"]:
+        w, dw, nxt = detail["w"], detail["update"], detail["w_next"]
+        assert [a + b for a, b in zip(w, dw)] == pytest.approx(nxt, rel=1e-15)
+    gd = result("step_detail", args)["runs"][0]
+    # GD's update at step 3 is −η γ³ ∇f(w₃)
+    assert gd["update"] == pytest.approx([-0.19 * 0.125 * g for g in gd["grad_used"]])
+
+
+def test_a_navigator_state_carries_noise_seed_and_schedule_into_the_race():
+    from lesson_code.navigator import navigator_state, race_request
+    state = navigator_state({"noise": 0.5, "seed": 3, "schedule": "cosine"})
+    assert (state["noise"], state["seed"], state["schedule"]) == (0.5, 3, "cosine")
+    request = race_request(state)
+    assert (request["noise"], request["seed"], request["schedule"]) == (0.5, 3, "cosine")
+    # off: the request is the one a race without them always had
+    quiet = race_request(navigator_state({"seed": 3}))
+    assert not {"noise", "seed", "schedule"} & set(quiet)
+    # a new detail on top of a noisy state keeps what it does not name
+    assert navigator_state({"lr": 0.05}, state)["noise"] == 0.5

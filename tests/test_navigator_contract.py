@@ -96,7 +96,8 @@ def test_a_fence_outside_the_limits_is_refused():
 
 # navigator:set details, each applied to the declared base by the page and by Python.
 BASE = {"landscape": "ravine", "start": [-8.0, 2.0], "lr": 0.18, "beta": 0.9,
-        "optimizers": ["sgd", "momentum"], "num_steps": 300, "runs": None}
+        "optimizers": ["sgd", "momentum"], "num_steps": 300, "runs": None,
+        "noise": 0.0, "seed": 0, "schedule": "constant"}
 CASES = [
     {},
     {"lr": 0.05},
@@ -106,10 +107,30 @@ CASES = [
     {"optimizers": ["momentum", "momentum"], "betas": [0.5, 0.99]},
     {"runs": [{"name": "nesterov", "lr": 0.02}, {"name": "sgd", "beta": 0.3}]},
     {"num_steps": 1000, "beta": 0.5, "lr": 0.3},
+    {"noise": 0.5, "seed": 7},
+    {"schedule": "cosine"},
+    {"schedule": {"name": "step", "every": 50, "factor": 0.25}, "noise": 0.1},
 ]
 
 
 def test_the_page_applies_a_detail_as_lesson_code_does(tmp_path):
+    for case, page in zip(CASES, run_check_state(tmp_path, CASES), strict=True):
+        assert page["messages"] == [] and page["fields"] == {}, case
+        assert page["state"] == navigator_state(case, BASE), case
+
+
+# Garbled values from outside: the page keeps the rest, and says why beside the control.
+GARBLED = [
+    ({"noise": -1}, "noise", 0.0),
+    ({"noise": "NaN"}, "noise", 0.0),
+    ({"noise": "abc"}, "noise", 0.0),
+    ({"schedule": "bogus"}, "schedule", "constant"),
+    ({"schedule": {"name": "step", "every": "x"}}, "schedule", "step"),
+    ({"seed": 2.4}, "seed", 2),
+]
+
+
+def run_check_state(tmp_path, cases):
     node = shutil.which("node")
     assert node, "Node is needed (npm installs the site's packages with it)"
     module = tmp_path / "navigator-url.mjs"
@@ -119,9 +140,17 @@ def test_the_page_applies_a_detail_as_lesson_code_does(tmp_path):
               "const [cases, base, facts, data] = JSON.parse(process.argv[1]);\n"
               "const contract = contractOf(data);\n"
               "console.log(JSON.stringify(cases.map((c) => checkState(c, base, facts, contract))));\n")
-    args = json.dumps([CASES, BASE, facts, page_data()])
-    out = subprocess.run([node, "--input-type=module", "-e", script, args],
+    out = subprocess.run([node, "--input-type=module", "-e", script,
+                          json.dumps([cases, BASE, facts, page_data()])],
                          capture_output=True, text=True, check=True, timeout=60)
-    for case, page in zip(CASES, json.loads(out.stdout), strict=True):
+    return json.loads(out.stdout)
+
+
+def test_garbled_noise_seed_or_schedule_keeps_the_rest_with_a_message(tmp_path):
+    cases = [{**case, "lr": 0.05} for case, _, _ in GARBLED]
+    for (case, field, value), page in zip(GARBLED, run_check_state(tmp_path, cases), strict=True):
         assert page["messages"] == [], case
-        assert page["state"] == navigator_state(case, BASE), case
+        assert page["fields"][field], case  # a sentence for the control of that field
+        assert page["state"]["lr"] == 0.05, case  # the good field is applied
+        got = page["state"][field]
+        assert (got["name"] if isinstance(got, dict) else got) == value, case

@@ -174,7 +174,7 @@ PREDICT_KEYS = ("id", "navigator", "question", "choices", "answer", "setup",
                 "explain")
 PREDICT_OPTIONAL = ("title",)
 NAVIGATOR_STATE_KEYS = ("landscape", "start", "lr", "beta", "optimizers",
-                        "num_steps")
+                        "num_steps", "noise", "seed", "schedule")
 
 
 def race_request(setup, base=None):

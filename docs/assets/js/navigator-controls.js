@@ -5,10 +5,12 @@
 //   "Steps"; group "Optimizers" with a check box per registered optimizer, named by its
 //   label ("GD", "Momentum", "Nesterov", "RMSProp", "Adam": lesson_code's registry, handed
 //   over as `contract`, see navigator-url.js contractOf); buttons "Run", "Pause", "Step",
-//   "Reset", "Copy as Python".
+//   "Reset", "Copy as Python"; with `noiseAndSchedule`, the number box "Gradient noise"
+//   (σ), the button "New noise" (a new seed, and a run) and the select "Learning-rate
+//   schedule" (lesson_code's schedules, by their labels).
 // Controls report checked values through onChange(patch, {commit}); a bad value gets a
 // message next to its control and changes nothing.
-import { toNumber } from "./navigator-url.js";
+import { scheduleName, toNumber } from "./navigator-url.js";
 
 const h = (tag, props = {}, ...children) => {
   const el = Object.assign(document.createElement(tag), props);
@@ -21,7 +23,7 @@ const minus = (text) => String(text).replace(/-/g, "−");
 // lesson_code's refusals name the argument at fault (ArgumentError.field, listed in
 // lesson_code/browser.py); the message goes beside the control that sets it.
 const MESSAGE_OF_FIELD = { lr: "lr", beta: "beta", start: "start", num_steps: "start",
-  landscape: "landscape", optimizers: "optimizers" };
+  landscape: "landscape", optimizers: "optimizers", noise: "noise", seed: "noise", schedule: "schedule" };
 
 /**
  * The values of η ("lr") or β ("beta") the race's runs actually use: a run's own value,
@@ -33,7 +35,7 @@ export function usedValues(state, key, contract) {
   return [...new Set(used)];
 }
 
-export function buildControls(root, { id, facts, contract, onChange, onAction }) {
+export function buildControls(root, { id, facts, contract, noiseAndSchedule = false, onChange, onAction }) {
   const { optimizers: OPTIMIZERS, labels: LABELS } = contract;
   const LR_RANGE = contract.limits.lr, MAX_STEPS = contract.limits.num_steps[1];
   const LOG_LR = LR_RANGE.map(Math.log10);
@@ -77,6 +79,17 @@ export function buildControls(root, { id, facts, contract, onChange, onAction })
   const copyArea = h("textarea", { className: "navigator-copy", readOnly: true, rows: 10, hidden: true, id: ids("copy") });
   copyArea.setAttribute("aria-label", "Python code for this race");
 
+  // Noisy gradients and a learning-rate schedule (lesson_code.run's noise, seed, schedule).
+  const NOISE_RANGE = contract.limits.noise;
+  const noiseBox = h("input", { type: "number", id: ids("noise"), min: NOISE_RANGE[0], max: NOISE_RANGE[1],
+    step: "any", inputMode: "decimal", autocomplete: "off" });
+  const newNoise = button("newNoise", "New noise");
+  const seedNote = h("span", { className: "navigator-seed", id: ids("seed") });
+  newNoise.setAttribute("aria-describedby", ids("seed"));
+  const schedule = h("select", { id: ids("schedule") });
+  for (const s of contract.schedules) schedule.append(h("option", { value: s.name, textContent: s.label }));
+  const noiseMsg = message("noise"), scheduleMsg = message("schedule"); // in the page only with the controls
+
   const label = (forId, text) => h("label", { htmlFor: ids(forId), textContent: text });
   const pair = (...children) => h("span", { className: "navigator-pair" }, ...children);
   const unit = (text) => h("span", { className: "navigator-unit", ariaHidden: "true", textContent: text });
@@ -90,9 +103,14 @@ export function buildControls(root, { id, facts, contract, onChange, onAction })
     field("navigator-start", pair(label("x", "Start x"), startX), pair(label("y", "Start y"), startY),
       pair(label("steps", "Steps"), steps), message("start")),
     group,
+    ...(noiseAndSchedule ? [
+      field("navigator-noise", label("noise", "Gradient noise"), h("div", { className: "navigator-row" },
+        unit("σ ="), noiseBox, newNoise, seedNote), noiseMsg),
+      field("navigator-schedule", label("schedule", "Learning-rate schedule"), schedule, scheduleMsg),
+    ] : []),
     h("div", { className: "navigator-buttons" }, ...Object.values(buttons)),
     message("copy"), copyArea);
-  const described = { lr: lrBox, beta: betaBox, start: startX, landscape, steps };
+  const described = { lr: lrBox, beta: betaBox, start: startX, landscape, steps, noise: noiseBox, schedule };
   for (const [name, input] of Object.entries({ ...described, y: startY })) {
     const msg = name === "y" || name === "steps" ? "start" : name;
     input.setAttribute("aria-describedby", [input.getAttribute("aria-describedby"), ids(`${msg}-msg`)].filter(Boolean).join(" "));
@@ -102,7 +120,8 @@ export function buildControls(root, { id, facts, contract, onChange, onAction })
   const show = (name, text) => {
     messages[name].classList.remove("navigator-ok");
     messages[name].textContent = text; // text only: nothing from outside becomes HTML
-    const inputs = { lr: [lrBox], beta: [betaBox], start: [startX, startY, steps], landscape: [landscape] }[name] ?? [];
+    const inputs = { lr: [lrBox], beta: [betaBox], start: [startX, startY, steps], landscape: [landscape],
+      noise: [noiseBox], schedule: [schedule] }[name] ?? [];
     for (const input of inputs) input.toggleAttribute("aria-invalid", Boolean(text));
   };
   // A success note fades (ravine.css) and then goes, so it never outlives its moment.
@@ -199,6 +218,20 @@ export function buildControls(root, { id, facts, contract, onChange, onAction })
     return { beta };
   });
   for (const box of [startX, startY, steps]) typed(box, readStart, "start", (value) => value);
+  const readNoise = () => {
+    const text = noiseBox.value.trim();
+    // a number box holds "" for text that is not a number (the browser's parse failed)
+    const noise = toNumber(text);
+    if (noise === null) return [null, "Type a number for the gradient noise σ, such as 0.5 (0: exact gradients)."];
+    if (noise < 0) return [null, "σ cannot be negative: it is the standard deviation of the noise added to each gradient."];
+    if (noise > NOISE_RANGE[1]) return [null, `σ must be at most ${NOISE_RANGE[1]}.`];
+    return [noise, ""];
+  };
+  typed(noiseBox, readNoise, "noise", (noise) => ({ noise }));
+  schedule.addEventListener("change", () => {
+    show("schedule", "");
+    onChange({ schedule: schedule.value }, { live: false });
+  });
 
   betaSlider.addEventListener("input", () => {
     betaBox.value = String(Number(betaSlider.value));
@@ -220,7 +253,7 @@ export function buildControls(root, { id, facts, contract, onChange, onAction })
   }
 
   const inputs = [landscape, lrSlider, lrBox, betaSlider, betaBox, startX, startY, steps,
-    ...Object.values(toggles), ...Object.values(buttons)];
+    ...Object.values(toggles), ...Object.values(buttons), noiseBox, newNoise, schedule];
   return {
     buttons,
     copyArea,
@@ -234,7 +267,8 @@ export function buildControls(root, { id, facts, contract, onChange, onAction })
       messages[name].textContent = text;
     },
     showField(field, text) {
-      const name = typeof field === "string" && Object.hasOwn(MESSAGE_OF_FIELD, field) ? MESSAGE_OF_FIELD[field] : null;
+      let name = typeof field === "string" && Object.hasOwn(MESSAGE_OF_FIELD, field) ? MESSAGE_OF_FIELD[field] : null;
+      if (!noiseAndSchedule && (name === "noise" || name === "schedule")) name = null; // not on this page
       if (name) show(name, text);
       return name !== null;
     },
@@ -258,6 +292,9 @@ export function buildControls(root, { id, facts, contract, onChange, onAction })
       if (document.activeElement !== startY) startY.value = String(state.start[1]);
       if (document.activeElement !== steps) steps.value = String(state.num_steps);
       for (const name of OPTIMIZERS) toggles[name].checked = state.optimizers.includes(name);
+      if (document.activeElement !== noiseBox) noiseBox.value = String(state.noise);
+      seedNote.textContent = `seed ${state.seed}`;
+      schedule.value = scheduleName(state.schedule);
     },
     /** Marks 2/λ_max and (2 + 2β)/λ_max on the η track, from the race's limits. */
     setLimits(found, lr, state) {

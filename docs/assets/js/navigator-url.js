@@ -1,8 +1,9 @@
 // The navigator's state in the URL, and the one place that checks a state from outside
 // (a link, a navigator:set event). Each navigator owns the query parameter `nav-<id>`:
 //
-//   ?nav-walkthrough=l:ravine;lr:0.18;b:0.9;x:-8;y:2;o:sgd~momentum;n:300
+//   ?nav-walkthrough=l:ravine;lr:0.18;b:0.9;x:-8;y:2;o:sgd~momentum;n:300;noise:0;seed:0;sched:constant
 //   runs with their own hyperparameters: r:momentum_b0.5~momentum_b0.99 (_lr0.1 too)
+//   a schedule with its own parameters: sched:step_every50_factor0.5
 //
 // Garbled or hostile values are clamped or dropped, each with a sentence for the reader;
 // nothing read here ever reaches the page except as text (textContent).
@@ -28,7 +29,8 @@ const some = (values) => values.slice(0, 3).map(show).join(", ") + (values.lengt
 /**
  * lesson_code's data -> {optimizers: names in menu order, labels: name -> label,
  * withBeta: Set of names that take β, styles: name -> style, extra: styles for repeated
- * runs, limits: {lr: [lo, hi], beta, num_steps, runs}}.
+ * runs, limits: {lr: [lo, hi], beta, num_steps, runs, noise, seed}, schedules: [{name,
+ * label, params}] in menu order}.
  */
 export function contractOf(data) {
   const entries = data.optimizers;
@@ -39,7 +41,32 @@ export function contractOf(data) {
     styles: Object.fromEntries(entries.map((o) => [o.name, o.style])),
     extra: data.extra_styles,
     limits: data.limits,
+    schedules: data.schedules,
   };
+}
+
+/** The name of a state's schedule (a name, or {name, ...params}). */
+export const scheduleName = (schedule) => (typeof schedule === "string" ? schedule : schedule.name);
+
+/** A schedule from outside checked: a known name, or {name, param: number}; else null. */
+function checkSchedule(value, contract, messages) {
+  const name = typeof value === "string" ? value : value && typeof value === "object" ? value.name : undefined;
+  const known = contract.schedules.find((s) => s.name === name);
+  if (!known) {
+    messages.push(`Unknown learning-rate schedule ${show(name ?? value)}; offered: ` +
+      `${contract.schedules.map((s) => s.name).join(", ")}. Kept the previous one.`);
+    return null;
+  }
+  if (typeof value === "string") return name;
+  const out = { name };
+  for (const [key, raw] of Object.entries(value)) {
+    if (key === "name") continue;
+    const n = known.params.includes(key) ? toNumber(raw) : null;
+    if (n === null) messages.push(`Ignored ${show(key)} = ${show(raw)} of the ${name} schedule: ` +
+      (known.params.includes(key) ? "not a number." : `it takes ${known.params.join(", ") || "no parameters"}.`));
+    else out[key] = n;
+  }
+  return Object.keys(out).length > 1 ? out : name;
 }
 
 /** A number from a string or number, or null. */
@@ -89,15 +116,17 @@ function checkRun(run, messages, contract) {
 }
 
 /**
- * base + the fields of `input` that pass the checks -> {state, messages}. Fields may be
- * numbers or strings. A new landscape without a start uses that landscape's start.
+ * base + the fields of `input` that pass the checks -> {state, messages, fields}. Fields
+ * may be numbers or strings. A new landscape without a start uses that landscape's start.
+ * Messages about the noise, its seed and the schedule are in fields.noise, .seed and
+ * .schedule (the page shows them beside their controls), the others in messages.
  */
 export function checkState(input, base, facts, contract) {
   const { optimizers: OPTIMIZERS, limits } = contract;
   const MAX_RUNS = limits.runs;
-  const messages = [];
+  const messages = [], fields = {};
   const state = structuredClone(base);
-  if (!input || typeof input !== "object") return { state, messages: ["The request was not an object."] };
+  if (!input || typeof input !== "object") return { state, messages: ["The request was not an object."], fields };
   if (input.landscape !== undefined) {
     if (Object.hasOwn(facts, input.landscape)) {
       if (input.landscape !== state.landscape) state.start = [...facts[input.landscape].start];
@@ -147,13 +176,29 @@ export function checkState(input, base, facts, contract) {
       state.optimizers = OPTIMIZERS.filter((name) => runs.some((run) => run.name === name));
     } else messages.push("No usable run was given; kept the previous optimizers.");
   }
-  return { state, messages };
+  const about = (field, check) => {
+    const said = [];
+    const value = check(said);
+    if (value !== null) state[field] = value;
+    if (said.length) fields[field] = said.join(" ");
+  };
+  if (input.noise !== undefined) about("noise", (said) => clampNumber(input.noise, ...limits.noise, "Gradient noise σ", said));
+  if (input.seed !== undefined) about("seed", (said) => clampNumber(input.seed, ...limits.seed, "Seed", said, true));
+  if (input.schedule !== undefined) about("schedule", (said) => checkSchedule(input.schedule, contract, said));
+  return { state, messages, fields };
+}
+
+function encodeSchedule(schedule) {
+  if (typeof schedule === "string") return schedule;
+  const { name, ...params } = schedule;
+  return [name, ...Object.entries(params).map(([key, value]) => `${key}${value}`)].join("_");
 }
 
 /** The URL value for a state (only characters that need no escaping). */
 export function encodeState(s) {
   const parts = [`l:${s.landscape}`, `lr:${s.lr}`, `b:${s.beta}`, `x:${s.start[0]}`, `y:${s.start[1]}`,
-    `o:${s.optimizers.join("~")}`, `n:${s.num_steps}`];
+    `o:${s.optimizers.join("~")}`, `n:${s.num_steps}`, `noise:${s.noise}`, `seed:${s.seed}`,
+    `sched:${encodeSchedule(s.schedule)}`];
   if (s.runs) {
     parts.push(`r:${s.runs.map((r) => [r.name, r.lr !== undefined ? `lr${r.lr}` : "",
       r.beta !== undefined ? `b${r.beta}` : ""].filter(Boolean).join("_")).join("~")}`);
@@ -165,7 +210,7 @@ export function encodeState(s) {
 export function decodeState(text) {
   const fields = {}, messages = [];
   if (text.length > 600) return { fields, messages: ["The link's navigator state is too long; ignored it."] };
-  const keys = { l: "landscape", lr: "lr", b: "beta", x: "x", y: "y", n: "num_steps" };
+  const keys = { l: "landscape", lr: "lr", b: "beta", x: "x", y: "y", n: "num_steps", noise: "noise", seed: "seed" };
   const ignored = [];
   for (const part of text.split(";")) {
     if (!part) continue;
@@ -173,6 +218,15 @@ export function decodeState(text) {
     const key = colon < 0 ? part : part.slice(0, colon), value = colon < 0 ? "" : part.slice(colon + 1);
     if (key in keys) fields[keys[key]] = value;
     else if (key === "o") fields.optimizers = value.split("~");
+    else if (key === "sched") {
+      const [name, ...bits] = value.split("_");
+      const params = {};
+      for (const bit of bits) {
+        const [, param, number] = /^([a-z]*)(.*)$/.exec(bit);
+        params[param] = number;
+      }
+      fields.schedule = bits.length ? { name, ...params } : name;
+    }
     else if (key === "r") {
       fields.runs = value.split("~").map((item) => {
         const [name, ...rest] = item.split("_");
@@ -196,7 +250,7 @@ export function readUrl(id, base, facts, contract) {
   if (text === null) return null;
   const { fields, messages } = decodeState(text);
   const checked = checkState(fields, base, facts, contract);
-  return { state: checked.state, messages: [...messages, ...checked.messages] };
+  return { state: checked.state, messages: [...messages, ...checked.messages], fields: checked.fields };
 }
 
 /** Puts the state in this navigator's parameter, keeping every other parameter. */

@@ -4,14 +4,15 @@
 // declared state and the offered landscapes' facts; a static figure; a status line).
 //
 // Events (see /docs/dev/navigator.md):
-//   in:  "navigator:set"  detail {landscape, lr, beta, start, num_steps, optimizers | runs, run}
+//   in:  "navigator:set"  detail {landscape, lr, beta, start, num_steps, optimizers | runs,
+//                                noise, seed, schedule, run}
 //   out: "navigator:result" after each recomputation, "navigator:finished" after a Run,
 //        both bubbling with detail {state, runs: [{label, name, status, step, message, loss}]}.
 import { getPython } from "./python.js";
 import { buildControls, fmt, usedValues } from "./navigator-controls.js";
 import { Plot, decode, prepareGrid, styleRuns, swatch, themeName } from "./navigator-draw.js";
 import { LossPanel } from "./navigator-loss.js";
-import { checkState, contractOf, readUrl, writeUrl } from "./navigator-url.js";
+import { checkState, contractOf, readUrl, scheduleName, writeUrl } from "./navigator-url.js";
 
 const grids = new Map(); // landscape name -> Promise of a prepared contour grid (per tab)
 const h = (tag, props = {}, ...children) => {
@@ -40,6 +41,9 @@ export function raceArgs(state, contract, packed = false) {
     landscape: state.landscape, start: state.start, num_steps: state.num_steps, packed,
     optimizers: runs.map((run) => ({ name: run.name, lr: run.lr ?? state.lr,
       ...(contract.withBeta.has(run.name) ? { beta: run.beta ?? state.beta } : {}) })),
+    // noise and a schedule only when on, as lesson_code.navigator.race_request asks
+    ...(state.noise ? { noise: state.noise, seed: state.seed } : {}),
+    ...(state.schedule !== "constant" ? { schedule: state.schedule } : {}),
   };
 }
 
@@ -53,7 +57,9 @@ class Navigator {
     this.facts = declared.facts;
     this.contract = contractOf(declared.contract);
     this.declared = { landscape: declared.landscape, lr: declared.lr, beta: declared.beta, start: declared.start,
-      optimizers: declared.optimizers, num_steps: declared.num_steps, runs: null };
+      optimizers: declared.optimizers, num_steps: declared.num_steps, runs: null,
+      noise: declared.noise, seed: declared.seed, schedule: declared.schedule };
+    this.noiseAndSchedule = Boolean(declared.noise_and_schedule);
     this.state = structuredClone(this.declared);
     this.result = null; // the last good race: {state, runs, limits}
     this.shown = Infinity; // steps drawn
@@ -67,7 +73,8 @@ class Navigator {
     const fromUrl = readUrl(this.id, this.declared, this.facts, this.contract);
     if (fromUrl) {
       this.state = fromUrl.state;
-      if (fromUrl.messages.length) this.note(`From the link: ${fromUrl.messages.join(" ")}`);
+      const general = [...fromUrl.messages, ...this.#fieldNotes(fromUrl.fields, "From the link: ")];
+      if (general.length) this.note(`From the link: ${general.join(" ")}`);
     }
     this.controls.reflect(this.state);
     this.controls.setEnabled(false);
@@ -113,7 +120,7 @@ class Navigator {
     this.general.setAttribute("aria-live", "polite");
     el.prepend(this.general);
     this.controls = buildControls(el, {
-      id: this.id, facts: this.facts, contract: this.contract,
+      id: this.id, facts: this.facts, contract: this.contract, noiseAndSchedule: this.noiseAndSchedule,
       onChange: (patch, how) => this.change(patch, how),
       onAction: (name) => this[name](),
     });
@@ -195,13 +202,39 @@ class Navigator {
    */
   set(detail) {
     const asked = detail ?? {};
-    const { state, messages } = checkState(asked, this.declared, this.facts, this.contract);
-    this.note(messages.length ? messages.join(" ") : "");
+    const { state, messages, fields } = checkState(asked, this.declared, this.facts, this.contract);
+    for (const name of ["noise", "schedule"]) this.controls.show(name, "");
+    const general = [...messages, ...this.#fieldNotes(fields)];
+    this.note(general.length ? general.join(" ") : "");
     this.state = state;
     this.controls.reflect(state);
     this.stopAnimation();
     this.pendingRun = Boolean(typeof asked === "object" && asked.run);
     this.shown = this.pendingRun ? 0 : Infinity;
+    this.request();
+    this.#urlSoon(true);
+  }
+
+  /**
+   * Shows checkState's messages about the noise, the seed and the schedule beside their
+   * controls (prefixed); returns those that have no control on this page.
+   */
+  #fieldNotes(fields = {}, prefix = "") {
+    return Object.entries(fields).filter(([field, text]) => !this.controls.showField(field, prefix + text))
+      .map(([, text]) => text);
+  }
+
+  /** New noise: the same race with another seed for the gradient noise, run at once. */
+  newNoise() {
+    const [low, high] = this.contract.limits.seed;
+    let seed = this.state.seed;
+    while (seed === this.state.seed) seed = low + Math.floor(Math.random() * (high - low + 1));
+    this.state = { ...this.state, seed };
+    this.controls.reflect(this.state);
+    if (!this.state.noise) this.controls.show("noise", "New noise drew seed " + seed + ", but σ = 0: set a gradient noise to see it.");
+    this.stopAnimation();
+    this.pendingRun = true;
+    this.shown = 0;
     this.request();
     this.#urlSoon(true);
   }
@@ -262,7 +295,8 @@ class Navigator {
       style: styles[i] }));
     const finite = runs.every((run) => [run.xs, run.ys, run.losses].every((a) => a.every(Number.isFinite)));
     if (!finite) return this.note("lesson_code returned a value that is not finite; the last race stays drawn.");
-    this.result = { state: job.state, runs, limits: result.limits, f_min: result.f_min, tol: result.tol };
+    this.result = { state: job.state, runs, limits: result.limits, f_min: result.f_min, tol: result.tol,
+      noise: result.noise, seed: result.seed, schedule: result.schedule };
     this.lossPanel.setRace(this.result);
     if (this.stale) this.note("");
     this.stale = false;
@@ -287,10 +321,22 @@ class Navigator {
     }
   }
 
-  /** A refusal goes beside the control of the field it names (never by its words). */
+  /**
+   * A refusal goes beside the control of the field it names (never by its words). Before
+   * any race was drawn (a link with a schedule lesson_code refuses), that field goes back
+   * to the declared one, and the race is asked again: the rest of the link is kept.
+   */
   #refused({ error, field }) {
-    const text = `lesson_code refused this race: ${error} The last race stays drawn.`;
+    const fallback = !this.result && ["noise", "seed", "schedule"].includes(field)
+      && JSON.stringify(this.state[field]) !== JSON.stringify(this.declared[field]);
+    const text = `lesson_code refused this race: ${error} ` +
+      (fallback ? "Used the page's own setting instead." : "The last race stays drawn.");
     if (!this.controls.showField(field, text)) this.note(text);
+    if (fallback) {
+      this.state = { ...this.state, [field]: this.declared[field] };
+      this.controls.reflect(this.state);
+      this.request();
+    }
   }
 
   #goLive() {
@@ -336,7 +382,8 @@ class Navigator {
       return [`: step ${at}, loss ${loss(run.losses[at])}, ${done ? `${run.message}.` : "running…"}`,
         done ? run.explanation : "", done ? run.status : "animating"];
     });
-    const key = JSON.stringify([this.legendKey, lines]);
+    const conditions = this.#conditions();
+    const key = JSON.stringify([this.legendKey, lines, conditions]);
     if (key !== this.scoreKey) {
       this.scoreKey = key;
       const items = this.result.runs.map((run, i) => {
@@ -348,7 +395,8 @@ class Navigator {
         if (explanation) li.append(" ", h("span", { className: "navigator-explanation", textContent: explanation }));
         return li;
       });
-      this.scoreboard.replaceChildren(h("ul", {}, ...items));
+      this.scoreboard.replaceChildren(
+        ...(conditions ? [h("p", { className: "navigator-conditions", textContent: conditions })] : []), h("ul", {}, ...items));
     }
     const s = this.state, title = this.facts[s.landscape].title;
     const summary = this.result.runs.map((run) => `${run.label} ${run.message}`).join("; ");
@@ -374,6 +422,15 @@ class Navigator {
     });
     this.captionNow.textContent = `Now racing: ${who.join(", ")} on ${this.facts[s.landscape].title} from ` +
       `(${num(s.start[0])}, ${num(s.start[1])}), ${settings(s, this.contract)}, ${s.num_steps} steps.`;
+  }
+
+  /** The race's noise and schedule in words, as lesson_code ran it; "" when neither is on. */
+  #conditions() {
+    const r = this.result;
+    const parts = [];
+    if (r.noise) parts.push(`Gradient noise σ = ${num(r.noise)} (seed ${r.seed}): each run settles into a cloud rather than a point.`);
+    if (r.schedule && r.schedule.name !== "constant") parts.push(`Learning-rate schedule: ${r.schedule.label}.`);
+    return parts.join(" ");
   }
 
   #emit(type) {
@@ -593,7 +650,11 @@ class Navigator {
 /** "η = 0.18, β = 0.9", or per run: "η = 0.05, β = 0.5 and 0.99" (the values the runs use). */
 function settings(s, contract) {
   const lrs = usedValues(s, "lr", contract), betas = usedValues(s, "beta", contract);
-  return [`η = ${lrs.map(num).join(" and ")}`, betas.length ? `β = ${betas.map(num).join(" and ")}` : ""]
+  const schedule = scheduleName(s.schedule);
+  const label = contract.schedules.find((one) => one.name === schedule)?.label ?? schedule;
+  return [`η = ${lrs.map(num).join(" and ")}`, betas.length ? `β = ${betas.map(num).join(" and ")}` : "",
+    s.noise ? `gradient noise σ = ${num(s.noise)} (seed ${s.seed})` : "",
+    schedule !== "constant" ? `learning-rate schedule ${label}` : ""]
     .filter(Boolean).join(", ");
 }
 
