@@ -63,13 +63,14 @@ def type_into(nav, name, text):
     field.press("Enter")
 
 
-def listen(page, event):
-    """Collects the detail of every `event` the harness navigator dispatches."""
-    page.evaluate("""event => {
+def listen(page, event, selector="#harness"):
+    """Collects the detail of every `event` the navigator at selector (the harness's)
+    dispatches."""
+    page.evaluate("""([event, selector]) => {
         window.seen = window.seen || {};
         window.seen[event] = [];
-        document.querySelector('#harness').addEventListener(event, e => window.seen[event].push(e.detail));
-    }""", event)
+        document.querySelector(selector).addEventListener(event, e => window.seen[event].push(e.detail));
+    }""", [event, selector])
 
 
 def seen(page, event):

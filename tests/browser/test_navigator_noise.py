@@ -21,7 +21,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from harness import check_axe, open_context
-from test_navigator import loss_in, scores
+from test_navigator import listen as listen_to
+from test_navigator import loss_in, scores, seen, wait_seen
 
 from lesson_code import get_landscape, make_optimizer, race
 
@@ -38,20 +39,7 @@ def open_playground(page, site_root, query=""):
 
 def listen(page, event):
     """Collects the detail of every `event` the playground's navigator dispatches."""
-    page.evaluate("""([event, id]) => {
-        window.seen = window.seen || {};
-        window.seen[event] = [];
-        document.getElementById(id).addEventListener(event, (e) => window.seen[event].push(e.detail));
-    }""", [event, ID])
-
-
-def seen(page, event):
-    return page.evaluate("event => window.seen[event]", event)
-
-
-def wait_seen(page, event, count=1, timeout=30_000):
-    page.wait_for_function("([e, n]) => window.seen[e].length >= n", arg=[event, count], timeout=timeout)
-    return seen(page, event)
+    listen_to(page, event, f"#{ID}")
 
 
 def noise_box(nav):
