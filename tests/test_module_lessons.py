@@ -849,7 +849,7 @@ def test_each_notebook_exercise_check_works_on_its_own(name):
     and `from lesson_code import *`), as a reader who opens the notebook and runs the first
     cell does, and nothing else: run each check after that cell alone, with the page's own
     answer (or choice) typed in; it must say "Right", and a wrong answer "Not yet" (a check
-    that used a name only the build hook has, such as `nearest`, would raise NameError)."""
+    that used a name only the build hook has would raise NameError)."""
     ns, body, meta = page_namespace(name)
     exercises = [lesson_hook.exercise(m["body"], ns)
                  for m in lesson_hook.FENCE.finditer(page_text(name)) if m["lang"] == "exercise"]
