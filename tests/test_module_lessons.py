@@ -589,7 +589,7 @@ def playground_specs():
 
 def test_playground_experiments_do_what_their_sentences_say():
     specs = playground_specs()
-    assert len(specs) == 7
+    assert len(specs) == 9
     for spec in specs:
         assert spec["navigator"] == "playground-navigator" and spec["detail"]["run"] is True
         req = lesson_hook.race_request(spec["detail"])
@@ -617,6 +617,10 @@ def test_playground_experiments_do_what_their_sentences_say():
         [sgd(lr=0.01), momentum(lr=0.01, beta=0.9), adam(lr=0.01)],
         get_landscape("himmelblau"), start=(0, 0), num_steps=1000)}
     assert len(ends) > 1
+    # 8 and 9: the noisy race keeps its noise and seed, the second adds the cosine schedule
+    for spec, schedule in ((specs[7], "constant"), (specs[8], "cosine")):
+        req = lesson_hook.race_request(spec["detail"])
+        assert (req["noise"], req["seed"], req.get("schedule", "constant")) == (1, 0, schedule)
 
 
 def test_playground_saddle_experiment():
