@@ -13,6 +13,7 @@ import re
 import pytest
 from harness import open_context
 from paths import SITE
+from test_cells import open_cells, output, run, set_code, wait_ran
 
 PAGE = "dev/navigator/"
 SNAPSHOT = "vendor/pyodide/lesson-code.snapshot.gz"
@@ -120,3 +121,42 @@ def test_a_snapshot_that_cannot_be_used_falls_back_to_a_plain_boot(browser, site
     assert any(url.endswith("python-worker.js?plain") for url in workers), workers
     assert phases(lines)[-2:] == PHASES[-2:], lines
     assert not any("could not" in shown for _, shown in lines), lines
+
+
+CELL_STATES = """
+window.cellStates = [];
+new MutationObserver(() => {
+  const state = document.querySelector('[data-ravine-cell] .ravine-cell__state');
+  const text = state && state.textContent.replace(/ \\d+%$/, '');
+  if (text && window.cellStates.at(-1) !== text) window.cellStates.push(text);
+}).observe(document, {subtree: true, childList: true, characterData: true});
+"""
+
+
+def first_cell_draws(browser, site_root):
+    """A fresh reader runs `random.random()` in the first cell: (its states, its output)."""
+    context, guard = open_context(browser, site_root)
+    context.add_init_script(CELL_STATES)
+    page = context.new_page()
+    open_cells(page, site_root)
+    set_code(page, 1, "import random\nprint(random.random())")
+    run(page, 1)
+    assert wait_ran(page, 1) == "ok"
+    drawn = output(page, 1).inner_text().strip()
+    states = page.evaluate("window.cellStates")
+    context.close()
+    guard.check()
+    return states, drawn
+
+
+def test_a_cell_names_the_phases_and_each_reader_draws_their_own_random_numbers(browser, site_root):
+    states_a, drawn_a = first_cell_draws(browser, site_root)
+    _, drawn_b = first_cell_draws(browser, site_root)
+    # the page's navigator started Python at load: the cell shows the phases from wherever
+    # Python was when Run was pressed, in order, then runs
+    started = [s for s in states_a if s in PHASES[:3]]
+    assert started == PHASES[3 - len(started):3], states_a
+    assert states_a[-2:] == ["Running…", states_a[-1]] and states_a[-1].startswith("Ran in"), states_a
+    # the snapshot froze random's state; the worker reseeds it for each reader
+    assert 0 <= float(drawn_a) < 1 and 0 <= float(drawn_b) < 1
+    assert drawn_a != drawn_b
