@@ -83,6 +83,13 @@ $(BUILD)/.vendor.stamp: $(BUILD)/.wheel.stamp node_modules/.stamp scripts/vendor
 	$(PY) scripts/vendor.py --wheel $(wildcard $(BUILD)/dist/*.whl)
 	@touch $@
 
+# Pyodide's memory with lesson_code imported, which the page's Python starts from (it
+# boots plainly without it); made again whenever the wheel or Pyodide changes.
+SNAPSHOT := $(BUILD)/assets/vendor/pyodide/lesson-code.snapshot.gz
+$(BUILD)/.snapshot.stamp: $(BUILD)/.vendor.stamp scripts/snapshot.mjs
+	node scripts/snapshot.mjs $(BUILD)/assets/vendor/pyodide $(SNAPSHOT)
+	@touch $@
+
 # Static figures, rendered from lesson_code with matplotlib.
 $(BUILD)/.figures.stamp: $(LESSON_CODE) $(FIGURE_SRC) $(VENV)/.stamp
 	$(PY) scripts/render_figures.py
@@ -93,7 +100,7 @@ $(BUILD)/.site-url: FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(SITE_URL)' | cmp -s - $@ || echo '$(SITE_URL)' > $@
 
-$(BUILD)/.site.stamp: $(BUILD)/.site-url $(BUILD)/.vendor.stamp $(BUILD)/.figures.stamp $(DOCS) mkdocs.yml \
+$(BUILD)/.site.stamp: $(BUILD)/.site-url $(BUILD)/.snapshot.stamp $(BUILD)/.figures.stamp $(DOCS) mkdocs.yml \
 		$(shell find scripts -name "*.py" -o -name "*.mjs")
 	$(VENV)/bin/mkdocs build --strict
 	@touch $@

@@ -115,7 +115,7 @@ def test_before_python_the_static_figure_and_labelled_disabled_controls(page, si
     if not page.evaluate("document.documentElement.dataset.python === 'ready'"):
         assert nav.get_by_role("combobox", name="Landscape").is_disabled()
         assert nav.get_by_role("button", name="Run", exact=True).is_disabled()
-        assert re.search(r"Loading Python… \d+%|Starting|computing", nav.locator("[data-nav-loading]").inner_text())
+        assert re.search(r"Loading Python…|Downloading Python…( \d+%)?|Starting Python…|Loading the lesson code…|computing", nav.locator("[data-nav-loading]").inner_text())
     nav.locator(".navigator-canvas").wait_for(timeout=60_000)
     assert not figure.is_visible()
 

@@ -157,14 +157,24 @@ class Navigator {
       if (phase === "ready" && this.wanted && !this.busy) this.#next();
       return;
     }
-    if (phase === "loading") this.loading.textContent = `${message} ${percent}%`;
+    if (phase === "loading") this.#loadingLine(message, percent);
     else if (phase === "error") {
-      this.loading.textContent = `${message} The figure shows the declared race; the controls need Python.`;
+      this.#loadingLine(`${message} The figure shows the declared race; the controls need Python.`);
       this.el.classList.add("navigator-failed");
     } else if (phase === "ready") {
-      this.loading.textContent = "Python is ready: computing the race…";
+      this.#loadingLine("Python is ready: computing the race…");
       if (!this.busy) this.request(); // else the first race is already on its way
     }
+  }
+
+  /** The loading line: a phase change is announced (a polite status), its percent is only
+   * shown, so a screen reader hears "Downloading Python…" once, not every percent. */
+  #loadingLine(words, percent = null) {
+    this.loadingWords ??= h("span", {});
+    this.loadingPercent ??= h("span", { ariaHidden: "true" });
+    if (this.loadingWords.parentNode !== this.loading) this.loading.replaceChildren(this.loadingWords, this.loadingPercent);
+    if (this.loadingWords.textContent !== words) this.loadingWords.textContent = words;
+    this.loadingPercent.textContent = percent === null ? "" : ` ${percent}%`;
   }
 
   /** Shows a sentence in the navigator's general message line (text only). */

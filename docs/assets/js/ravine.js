@@ -34,5 +34,11 @@ function mountAll() {
   }
 }
 
+// Python takes longest: on a page whose widgets start it at once, its worker starts now,
+// while their modules still load.
+if (document.querySelector("[data-navigator], [data-ravine-ratemap], [data-ravine-smoke]")) {
+  import("./python.js").then(({ getPython }) => getPython(), () => {});
+}
+
 if (window.document$) window.document$.subscribe(mountAll);
 else mountAll();
