@@ -51,6 +51,8 @@ def test_after_one_visit_every_page_of_the_course_works_offline(page, site_root)
     wait_python_ready(page)
     page.locator(".navigator-live").first.wait_for(timeout=PYTHON_READY_MS)
     offline_ready(page)
+    # only the service worker may answer: the browser's HTTP cache is emptied first
+    page.context.new_cdp_session(page).send("Network.clearBrowserCache")
     page.context.set_offline(True)
     assert page.evaluate("navigator.onLine") is False
     live, ran = [], []
