@@ -9,7 +9,7 @@ import shutil
 import threading
 
 import pytest
-from harness import PYTHON_READY_MS, open_context, wait_python_ready
+from harness import PYTHON_READY_MS, check_axe, open_context, wait_python_ready
 from paths import DOCS, ROOT, SITE
 
 from scripts import sw_hook
@@ -132,6 +132,7 @@ def test_a_new_build_is_announced_and_served_whole_after_the_readers_reload(brow
         button.wait_for(timeout=PYTHON_READY_MS)
         status = page.get_by_role("status").filter(has_text="new version")
         assert "A new version of the course is ready" in status.inner_text()
+        check_axe(page, ".ravine-update")
         # until the reader chooses, the old build is served whole, the new one waits
         assert page.locator("#second-build").count() == 0
         assert sorted(page.evaluate(CACHES)) == sorted([old, f"ravine {url} {new}"])
@@ -140,7 +141,7 @@ def test_a_new_build_is_announced_and_served_whole_after_the_readers_reload(brow
         button.wait_for()
 
         with page.expect_navigation():
-            button.click()
+            button.press("Enter")  # by keyboard
         page.locator("#second-build").wait_for()
         assert page.evaluate(CACHES) == [f"ravine {url} {new}"]  # the old cache is gone
         assert page.locator(".ravine-update button").is_hidden()

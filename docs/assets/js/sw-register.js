@@ -7,6 +7,7 @@
 // <html data-offline="ready">  and the Python runtime is cached too (for CSS and tests).
 const root = new URL("../../", import.meta.url); // this file is <root>/assets/js/
 const html = document.documentElement;
+const LOOK_MS = 60 * 60 * 1000; // how often a long visit looks for a new deployment
 
 if ("serviceWorker" in navigator && window.isSecureContext) start();
 
@@ -20,6 +21,10 @@ async function start() {
     controlled = true;
     markControlled();
   });
+  // after the page's own load, so the install's downloads do not compete with it
+  if (document.readyState !== "complete") {
+    await new Promise((resolve) => window.addEventListener("load", resolve, { once: true }));
+  }
   let registration;
   try {
     registration = await container.register(new URL("sw.js", root), { scope: root.href });
@@ -27,6 +32,13 @@ async function start() {
     return; // no worker (storage blocked, a private window): the site works online
   }
   watchForUpdates(registration);
+  // instant navigation loads no page, so the browser never looks for a new sw.js itself
+  let looked = Date.now();
+  window.document$?.subscribe(() => {
+    if (Date.now() - looked < LOOK_MS) return;
+    looked = Date.now();
+    registration.update().catch(() => {}); // offline: look again later
+  });
   markControlled();
   whenPythonStarts(() => cacheRuntime());
 }
