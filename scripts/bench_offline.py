@@ -11,7 +11,8 @@ fresh browser profile (launch_persistent_context, so caches outlive the browser)
     return visit served by the service worker);
   and, as a same-run baseline, the same two visits in another fresh profile with service
   workers blocked (a return visit served by the browser's HTTP cache alone).
-Prints every run, the medians, and warm / cold beside the issue's goal (<= 0.5).
+Prints every run (Python ready too, to show where the time goes), the medians, and
+warm / cold beside the issue's goal (<= 0.5).
 """
 
 import argparse
@@ -32,20 +33,24 @@ from scripts.serve import make_server, site_address  # noqa: E402
 SITE = ROOT / os.environ.get("RAVINE_BUILD", "build") / "site"
 TIMEOUT = 180_000
 
-# ms since navigation start at which a navigator first goes live (navigator.js adds the
-# class), recorded by an observer that runs before any script of the page.
+# ms since navigation start at which Python is ready (python.js sets data-python) and a
+# navigator first goes live (navigator.js adds the class), recorded by an observer that
+# runs before any script of the page.
 PROBE = """
 new MutationObserver((_, observer) => {
+  if (document.documentElement?.dataset.python === 'ready') window.benchPython ??= performance.now();
   if (document.querySelector('.navigator-live')) {
     window.benchLive = performance.now();
     observer.disconnect();
   }
-}).observe(document, {subtree: true, attributes: true, attributeFilter: ['class'], childList: true});
+}).observe(document, {subtree: true, attributes: true, attributeFilter: ['class', 'data-python'],
+                      childList: true});
 """
 
 
 def visit(playwright, profile, url, service_workers="allow", wait_offline=False):
-    """Opens url in a browser on profile; returns ms to the navigator live."""
+    """Opens url in a browser on profile; returns ms to Python ready and to the navigator
+    live."""
     context = playwright.chromium.launch_persistent_context(
         profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
         viewport={"width": 1280, "height": 900}, service_workers=service_workers)
@@ -54,7 +59,7 @@ def visit(playwright, profile, url, service_workers="allow", wait_offline=False)
         page = context.pages[0] if context.pages else context.new_page()
         page.goto(url)
         page.wait_for_function("window.benchLive", timeout=TIMEOUT)
-        live = page.evaluate("window.benchLive")
+        live = page.evaluate("[window.benchPython, window.benchLive]")
         if wait_offline:  # the service worker holds everything the next visit needs
             page.wait_for_function("document.documentElement.dataset.offline === 'ready'",
                                    timeout=TIMEOUT)
@@ -76,10 +81,12 @@ def main():
     with sync_playwright() as playwright:
         for i in range(args.runs):
             with tempfile.TemporaryDirectory() as sw, tempfile.TemporaryDirectory() as http:
-                row = {"cold": visit(playwright, sw, url, wait_offline=True),
-                       "warm (service worker)": visit(playwright, sw, url),
-                       "cold, no worker": visit(playwright, http, url, "block"),
-                       "warm (HTTP cache only)": visit(playwright, http, url, "block")}
+                visits = {"cold": visit(playwright, sw, url, wait_offline=True),
+                          "warm (service worker)": visit(playwright, sw, url),
+                          "cold, no worker": visit(playwright, http, url, "block"),
+                          "warm (HTTP cache only)": visit(playwright, http, url, "block")}
+            row = {name: live for name, (_, live) in visits.items()}
+            row |= {f"{name}: Python ready": python for name, (python, _) in visits.items()}
             row["warm / cold"] = row["warm (service worker)"] / row["cold"]
             row["HTTP-cache warm / cold"] = row["warm (HTTP cache only)"] / row["cold, no worker"]
             rows.append(row)
