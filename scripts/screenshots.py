@@ -1,9 +1,10 @@
 """Screenshot every page of the built site at 1280 px and 375 px, light and dark.
 
 Usage: python scripts/screenshots.py [--site build/site] [--out build/screenshots]
-                                     [--widths 1280,375] [--slices] [PAGE ...]
+                                     [--widths 1280,375] [--slices] [--port N] [PAGE ...]
 
-Serves the built site where its site_url says (as the browser tests do), opens each page
+Serves the built site where its site_url says (as the browser tests do; --port serves it
+on another port, beside a test run, at the cost of instant navigation), opens each page
 (every index.html of the site, or the PAGEs given, e.g. optimizers/momentum/) in
 Debian's Chromium with the reader's colour scheme set to light and to dark (Material's
 palette follows it), waits for its figures and, on a page with widgets, for Python and
@@ -83,6 +84,7 @@ def main():
     parser.add_argument("--out", default="build/screenshots")
     parser.add_argument("--widths", default="1280,375")
     parser.add_argument("--slices", action="store_true")
+    parser.add_argument("--port", type=int, help="default: the port of the site's site_url")
     parser.add_argument("pages", nargs="*")
     args = parser.parse_args()
     site = (ROOT / args.site).resolve()
@@ -91,7 +93,13 @@ def main():
     out = ROOT / args.out
     out.mkdir(parents=True, exist_ok=True)
     port, prefix = site_address(site)
+    port = args.port or port
     server = make_server(site, port, prefix)
+    report = server.handle_error
+    # a context closed mid-download (the wasm) resets its connection: not worth a traceback
+    server.handle_error = lambda request, address: (
+        None if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError))
+        else report(request, address))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     root = f"http://127.0.0.1:{port}{prefix}"
     widths = [int(w) for w in args.widths.split(",")]
