@@ -12,6 +12,7 @@ import { buildControls, fmt, usedValues } from "./navigator-controls.js";
 import { Plot, decode, prepareGrid, styleRuns, swatch, themeName } from "./navigator-draw.js";
 import { LossPanel } from "./navigator-loss.js";
 import { LABELS, WITH_BETA, checkState, readUrl, writeUrl } from "./navigator-url.js";
+import { keepReachable } from "./scroll-box.js";
 
 const grids = new Map(); // landscape name -> Promise of a prepared contour grid (per tab)
 const h = (tag, props = {}, ...children) => {
@@ -118,6 +119,7 @@ class Navigator {
     });
     this.scoreboard = h("div", { className: "navigator-scoreboard", role: "status" });
     this.scoreboard.setAttribute("aria-label", "Scoreboard");
+    keepReachable(this.scoreboard); // on a phone it scrolls (ravine.css)
     this.detail = h("div", { className: "navigator-detail" });
     this.detail.setAttribute("aria-live", "polite");
     const keys = h("p", { className: "navigator-keys", id: `${this.id}-keys`,
