@@ -40,13 +40,11 @@ def test_each_theme_shows_its_own_figures(browser, site_root):
     first = figures.first
     first.scroll_into_view_if_needed()
     assert brightness(first) < 0.35, "a dark figure on the dark page"
-    first.screenshot(path="/tmp/wt6-figure-dark.png")
     page.locator("[data-md-component=palette] label:visible").first.click()  # the theme toggle
     page.wait_for_function("sel => [...document.querySelectorAll(sel)].every(i => !i.src.endsWith('-dark.svg'))",
                            arg=FIGURES)
     loaded(page)
     assert figures.evaluate_all("imgs => imgs.map(i => i.alt)") == alts
     assert brightness(first) > 0.65, "a light figure on the light page"
-    first.screenshot(path="/tmp/wt6-figure-light.png")
     context.close()
     guard.check()

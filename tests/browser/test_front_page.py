@@ -28,7 +28,6 @@ def test_the_front_page_leads_into_the_course(browser, site_root, width):
     dialog = page.locator('.md-search[role="dialog"]')
     assert dialog.get_attribute("aria-label") == "Search"
     check_axe(page)
-    page.screenshot(path=f"/tmp/wt6-front-{width}.png", full_page=True)
     start.click()
     page.wait_for_url(site_root + "optimizers/")
     assert page.locator('.md-search[role="dialog"]').get_attribute("aria-label") == "Search"

@@ -36,8 +36,6 @@ def test_plot_run_and_scoreboard_fit_in_one_screen(browser, site_root, size, pat
     nav.locator(".navigator-figure").evaluate("f => f.scrollIntoView({block: 'start'})")
     where = nav.evaluate(IN_VIEW)
     assert together(where), where
-    name = path.strip("/").replace("/", "-")
-    page.screenshot(path=f"/tmp/wt6-layout-{name}-{size['width']}.png")
     context.close()
     guard.check()
 
