@@ -651,11 +651,16 @@ def lab_namespace():
     return namespace
 
 
+# the lab runs once per worker that asks for it: keep its tests on one pytest-xdist worker
+LAB_GROUP = pytest.mark.xdist_group("lab")
+
+
 @pytest.fixture(scope="module")
 def lab():
     return lab_namespace()
 
 
+@LAB_GROUP
 def test_the_lab_finds_a_ravine_and_standardizing_removes_it(lab):
     assert lab["kappa_raw"] > 1000
     assert lab["kappa_scaled"] < 1.5
@@ -666,6 +671,7 @@ def test_the_lab_finds_a_ravine_and_standardizing_removes_it(lab):
     assert gd_max_lr(lab["lam_max_s"]) > 100 * gd_max_lr(lab["lam_max"])
 
 
+@LAB_GROUP
 def test_the_lab_curves_say_what_its_text_says(lab):
     import numpy as np
     raw, scaled = lab["raw_runs"], lab["scaled_runs"]
@@ -681,6 +687,7 @@ def test_the_lab_curves_say_what_its_text_says(lab):
     assert lab["adam_steps"] == math.ceil(lab["price"].mean() / lab["ADAM_LR"])
 
 
+@LAB_GROUP
 def test_rescaling_helps_plain_sgd_most_and_not_every_optimizer(lab):
     """Raw against standardized features, for every optimizer of the lab."""
     import numpy as np
@@ -710,6 +717,7 @@ def test_rescaling_helps_plain_sgd_most_and_not_every_optimizer(lab):
     assert "Adam ends further from the best fit than it did on the raw features" in adaptive
 
 
+@LAB_GROUP
 def test_momentum_hurts_for_two_reasons_the_spiral_and_the_noise(lab):
     """With standardized features η = 1/λ_max puts ηλ near 1 in every direction: GD's
     factor |1 − ηλ| is small, while heavy-ball momentum (β = 0.9) has complex roots of
