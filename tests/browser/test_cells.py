@@ -297,6 +297,9 @@ def test_a_changed_original_is_shown_and_the_reader_chooses(page, site_root):
     notice.get_by_role("button", name="Keep my edit").click()
     editor = cell(page, 2).get_by_role("textbox", name="Code of cell 2", exact=True)
     assert editor.inner_text() == "print('my version')"
+    # The editor saves what it shows a moment later: wait for it, or that save would undo
+    # the rewrite below.
+    page.wait_for_function("document.querySelectorAll('[data-ravine-cell]')[1].dataset.saved === 'true'")
     # Again, this time keeping the lesson's new code: the old edit is gone.
     rewrite_saved_hash(page)
     page.reload()
