@@ -6,6 +6,7 @@ every worker (tests/conftest.py); a run without workers serves it in the browser
 fixtures (tests/browser/conftest.py), as before.
 """
 
+import sys
 import threading
 
 from paths import SITE
@@ -24,8 +25,18 @@ def start(root, port, prefix):
     # every worker's browser asks at once: a longer queue of connections waiting to be
     # accepted than socketserver's 5 (listen() again only resizes it)
     server.socket.listen(64)
+    server.handle_error = quiet_about_hang_ups(server.handle_error)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
+
+
+def quiet_about_hang_ups(handle_error):
+    """A browser that closes a connection mid-answer (a page left, a download aborted)
+    is no error of the site's: say nothing of it; anything else is printed as before."""
+    def handle(request, client_address):
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            handle_error(request, client_address)
+    return handle
 
 
 def busy_message(port, error):
