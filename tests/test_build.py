@@ -1,22 +1,16 @@
 """`mkdocs build --strict` passes, and its validation really catches broken links."""
 
-import os
-import subprocess
-import sys
-
 import pytest
+from mkdocs_build import mkdocs_build
 from paths import BUILD, ROOT, SITE
 
-MKDOCS = [sys.executable, "-m", "mkdocs", "build", "--strict"]
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 # what the site is built from (Makefile: the prerequisites of $(BUILD)/.site.stamp)
 SOURCES = ["docs", "scripts", "lesson_code", "mkdocs.yml", "pyproject.toml", "package-lock.json",
            "Makefile"]
 
 
 def build(config, site_dir):
-    return subprocess.run([*MKDOCS, "-f", str(config), "-d", str(site_dir)],
-                          cwd=ROOT, env=ENV, capture_output=True, text=True)
+    return mkdocs_build(config, site_dir)
 
 
 def newest_source():

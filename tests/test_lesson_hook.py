@@ -4,12 +4,12 @@ exercise and predict fences, the notebook, and the errors a course author sees."
 import json
 import math
 import os
-import subprocess
 import sys
 import textwrap
 
 import nbformat
 import pytest
+from mkdocs_build import mkdocs_build
 from nbclient import NotebookClient
 from paths import ROOT
 
@@ -87,9 +87,7 @@ def test_a_bad_expression_fails_the_mkdocs_build(tmp_path):
     config = tmp_path / "mkdocs.yml"
     config.write_text(f"site_name: t\ndocs_dir: {docs}\nsite_dir: {tmp_path / 'site'}\n"
                       f"hooks:\n  - {ROOT / 'scripts' / 'lesson_hook.py'}\n")
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-f", str(config)],
-                            cwd=ROOT, capture_output=True, text=True,
-                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    result = mkdocs_build(config, strict=False)
     assert result.returncode != 0
     assert "index.md:3" in result.stderr and "lr_typo" in result.stderr
 
@@ -154,9 +152,7 @@ def test_a_false_claim_fails_the_strict_mkdocs_build(tmp_path):
     config = tmp_path / "mkdocs.yml"
     config.write_text(f"site_name: t\ndocs_dir: {docs}\nsite_dir: {tmp_path / 'site'}\n"
                       f"hooks:\n  - {ROOT / 'scripts' / 'lesson_hook.py'}\n")
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f",
-                             str(config)], cwd=ROOT, capture_output=True, text=True,
-                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    result = mkdocs_build(config)
     assert result.returncode != 0
     gd = run(sgd(0.18), narrow_ravine(), num_steps=1000)  # lesson_code itself, not the hook
     assert gd.step > 100

@@ -14,13 +14,12 @@ import html as html_lib
 import json
 import math
 import re
-import subprocess
-import sys
 
 import pytest
 import yaml
 from lesson_pages import article_text, assert_numbers_in_page_order, reader_prose, \
     setting_lines
+from mkdocs_build import mkdocs_build
 from paths import DOCS, ROOT, SITE, load_figures
 
 from lesson_code import (adam, condition_number, ema, gd_contraction, gd_max_lr,
@@ -786,9 +785,7 @@ def build_lab(tmp_path, lab_source):
               "hooks": [str(ROOT / "scripts" / "lab_hook.py")],
               "nav": [{"Home": "index.md"}, {"Lab": "optimizers/lab.py"}]}
     (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config))
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f",
-                           str(tmp_path / "mkdocs.yml")], cwd=tmp_path, capture_output=True,
-                          text=True, timeout=300)
+    return mkdocs_build(tmp_path / "mkdocs.yml", cwd=tmp_path, timeout=300)
 
 
 LAB_HEAD = ("# ---\n# jupyter:\n#   kernelspec:\n#     display_name: Python 3\n"
