@@ -10,7 +10,7 @@ import time
 import urllib.parse
 
 import pytest
-from harness import check_axe, open_context, open_context_without_python, wait_python_ready
+from harness import check_axe, guarded_page, wait_python_ready
 
 from lesson_code import cells as cells_module
 from lesson_code import get_landscape, momentum
@@ -343,19 +343,16 @@ def test_cells_work_from_the_keyboard(page, site_root):
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_cells_meet_wcag_in_light_and_dark_after_running(browser, site_root, scheme):
-    context, guard = open_context(browser, site_root, color_scheme=scheme)
-    page = context.new_page()
-    open_cells(page, site_root)
-    run(page, 5)  # cells 1 to 4 run first: text, a value, a plot
-    assert wait_ran(page, 5) == "ok"
-    set_code(page, 4, "print('out')\n1 / 0")
-    run(page, 4)
-    page.wait_for_function("document.querySelectorAll('[data-ravine-cell]')[3].dataset.ran === 'error'",
-                           timeout=RUN_MS)
-    wait_python_ready(page)
-    check_axe(page)
-    context.close()
-    guard.check()
+    with guarded_page(browser, site_root, color_scheme=scheme) as page:
+        open_cells(page, site_root)
+        run(page, 5)  # cells 1 to 4 run first: text, a value, a plot
+        assert wait_ran(page, 5) == "ok"
+        set_code(page, 4, "print('out')\n1 / 0")
+        run(page, 4)
+        page.wait_for_function("document.querySelectorAll('[data-ravine-cell]')[3].dataset.ran === 'error'",
+                               timeout=RUN_MS)
+        wait_python_ready(page)
+        check_axe(page)
 
 
 @pytest.mark.browser
@@ -407,15 +404,12 @@ def test_a_navigator_beside_the_cells_keeps_working_through_a_stop(page, site_ro
 
 @pytest.mark.browser
 def test_a_cell_says_so_when_python_cannot_start_and_keeps_the_code(browser, site_root):
-    context, guard = open_context_without_python(browser, site_root)
-    page = context.new_page()
-    open_cells(page, site_root)
-    set_code(page, 1, "print('kept')")
-    run(page, 1)
-    output(page, 1).get_by_text("Python could not start").wait_for(timeout=RUN_MS)
-    assert cell(page, 1).get_by_role("button", name="Run cell 1").is_enabled()
-    assert cell(page, 1).locator(".ravine-cell__state").inner_text() == "Did not run: Python could not start"
-    editor = cell(page, 1).get_by_role("textbox", name="Code of cell 1", exact=True)
-    assert editor.inner_text() == "print('kept')"
-    context.close()
-    guard.check()
+    with guarded_page(browser, site_root, python=False) as page:
+        open_cells(page, site_root)
+        set_code(page, 1, "print('kept')")
+        run(page, 1)
+        output(page, 1).get_by_text("Python could not start").wait_for(timeout=RUN_MS)
+        assert cell(page, 1).get_by_role("button", name="Run cell 1").is_enabled()
+        assert cell(page, 1).locator(".ravine-cell__state").inner_text() == "Did not run: Python could not start"
+        editor = cell(page, 1).get_by_role("textbox", name="Code of cell 1", exact=True)
+        assert editor.inner_text() == "print('kept')"

@@ -8,7 +8,7 @@ cell items of issue 15); after each, Stop, the time limit and the navigator stil
 import re
 
 import pytest
-from harness import check_axe
+from harness import check_axe, wait_python_ready
 from test_cells import (RUN_MS, cell, limit_fired_after_ms, open_cells, output, run, set_code,
                         wait_ran, watch_run)
 
@@ -41,10 +41,6 @@ def wait_idle(page, n, timeout=RUN_MS):
         arg=n, timeout=timeout)
 
 
-def python_ready(page):
-    page.wait_for_function("document.documentElement.dataset.python === 'ready'", timeout=RUN_MS)
-
-
 def navigator_answers(page, lr):
     """Asks the navigator beside the cells for a new race; waits for lesson_code's answer."""
     page.evaluate("""lr => { window.navigatorResults = [];
@@ -60,7 +56,7 @@ def navigator_answers(page, lr):
 
 def test_thirty_thousand_printed_lines_keep_the_page_responsive_and_are_cut_clearly(page, site_root):
     open_cells(page, site_root)
-    python_ready(page)
+    wait_python_ready(page)
     set_code(page, 1, "for i in range(30_000):\n    print(i)")
     page.evaluate(LONG_TASKS)
     run(page, 1)
@@ -91,7 +87,7 @@ def test_output_just_over_the_kept_head_is_shown_whole(page, site_root):
 
 def test_a_printing_loop_is_still_stopped_by_its_time_limit(page, site_root):
     open_cells(page, site_root)
-    python_ready(page)
+    wait_python_ready(page)
     set_code(page, 6, "i = 0\nwhile True:\n    print('step', i)\n    i += 1")
     page.evaluate(LONG_TASKS)
     watch_run(page, 6)
@@ -127,7 +123,7 @@ def test_cells_and_the_navigator_recover_from_code_that_breaks_the_worker(page, 
     set_code(page, 2, BREAKERS[breaker])
     run(page, 2)  # cell 1 first, then the breaker
     wait_idle(page, 2)
-    python_ready(page)  # a forged "loading" must not leave the page waiting for Python
+    wait_python_ready(page)  # a forged "loading" must not leave the page waiting for Python
     # The navigator still computes races, and the next cell runs.
     navigator_answers(page, 0.1)
     set_code(page, 1, "print('after the breaker')")
@@ -180,7 +176,7 @@ def test_after_os_exit_the_cell_says_python_ended_and_python_comes_back(page, si
     assert cell(page, 1).get_attribute("data-ran") == "error"
     text = output(page, 1).inner_text()
     assert "before" in text and "Python ended" in text and "exit(1)" in text
-    python_ready(page)
+    wait_python_ready(page)
     set_code(page, 1, "print('alive')")
     run(page, 1)
     assert wait_ran(page, 1) == "ok"
@@ -203,7 +199,7 @@ def test_a_figure_too_large_to_show_is_refused_with_a_message(page, site_root):
 
 def test_stop_on_the_first_cell_does_not_speak_of_earlier_cells(page, site_root):
     open_cells(page, site_root)
-    python_ready(page)
+    wait_python_ready(page)
     set_code(page, 1, "while True:\n    pass")
     run(page, 1)
     wait_state(page, 1, "^Running…$")

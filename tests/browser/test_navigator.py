@@ -15,7 +15,8 @@ import re
 from urllib.parse import quote
 
 import pytest
-from harness import check_axe, open_context, open_context_without_python
+from harness import (PHONE, check_axe, guarded_page, next_frame, swipe, wait_navigator_live,
+                    wait_python_failed)
 
 from lesson_code.browser import handle
 
@@ -42,9 +43,7 @@ FOCUSED = """() => { const a = document.activeElement;
 
 def open_harness(page, site_root, query=""):
     page.goto(site_root + PAGE + query)
-    nav = page.locator("#harness")
-    page.locator("#harness.navigator-live").wait_for(timeout=60_000)
-    return nav
+    return wait_navigator_live(page, "#harness")
 
 
 def map_plot(nav):
@@ -61,11 +60,6 @@ def type_into(nav, name, text):
     field = box(nav, name)
     field.fill(text)
     field.press("Enter")
-
-
-def next_frame(page):
-    """Waits for the page's next animation frame (a pointer moving one frame at a time)."""
-    page.evaluate("() => new Promise(requestAnimationFrame)")
 
 
 def listen(page, event):
@@ -334,23 +328,20 @@ def test_step_shows_the_arithmetic_from_lesson_code(page, site_root):
 
 
 def test_copy_as_python_gives_the_lesson_code_snippet(browser, site_root):
-    context, guard = open_context(browser, site_root)
-    context.add_init_script("Object.defineProperty(navigator, 'clipboard', {value: {writeText: () =>"
-                           " Promise.reject(new Error('no clipboard'))}})")
-    page = context.new_page()
-    nav = open_harness(page, site_root)
-    nav.get_by_role("button", name="Copy as Python").click()
-    area = nav.get_by_role("textbox", name="Python code for this race")
-    area.wait_for()
-    assert area.input_value() == lesson("snippet", race_args(0.18, 0.9, (-8, 2)))
-    assert "clipboard is not available" in nav.locator(".navigator-msg", has_text="clipboard").inner_text()
-    context.close()
-    guard.check()
+    with guarded_page(browser, site_root) as page:
+        page.context.add_init_script("Object.defineProperty(navigator, 'clipboard', {value: {writeText:"
+                                     " () => Promise.reject(new Error('no clipboard'))}})")
+        nav = open_harness(page, site_root)
+        nav.get_by_role("button", name="Copy as Python").click()
+        area = nav.get_by_role("textbox", name="Python code for this race")
+        area.wait_for()
+        assert area.input_value() == lesson("snippet", race_args(0.18, 0.9, (-8, 2)))
+        assert "clipboard is not available" in nav.locator(".navigator-msg", has_text="clipboard").inner_text()
 
 
 def test_axe_passes_with_the_navigators_live(page, site_root):
     open_harness(page, site_root)
-    page.locator("#everyone.navigator-live").wait_for(timeout=30_000)
+    wait_navigator_live(page, "#everyone")
     check_axe(page)
 
 
@@ -365,65 +356,46 @@ def test_dark_theme_redraws_the_plot(page, site_root):
 
 
 def test_reduced_motion_draws_the_final_race_at_once(browser, site_root):
-    context, guard = open_context(browser, site_root, reduced_motion="reduce")
-    page = context.new_page()
-    nav = open_harness(page, site_root)
-    listen(page, "navigator:finished")
-    # at once: finished within the click's own task, no animation frame in between
-    assert finished_in_the_click(nav) == 1
-    assert "running…" not in nav.get_by_role("status", name="Scoreboard").inner_text()
-    context.close()
-    guard.check()
+    with guarded_page(browser, site_root, reduced_motion="reduce") as page:
+        nav = open_harness(page, site_root)
+        listen(page, "navigator:finished")
+        # at once: finished within the click's own task, no animation frame in between
+        assert finished_in_the_click(nav) == 1
+        assert "running…" not in nav.get_by_role("status", name="Scoreboard").inner_text()
 
 
 def test_a_runtime_that_fails_keeps_the_static_figure_and_says_so(browser, site_root):
-    context, guard = open_context_without_python(browser, site_root)
-    page = context.new_page()
-    page.goto(site_root + PAGE)
-    nav = page.locator("#harness")
-    nav.locator("[data-nav-loading]").filter(has_text="Python could not start").wait_for(timeout=30_000)
-    assert nav.locator("img.navigator-static").is_visible()
-    assert nav.get_by_role("combobox", name="Landscape").is_disabled()
-    # no loss panel without Python: its canvas stays, unnamed and empty
-    assert nav.locator(".navigator-loss-canvas").count() == 1
-    assert nav.get_by_role("img", name="Loss against step").count() == 0
-    context.close()
-    guard.check()
+    with guarded_page(browser, site_root, python=False) as page:
+        page.goto(site_root + PAGE)
+        nav = page.locator("#harness")
+        wait_python_failed(nav)
+        assert nav.locator("img.navigator-static").is_visible()
+        assert nav.get_by_role("combobox", name="Landscape").is_disabled()
+        # no loss panel without Python: its canvas stays, unnamed and empty
+        assert nav.locator(".navigator-loss-canvas").count() == 1
+        assert nav.get_by_role("img", name="Loss against step").count() == 0
 
 
 def test_at_375_px_no_horizontal_scroll_and_touch_dragging_works(browser, site_root):
-    context, guard = open_context(browser, site_root, viewport={"width": 375, "height": 800},
-                                  has_touch=True, is_mobile=True, device_scale_factor=2)
-    page = context.new_page()
-    nav = open_harness(page, site_root)
-    page.locator("#everyone.navigator-live").wait_for(timeout=30_000)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    canvas = map_plot(nav)
-    canvas.evaluate("c => c.scrollIntoView({block: 'center'})")
-    before = canvas.get_attribute("aria-label")
-    listen(page, "navigator:result")
-    b = canvas.bounding_box()
-    cdp = context.new_cdp_session(page)
-
-    def touch(kind, fx, fy):
-        points = [] if kind == "touchEnd" else [{"x": b["x"] + fx * b["width"], "y": b["y"] + fy * b["height"]}]
-        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
-
-    # a touch drags only from the start handle (elsewhere a swipe scrolls the page)
-    hx, hy = page.evaluate("""() => { const nav = document.querySelector('#harness').navigator;
-        return nav.plot.toPixel(...nav.state.start); }""")
-    fx, fy = hx / b["width"], hy / b["height"]
-    touch("touchStart", fx, fy)
-    for i in range(1, 8):
-        touch("touchMove", fx + 0.04 * i, fy + 0.02 * i)
-        next_frame(page)
-    touch("touchEnd", 0, 0)
-    page.wait_for_function("window.seen['navigator:result'].length >= 2")
-    page.wait_for_function("([el, old]) => el.getAttribute('aria-label') !== old", arg=[canvas.element_handle(), before])
-    page.wait_for_function("location.search.includes('nav-harness=')")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    context.close()
-    guard.check()
+    with guarded_page(browser, site_root, **PHONE) as page:
+        nav = open_harness(page, site_root)
+        wait_navigator_live(page, "#everyone")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        canvas = map_plot(nav)
+        canvas.evaluate("c => c.scrollIntoView({block: 'center'})")
+        before = canvas.get_attribute("aria-label")
+        listen(page, "navigator:result")
+        b = canvas.bounding_box()
+        # a touch drags only from the start handle (elsewhere a swipe scrolls the page)
+        hx, hy = page.evaluate("""() => { const nav = document.querySelector('#harness').navigator;
+            return nav.plot.toPixel(...nav.state.start); }""")
+        x, y = b["x"] + hx, b["y"] + hy
+        swipe(page, [(x + 0.04 * i * b["width"], y + 0.02 * i * b["height"]) for i in range(8)],
+              frame_by_frame=True)
+        page.wait_for_function("window.seen['navigator:result'].length >= 2")
+        page.wait_for_function("([el, old]) => el.getAttribute('aria-label') !== old", arg=[canvas.element_handle(), before])
+        page.wait_for_function("location.search.includes('nav-harness=')")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
 
 def test_the_navigator_is_live_at_once_after_instant_navigation(page, site_root):
@@ -435,7 +407,7 @@ def test_the_navigator_is_live_at_once_after_instant_navigation(page, site_root)
     page.evaluate("""() => { const a = Object.assign(document.createElement('a'), {href: '../navigator/', textContent: 'go'});
         document.querySelector('article').append(a); }""")
     page.locator("article a", has_text="go").last.click()
-    page.locator("#harness.navigator-live").wait_for(timeout=5000)
+    wait_navigator_live(page, "#harness")
     assert page.evaluate("window.samePage") is True and len(wasm) == 1
 
 

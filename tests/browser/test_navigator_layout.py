@@ -4,7 +4,7 @@ Material's sticky header; Material's "back to top" button never covers the plot.
 """
 
 import pytest
-from harness import open_context
+from harness import guarded_page
 
 pytestmark = pytest.mark.browser
 
@@ -28,66 +28,54 @@ NAVIGATORS = [("dev/navigator/", "harness"), ("optimizers/ravine/", "ravine-gd")
 @pytest.mark.parametrize("size", SIZES, ids=["1280x800", "375x740"])
 @pytest.mark.parametrize("path, nav_id", NAVIGATORS, ids=["harness", "ravine", "momentum"])
 def test_plot_run_and_scoreboard_fit_in_one_screen(browser, site_root, size, path, nav_id):
-    context, guard = open_context(browser, site_root, viewport=size)
-    page = context.new_page()
-    page.goto(site_root + path)
-    nav = page.locator(f"#{nav_id}" if nav_id else ".ravine-navigator").first
-    nav.and_(page.locator(".navigator-live")).wait_for(timeout=60_000)
-    nav.locator(".navigator-figure").evaluate("f => f.scrollIntoView({block: 'start'})")
-    where = nav.evaluate(IN_VIEW)
-    assert together(where), where
-    context.close()
-    guard.check()
+    with guarded_page(browser, site_root, viewport=size) as page:
+        page.goto(site_root + path)
+        nav = page.locator(f"#{nav_id}" if nav_id else ".ravine-navigator").first
+        nav.and_(page.locator(".navigator-live")).wait_for(timeout=60_000)
+        nav.locator(".navigator-figure").evaluate("f => f.scrollIntoView({block: 'start'})")
+        where = nav.evaluate(IN_VIEW)
+        assert together(where), where
 
 
 def test_the_playground_fits_at_1280(browser, site_root):
-    context, guard = open_context(browser, site_root, viewport=SIZES[0])
-    page = context.new_page()
-    page.goto(site_root + "optimizers/playground/")
-    nav = page.locator("#playground-navigator.navigator-live")
-    nav.wait_for(timeout=60_000)
-    nav.locator(".navigator-figure").evaluate("f => f.scrollIntoView({block: 'start'})")
-    where = nav.evaluate(IN_VIEW)
-    assert together(where), where
-    context.close()
-    guard.check()
+    with guarded_page(browser, site_root, viewport=SIZES[0]) as page:
+        page.goto(site_root + "optimizers/playground/")
+        nav = page.locator("#playground-navigator.navigator-live")
+        nav.wait_for(timeout=60_000)
+        nav.locator(".navigator-figure").evaluate("f => f.scrollIntoView({block: 'start'})")
+        where = nav.evaluate(IN_VIEW)
+        assert together(where), where
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["1280x800", "375x740"])
 def test_a_prediction_brings_the_plot_into_view_below_the_header(browser, site_root, size):
-    context, guard = open_context(browser, site_root, viewport=size, reduced_motion="reduce")
-    page = context.new_page()
-    page.goto(site_root + "optimizers/ravine/")
-    page.locator("#ravine-gd.navigator-live").wait_for(timeout=60_000)
-    section = page.locator("#ravine-past-the-ceiling")
-    section.scroll_into_view_if_needed()
-    section.get_by_role("radio").nth(0).check()
-    page.evaluate("window.scrollBy(0, 600)")  # the reader has read on, past the plot
-    section.get_by_role("button", name="Commit my prediction and run").click()
-    page.wait_for_function("el => el.textContent.includes('You predicted')",
-                           arg=section.get_by_role("status").element_handle(), timeout=60_000)
-    where = page.locator("#ravine-gd").evaluate(IN_VIEW)
-    assert together(where), where
-    context.close()
-    guard.check()
+    with guarded_page(browser, site_root, viewport=size, reduced_motion="reduce") as page:
+        page.goto(site_root + "optimizers/ravine/")
+        page.locator("#ravine-gd.navigator-live").wait_for(timeout=60_000)
+        section = page.locator("#ravine-past-the-ceiling")
+        section.scroll_into_view_if_needed()
+        section.get_by_role("radio").nth(0).check()
+        page.evaluate("window.scrollBy(0, 600)")  # the reader has read on, past the plot
+        section.get_by_role("button", name="Commit my prediction and run").click()
+        page.wait_for_function("el => el.textContent.includes('You predicted')",
+                               arg=section.get_by_role("status").element_handle(), timeout=60_000)
+        where = page.locator("#ravine-gd").evaluate(IN_VIEW)
+        assert together(where), where
 
 
 def test_back_to_top_never_covers_the_plot(browser, site_root):
-    context, guard = open_context(browser, site_root, viewport=SIZES[1], has_touch=True, is_mobile=True)
-    page = context.new_page()
-    page.goto(site_root + "dev/navigator/")
-    nav = page.locator("#harness.navigator-live")
-    nav.wait_for(timeout=60_000)
-    nav.locator(".navigator-scoreboard").evaluate("s => s.scrollIntoView({block: 'end'})")
-    page.mouse.wheel(0, -150)  # scrolling up shows Material's button
-    page.locator(".md-top:not([hidden])").wait_for()
-    page.wait_for_function("() => { const t = document.querySelector('.md-top');"
-                           " return getComputedStyle(t).opacity === '1'; }")
-    top = page.locator(".md-top").bounding_box()
-    plot = nav.locator(".navigator-plot-box").bounding_box()
-    assert plot["y"] < 740 and plot["y"] + plot["height"] > 48, "the plot is in view"
-    overlap_x = min(top["x"] + top["width"], plot["x"] + plot["width"]) - max(top["x"], plot["x"])
-    overlap_y = min(top["y"] + top["height"], plot["y"] + plot["height"]) - max(top["y"], plot["y"])
-    assert overlap_x <= 0 or overlap_y <= 0, (top, plot)
-    context.close()
-    guard.check()
+    with guarded_page(browser, site_root, viewport=SIZES[1], has_touch=True, is_mobile=True) as page:
+        page.goto(site_root + "dev/navigator/")
+        nav = page.locator("#harness.navigator-live")
+        nav.wait_for(timeout=60_000)
+        nav.locator(".navigator-scoreboard").evaluate("s => s.scrollIntoView({block: 'end'})")
+        page.mouse.wheel(0, -150)  # scrolling up shows Material's button
+        page.locator(".md-top:not([hidden])").wait_for()
+        page.wait_for_function("() => { const t = document.querySelector('.md-top');"
+                               " return getComputedStyle(t).opacity === '1'; }")
+        top = page.locator(".md-top").bounding_box()
+        plot = nav.locator(".navigator-plot-box").bounding_box()
+        assert plot["y"] < 740 and plot["y"] + plot["height"] > 48, "the plot is in view"
+        overlap_x = min(top["x"] + top["width"], plot["x"] + plot["width"]) - max(top["x"], plot["x"])
+        overlap_y = min(top["y"] + top["height"], plot["y"] + plot["height"]) - max(top["y"], plot["y"])
+        assert overlap_x <= 0 or overlap_y <= 0, (top, plot)
