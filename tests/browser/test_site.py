@@ -30,13 +30,13 @@ def test_page_loads_offline_and_meets_wcag(browser, site_root, path, scheme):
     with guarded_page(browser, site_root, color_scheme=scheme) as page:
         response = page.goto(site_root + path)
         assert response.status == 200
-        page.wait_for_load_state("networkidle")
+        page.wait_for_load_state("networkidle", timeout=PYTHON_READY_MS)
         expected = "slate" if scheme == "dark" else "default"
         assert page.locator("body").get_attribute("data-md-color-scheme") == expected
         assert page.locator("h1").first.is_visible()
         if page.evaluate("document.documentElement.dataset.python"):
             wait_python_ready(page)
-            page.wait_for_load_state("networkidle")
+            page.wait_for_load_state("networkidle", timeout=PYTHON_READY_MS)
         check_axe(page)
 
 
