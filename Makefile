@@ -39,8 +39,12 @@ serve: site
 	@echo "Ctrl+C stops the server."
 	$(PY) scripts/serve.py --root $(BUILD)/site
 
+# pytest-xdist runs the tests on every core (TEST_WORKERS=0: one process); its controller
+# serves the built site once for all workers (tests/conftest.py); tests sharing a slow
+# module fixture stay on one worker (xdist_group marks, --dist loadgroup).
+TEST_WORKERS ?= auto
 test: site chromium
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 site: $(BUILD)/.site.stamp
 setup: $(VENV)/.stamp node_modules/.stamp

@@ -14,13 +14,12 @@ import html as html_lib
 import json
 import math
 import re
-import subprocess
-import sys
 
 import pytest
 import yaml
 from lesson_pages import article_text, assert_numbers_in_page_order, reader_prose, \
     setting_lines
+from mkdocs_build import mkdocs_build
 from paths import DOCS, ROOT, SITE, load_figures
 
 from lesson_code import (adam, condition_number, ema, gd_contraction, gd_max_lr,
@@ -667,11 +666,16 @@ def lab_namespace():
     return namespace
 
 
+# the lab runs once per worker that asks for it: keep its tests on one pytest-xdist worker
+LAB_GROUP = pytest.mark.xdist_group("lab")
+
+
 @pytest.fixture(scope="module")
 def lab():
     return lab_namespace()
 
 
+@LAB_GROUP
 def test_the_lab_finds_a_ravine_and_standardizing_removes_it(lab):
     assert lab["kappa_raw"] > 1000
     assert lab["kappa_scaled"] < 1.5
@@ -682,6 +686,7 @@ def test_the_lab_finds_a_ravine_and_standardizing_removes_it(lab):
     assert gd_max_lr(lab["lam_max_s"]) > 100 * gd_max_lr(lab["lam_max"])
 
 
+@LAB_GROUP
 def test_the_lab_curves_say_what_its_text_says(lab):
     import numpy as np
     raw, scaled = lab["raw_runs"], lab["scaled_runs"]
@@ -697,6 +702,7 @@ def test_the_lab_curves_say_what_its_text_says(lab):
     assert lab["adam_steps"] == math.ceil(lab["price"].mean() / lab["ADAM_LR"])
 
 
+@LAB_GROUP
 def test_rescaling_helps_plain_sgd_most_and_not_every_optimizer(lab):
     """Raw against standardized features, for every optimizer of the lab."""
     import numpy as np
@@ -726,6 +732,7 @@ def test_rescaling_helps_plain_sgd_most_and_not_every_optimizer(lab):
     assert "Adam ends further from the best fit than it did on the raw features" in adaptive
 
 
+@LAB_GROUP
 def test_momentum_hurts_for_two_reasons_the_spiral_and_the_noise(lab):
     """With standardized features η = 1/λ_max puts ηλ near 1 in every direction: GD's
     factor |1 − ηλ| is small, while heavy-ball momentum (β = 0.9) has complex roots of
@@ -794,9 +801,7 @@ def build_lab(tmp_path, lab_source):
               "hooks": [str(ROOT / "scripts" / "lab_hook.py")],
               "nav": [{"Home": "index.md"}, {"Lab": "optimizers/lab.py"}]}
     (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config))
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f",
-                           str(tmp_path / "mkdocs.yml")], cwd=tmp_path, capture_output=True,
-                          text=True, timeout=300)
+    return mkdocs_build(tmp_path / "mkdocs.yml", cwd=tmp_path, timeout=300)
 
 
 LAB_HEAD = ("# ---\n# jupyter:\n#   kernelspec:\n#     display_name: Python 3\n"
