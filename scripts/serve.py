@@ -24,6 +24,7 @@ import http.server
 import os
 import pathlib
 import re
+import sys
 import threading
 import urllib.parse
 
@@ -139,6 +140,12 @@ class Server(http.server.ThreadingHTTPServer):
         self.verbose = verbose
         self._gzipped = {}
         self._lock = threading.Lock()
+
+    def handle_error(self, request, client_address):
+        """A browser that closes a connection mid-download (a page left, a test ended) is
+        not an error of the server."""
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
 
     def gzipped(self, file, stat):
         key = (file, stat.st_mtime_ns, stat.st_size)
