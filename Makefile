@@ -94,7 +94,6 @@ $(BUILD)/.site-url: FORCE
 	@echo '$(SITE_URL)' | cmp -s - $@ || echo '$(SITE_URL)' > $@
 
 $(BUILD)/.site.stamp: $(BUILD)/.site-url $(BUILD)/.vendor.stamp $(BUILD)/.figures.stamp $(DOCS) mkdocs.yml \
-		$(shell find overrides -type f 2>/dev/null) \
 		$(shell find scripts -name "*.py" -o -name "*.mjs")
 	$(VENV)/bin/mkdocs build --strict
 	@touch $@
