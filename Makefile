@@ -39,8 +39,12 @@ serve: site
 	@echo "Ctrl+C stops the server."
 	$(PY) scripts/serve.py --root $(BUILD)/site
 
+# pytest-xdist runs the tests on every core (TEST_WORKERS=0: one process); its controller
+# serves the built site once for all workers (tests/conftest.py); tests sharing a slow
+# module fixture stay on one worker (xdist_group marks, --dist loadgroup).
+TEST_WORKERS ?= auto
 test: site chromium
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 site: $(BUILD)/.site.stamp
 setup: $(VENV)/.stamp node_modules/.stamp
@@ -83,6 +87,13 @@ $(BUILD)/.vendor.stamp: $(BUILD)/.wheel.stamp node_modules/.stamp scripts/vendor
 	$(PY) scripts/vendor.py --wheel $(wildcard $(BUILD)/dist/*.whl)
 	@touch $@
 
+# Pyodide's memory with lesson_code imported, which the page's Python starts from (it
+# boots plainly without it); made again whenever the wheel or Pyodide changes.
+SNAPSHOT := $(BUILD)/assets/vendor/pyodide/lesson-code.snapshot.gz
+$(BUILD)/.snapshot.stamp: $(BUILD)/.vendor.stamp scripts/snapshot.mjs
+	node scripts/snapshot.mjs $(BUILD)/assets/vendor/pyodide $(SNAPSHOT)
+	@touch $@
+
 # Static figures, rendered from lesson_code with matplotlib.
 $(BUILD)/.figures.stamp: $(LESSON_CODE) $(FIGURE_SRC) $(VENV)/.stamp
 	$(PY) scripts/render_figures.py
@@ -93,7 +104,7 @@ $(BUILD)/.site-url: FORCE
 	@mkdir -p $(BUILD)
 	@echo '$(SITE_URL)' | cmp -s - $@ || echo '$(SITE_URL)' > $@
 
-$(BUILD)/.site.stamp: $(BUILD)/.site-url $(BUILD)/.vendor.stamp $(BUILD)/.figures.stamp $(DOCS) mkdocs.yml \
+$(BUILD)/.site.stamp: $(BUILD)/.site-url $(BUILD)/.snapshot.stamp $(BUILD)/.figures.stamp $(DOCS) mkdocs.yml \
 		$(shell find scripts -name "*.py" -o -name "*.mjs")
 	$(VENV)/bin/mkdocs build --strict
 	@touch $@

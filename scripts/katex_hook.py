@@ -8,6 +8,12 @@ and, on notebook pages (mkdocs-jupyter), `$…$` and `$$…$$` in Markdown cells
 Node process (scripts/katex_render.mjs) serves the whole build; a formula KaTeX
 cannot parse fails the build with the page and the formula.
 
+Each page's head preloads the KaTeX fonts its math uses. They are font-display: block,
+and the browser finds out which it needs only once it has laid the page out: a font that
+arrived after the first paint changed the size of the math drawn without it, and the text
+around it moved. Asked for from the head, they come with the styles. Only the fonts a page
+uses (each costs a download on a phone); which class uses which font is katex.min.css's.
+
 Listed in mkdocs.yml after every hook that writes content (lesson_hook.py's widgets
 hold math too) and before csp_hook.py.
 """
@@ -20,6 +26,7 @@ import re
 import subprocess
 
 from mkdocs.exceptions import PluginError
+from mkdocs.utils import get_relative_url
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 RENDERER = ROOT / "scripts" / "katex_render.mjs"
@@ -31,6 +38,24 @@ DOLLARS = re.compile(r"\$\$(?P<display>.+?)\$\$|(?<![\\$])\$(?P<inline>[^\s$](?:
                      re.S)
 # where a notebook page's text must be left alone
 RAW = re.compile(r"<(pre|code|script|style|textarea)\b.*?</\1>", re.S | re.I)
+# KaTeX's fonts, each with the classes of KaTeX's HTML drawn in it (katex.min.css)
+FONTS = {
+    "Main-Regular": ['class="katex"'],
+    "Math-Italic": ["mathnormal"],
+    "Main-Italic": ["mathit", "textit"],
+    "Main-Bold": ["mathbf", "textbf"],
+    "Math-BoldItalic": ["boldsymbol"],
+    "AMS-Regular": ["amsrm", "mathbb", "textbb"],
+    "Caligraphic-Regular": ["mathcal"],
+    "Fraktur-Regular": ["mathfrak", "textfrak"],
+    "SansSerif-Regular": ["mathsf", "textsf"],
+    "Typewriter-Regular": ["mathtt", "texttt"],
+    "Script-Regular": ["mathscr", "textscr"],
+    "Size1-Regular": ["delimsizing size1", "small-op"],
+    "Size2-Regular": ["delimsizing size2", "large-op"],
+    "Size3-Regular": ["delimsizing size3"],
+    "Size4-Regular": ["delimsizing size4", "delimsizing mult"],
+}
 
 
 class Katex:
@@ -108,8 +133,20 @@ def on_page_content(html_text, page, config, files):
 def on_post_page(output, page, config):
     if page.file.src_uri.endswith((".py", ".ipynb")):
         head, sep, body = output.partition("<article")
-        return head + sep + typeset_dollars(body, page.file.src_uri)
-    return output
+        output = head + sep + typeset_dollars(body, page.file.src_uri)
+    return preload_fonts(output, page.url)
+
+
+def preload_fonts(output, page_url):
+    """output with a preload in its head for each KaTeX font its math uses."""
+    head, sep, body = output.partition("</head>")
+    if not sep or 'class="katex"' not in body:
+        return output
+    links = "".join(
+        f'<link rel="preload" href="{get_relative_url(f"vendor/katex/fonts/KaTeX_{font}.woff2", page_url)}"'
+        ' as="font" type="font/woff2" crossorigin>'
+        for font, marks in FONTS.items() if any(mark in body for mark in marks))
+    return head + links + sep + body
 
 
 def on_post_build(config):

@@ -248,8 +248,10 @@ def format_navigator(source, language, class_name, options, md, **kwargs):
     return (
         f'<div class="ravine-navigator{wide}" id="{spec["id"]}" '
         f'data-navigator="{html.escape(json.dumps(data), quote=True)}">'
-        f'<figure class="navigator-figure"><div class="navigator-plot-box">'
+        # the caption above the plot, where navigator.js keeps it: nothing moves at mount
+        '<figure class="navigator-figure">'
+        + (f"<figcaption>{caption}</figcaption>" if caption else "")
+        + f'<div class="navigator-plot-box">'
         f'<img class="navigator-static" src="{html.escape(src)}" alt="{html.escape(alt)}" '
         f'width="880" height="550"></div>'
-        + (f"<figcaption>{caption}</figcaption>" if caption else "")
-        + '</figure><p class="navigator-loading" data-nav-loading>Loading Python…</p></div>')
+        '</figure><p class="navigator-loading" data-nav-loading>Loading Python…</p></div>')

@@ -7,10 +7,13 @@ file name ("ravine-zigzag.svg") to a function returning a matplotlib Figure. The
 written to build/assets/figures/, which the MkDocs hook adds to the site, so a page
 shows one as ![what it shows](../figures/ravine-zigzag.svg) (relative to the page).
 
-Each figure is rendered twice from the same function: NAME.svg for the light theme and
-NAME-dark.svg for Material's dark (slate) theme, with a transparent background, light
-text (common.DARK_RC) and the navigator's dark colours (common.use_theme). The page keeps
-one <img> and one alt text; docs/assets/js/figures-theme.js shows the theme's file.
+Each figure is rendered four times from the same function: for two column widths
+(common.use_layout: "wide", and "narrow" for a phone, NAME-narrow.svg) and two themes:
+NAME.svg for the light theme and NAME-dark.svg for Material's dark (slate) theme, with a
+transparent background, light text (common.DARK_RC) and the navigator's dark colours
+(common.use_theme). Text is never under common.TEXT_MIN points (common.TEXT_RC). The page
+keeps one <img> and one alt text; docs/assets/js/figures-theme.js shows the file of the
+theme and the column's width.
 """
 
 import importlib.util
@@ -39,9 +42,33 @@ import common  # noqa: E402  (the same module the figure modules import)
 DARK_INKS = {"#333333": "#dde1ea", "#222222": "#dde1ea", "#ffffff": "#1a1f2c"}
 
 
-def dark_name(name):
+def variant_name(name, layout, theme):
+    """NAME.svg, NAME-dark.svg, NAME-narrow.svg, NAME-narrow-dark.svg."""
     stem, dot, ext = name.rpartition(".")
-    return f"{stem}-dark.{ext}"
+    suffix = ("-narrow" if layout == "narrow" else "") + ("-dark" if theme == "dark" else "")
+    return f"{stem}{suffix}.{ext}"
+
+
+def render(name, make, layout, theme):
+    metadata = {"Date": None} if name.endswith(".svg") else None
+    out = OUT / variant_name(name, layout, theme)
+    try:
+        common.use_layout(layout)
+        common.use_theme(theme)
+        rc = {**common.TEXT_RC, **(common.DARK_RC if theme == "dark" else {})}
+        with plt.rc_context(rc):
+            fig = make()
+            fig.savefig(out, metadata=metadata)
+            plt.close(fig)
+    finally:
+        common.use_layout("wide")
+        common.use_theme("light")
+    if theme == "dark" and name.endswith(".svg"):  # colours a module typed for the light page
+        text = out.read_text()
+        for light, dark in DARK_INKS.items():
+            text = text.replace(light, dark)
+        out.write_text(text)
+    return out.name
 
 
 def declared_figures():
@@ -65,25 +92,9 @@ def main(names):
         sys.exit(f"render_figures: no figure named {sorted(unknown)}")
     OUT.mkdir(parents=True, exist_ok=True)
     for name in names or sorted(figures):
-        metadata = {"Date": None} if name.endswith(".svg") else None
-        fig = figures[name]()
-        fig.savefig(OUT / name, metadata=metadata)
-        plt.close(fig)
-        try:
-            common.use_theme("dark")
-            with plt.rc_context(common.DARK_RC):
-                fig = figures[name]()
-                fig.savefig(OUT / dark_name(name), metadata=metadata)
-                plt.close(fig)
-        finally:
-            common.use_theme("light")
-        if name.endswith(".svg"):  # colours a module typed for the light page
-            path = OUT / dark_name(name)
-            text = path.read_text()
-            for light, dark in DARK_INKS.items():
-                text = text.replace(light, dark)
-            path.write_text(text)
-        print(f"render_figures: {name} and {dark_name(name)}")
+        made = [render(name, figures[name], layout, theme)
+                for layout in ("wide", "narrow") for theme in ("light", "dark")]
+        print(f"render_figures: {', '.join(made)}")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,10 @@ site_url (and of its origin) is written as the published one; gzip files are com
 unpacked. Exits 1 and lists the differences otherwise.
 
 One thing differs from build to build and is not compared: the ids nbformat gives the
-lab's notebook cells (random at every conversion of docs/optimizers/lab.py).
+lab's notebook cells (random at every conversion of docs/optimizers/lab.py). Nor is the
+first line of sw.js, the service worker's list of every file with its sha256 and a key
+made from them (scripts/sw_hook.py): the hashes change with the address written in the
+pages, and the files they describe are compared themselves.
 """
 
 import argparse
@@ -28,8 +31,14 @@ def files(root):
 CELL_ID = re.compile(rb'(?<="id": ")[0-9a-f]{8}(?=")|(?<=id="cell-id=)[0-9a-f]{8}(?=")')
 
 
-def content(path):
+# the service worker's manifest: the first line of sw.js at the site's root
+WORKER_MANIFEST = re.compile(rb"\Aconst BUILD = [^\n]*;\n")
+
+
+def content(path, name=""):
     data = path.read_bytes()
+    if name == "sw.js":
+        data = WORKER_MANIFEST.sub(b"const BUILD = ...;\n", data, count=1)
     data = gzip.decompress(data) if path.suffix == ".gz" else data
     return CELL_ID.sub(b"cell", data) if path.suffix in (".ipynb", ".html") else data
 
@@ -45,7 +54,7 @@ def differences(tested, published, tested_url, published_url):
     found += [f"only in the published site: {name}"
               for name in sorted(files(published) - files(tested))]
     for name in sorted(files(tested) & files(published)):
-        before, after = content(tested / name), content(published / name)
+        before, after = content(tested / name, name), content(published / name, name)
         for old, new in swaps:
             before = before.replace(old, new)
         if before != after:

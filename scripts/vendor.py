@@ -7,7 +7,8 @@ script takes the package tarball (`npm pack`, served from npm's cache after `npm
 checks its sha512 against the `integrity` that package-lock.json pins, and extracts only the
 files the site uses. It then registers the lesson_code wheel in a trimmed copy of Pyodide's
 pyodide-lock.json (real sha256, every entry whose wheel we do not ship dropped), so the page
-loads it with `loadPyodide({packages: ["lesson-code"]})` and integrity checking.
+loads it with `loadPyodide({packages: ["lesson-code"]})` and integrity checking, and
+writes sizes.json (the big files' sizes, for the page's download progress).
 """
 
 import argparse
@@ -52,6 +53,7 @@ PACKAGES = {
     "crelt": ("codemirror/crelt", ["index.js"]),
 }
 STRIP = ("dist/", "src/")  # leading folders dropped in the vendored copy
+SIZED = ["pyodide.asm.wasm", "python_stdlib.zip"]  # the big downloads, in sizes.json
 
 
 def locked(name):
@@ -142,6 +144,10 @@ def main():
     pyodide_lock["packages"] = {key: entry}
     (VENDOR / "pyodide" / "pyodide-lock.json").write_text(json.dumps(pyodide_lock, indent=1))
     print(f"vendor: {wheel.name} registered in pyodide-lock.json (sha256 {entry['sha256'][:12]}…)")
+    # The worker's download progress counts bytes against these: a server that gzips
+    # (GitHub Pages) sends no content-length of the bytes the page receives.
+    sizes = {name: (VENDOR / "pyodide" / name).stat().st_size for name in SIZED}
+    (VENDOR / "pyodide" / "sizes.json").write_text(json.dumps(sizes, indent=1))
 
 
 if __name__ == "__main__":

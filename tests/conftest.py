@@ -1,10 +1,28 @@
-"""Shared paths, and the rule that a skipped test fails the run.
+"""The rule that a skipped test fails the run, and the site served once for parallel runs.
 
 A skipped test is a failure hidden: `make test` must not pass with one, so any skip turns
-the exit status non-zero and is listed at the end.
+the exit status non-zero and is listed at the end (with pytest-xdist, the controller hears
+every worker's reports, so the rule holds there too).
 """
 
 import pytest
+from site_server import SharedSite
+
+_shared_site = SharedSite()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node):
+    """pytest-xdist's controller, before it starts each worker: the built site can only be
+    served on the port of its site_url, so it is served once, here, and every worker is
+    told where (tests/browser/conftest.py's site_root reads it)."""
+    _shared_site.serve()
+    node.workerinput["ravine_site_root"] = _shared_site.root
+    node.workerinput["ravine_site_error"] = _shared_site.error
+
+
+def pytest_unconfigure(config):
+    _shared_site.close()
 
 _skipped = []
 

@@ -4,13 +4,11 @@ names the page and the line, as a failing {{ }} expression does, and no tracebac
 Each case builds a one-page site with the navigator, lesson and cells hooks.
 """
 
-import os
 import re
-import subprocess
-import sys
 import textwrap
 
 import pytest
+from mkdocs_build import mkdocs_build
 from paths import ROOT
 
 CONFIG = f"""\
@@ -35,11 +33,8 @@ def build(tmp_path, page):
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "index.md").write_text(textwrap.dedent(page))
     (tmp_path / "mkdocs.yml").write_text(CONFIG)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "RAVINE_BUILD": str(tmp_path / "build")}
-    result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(tmp_path / "mkdocs.yml"),
-         "-d", str(tmp_path / "site")], cwd=ROOT, env=env, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True)
+    result = mkdocs_build(tmp_path / "mkdocs.yml", tmp_path / "site", merged=True,
+                          env={"RAVINE_BUILD": str(tmp_path / "build")})
     return result.returncode, result.stdout
 
 

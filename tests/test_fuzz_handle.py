@@ -27,6 +27,7 @@ from datetime import timedelta
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from test_hostile_input import nested
 
 from lesson_code.browser import (MAX_GRID, MAX_LEVELS, MAX_MAP_CELLS,
                                  MAX_RUNS, MAX_STEPS, OPS, handle)
@@ -46,13 +47,6 @@ JUNK = st.recursive(
                    | st.dictionaries(st.text(max_size=8), inner, max_size=4)),
     max_leaves=12)
 DEEP = st.integers(1, 3000).map(lambda n: "[" * n + "]" * n)  # raw text
-
-
-def nested(depth):
-    value = []
-    for _ in range(depth):
-        value = [value]
-    return value
 
 
 NESTED = st.integers(1, 600).map(nested)  # a value inside a request

@@ -14,13 +14,12 @@ import html as html_lib
 import json
 import math
 import re
-import subprocess
-import sys
 
 import pytest
 import yaml
 from lesson_pages import article_text, assert_numbers_in_page_order, reader_prose, \
     setting_lines
+from mkdocs_build import mkdocs_build
 from paths import DOCS, ROOT, SITE, load_figures
 
 from lesson_code import (adam, condition_number, ema, gd_contraction, gd_max_lr,
@@ -589,7 +588,7 @@ def playground_specs():
 
 def test_playground_experiments_do_what_their_sentences_say():
     specs = playground_specs()
-    assert len(specs) == 7
+    assert len(specs) == 9
     for spec in specs:
         assert spec["navigator"] == "playground-navigator" and spec["detail"]["run"] is True
         req = lesson_hook.race_request(spec["detail"])
@@ -617,6 +616,10 @@ def test_playground_experiments_do_what_their_sentences_say():
         [sgd(lr=0.01), momentum(lr=0.01, beta=0.9), adam(lr=0.01)],
         get_landscape("himmelblau"), start=(0, 0), num_steps=1000)}
     assert len(ends) > 1
+    # 8 and 9: the noisy race keeps its noise and seed, the second adds the cosine schedule
+    for spec, schedule in ((specs[7], "constant"), (specs[8], "cosine")):
+        req = lesson_hook.race_request(spec["detail"])
+        assert (req["noise"], req["seed"], req.get("schedule", "constant")) == (1, 0, schedule)
 
 
 def test_playground_saddle_experiment():
@@ -663,11 +666,16 @@ def lab_namespace():
     return namespace
 
 
+# the lab runs once per worker that asks for it: keep its tests on one pytest-xdist worker
+LAB_GROUP = pytest.mark.xdist_group("lab")
+
+
 @pytest.fixture(scope="module")
 def lab():
     return lab_namespace()
 
 
+@LAB_GROUP
 def test_the_lab_finds_a_ravine_and_standardizing_removes_it(lab):
     assert lab["kappa_raw"] > 1000
     assert lab["kappa_scaled"] < 1.5
@@ -678,6 +686,7 @@ def test_the_lab_finds_a_ravine_and_standardizing_removes_it(lab):
     assert gd_max_lr(lab["lam_max_s"]) > 100 * gd_max_lr(lab["lam_max"])
 
 
+@LAB_GROUP
 def test_the_lab_curves_say_what_its_text_says(lab):
     import numpy as np
     raw, scaled = lab["raw_runs"], lab["scaled_runs"]
@@ -693,6 +702,7 @@ def test_the_lab_curves_say_what_its_text_says(lab):
     assert lab["adam_steps"] == math.ceil(lab["price"].mean() / lab["ADAM_LR"])
 
 
+@LAB_GROUP
 def test_rescaling_helps_plain_sgd_most_and_not_every_optimizer(lab):
     """Raw against standardized features, for every optimizer of the lab."""
     import numpy as np
@@ -722,6 +732,7 @@ def test_rescaling_helps_plain_sgd_most_and_not_every_optimizer(lab):
     assert "Adam ends further from the best fit than it did on the raw features" in adaptive
 
 
+@LAB_GROUP
 def test_momentum_hurts_for_two_reasons_the_spiral_and_the_noise(lab):
     """With standardized features η = 1/λ_max puts ηλ near 1 in every direction: GD's
     factor |1 − ηλ| is small, while heavy-ball momentum (β = 0.9) has complex roots of
@@ -790,9 +801,7 @@ def build_lab(tmp_path, lab_source):
               "hooks": [str(ROOT / "scripts" / "lab_hook.py")],
               "nav": [{"Home": "index.md"}, {"Lab": "optimizers/lab.py"}]}
     (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config))
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f",
-                           str(tmp_path / "mkdocs.yml")], cwd=tmp_path, capture_output=True,
-                          text=True, timeout=300)
+    return mkdocs_build(tmp_path / "mkdocs.yml", cwd=tmp_path, timeout=300)
 
 
 LAB_HEAD = ("# ---\n# jupyter:\n#   kernelspec:\n#     display_name: Python 3\n"
@@ -849,7 +858,7 @@ def test_each_notebook_exercise_check_works_on_its_own(name):
     and `from lesson_code import *`), as a reader who opens the notebook and runs the first
     cell does, and nothing else: run each check after that cell alone, with the page's own
     answer (or choice) typed in; it must say "Right", and a wrong answer "Not yet" (a check
-    that used a name only the build hook has, such as `nearest`, would raise NameError)."""
+    that used a name only the build hook has would raise NameError)."""
     ns, body, meta = page_namespace(name)
     exercises = [lesson_hook.exercise(m["body"], ns)
                  for m in lesson_hook.FENCE.finditer(page_text(name)) if m["lang"] == "exercise"]

@@ -42,6 +42,15 @@ def test_notebook_cell_ids_are_not_compared(builds, tmp_path):
     assert differences(tested, published, TESTED, PUBLISHED) == []
 
 
+def test_the_service_workers_manifest_line_is_not_compared_but_its_code_is(builds):
+    tested, published = builds
+    (tested / "sw.js").write_text('const BUILD = {"key": "1a2b"};\nself.skipWaiting;\n')
+    (published / "sw.js").write_text('const BUILD = {"key": "9f8e"};\nself.skipWaiting;\n')
+    assert differences(tested, published, TESTED, PUBLISHED) == []
+    (published / "sw.js").write_text('const BUILD = {"key": "9f8e"};\nself.clients;\n')
+    assert differences(tested, published, TESTED, PUBLISHED) == ["differs: sw.js"]
+
+
 def test_any_other_difference_is_listed(builds):
     tested, published = builds
     (published / "lesson" / "index.html").write_text('<div id="cell-id=1a2b3c4d">y</div>')

@@ -62,6 +62,53 @@ DARK_RC = {"figure.facecolor": "none", "axes.facecolor": "none", "savefig.transp
            "legend.edgecolor": "#4a5268"}
 
 
+# Layout. Every figure is drawn for two column widths (render_figures.py): "wide" (at most
+# 7 in, for a column of 640 CSS px or more) and "narrow" (NAME-narrow.svg, 3.6 in, for a
+# phone's column of about 343 px; figures-theme.js picks it). In both, text is at least
+# TEXT_MIN points: a figure's width in points maps onto the column's CSS px, so 9 pt of a
+# 7 in (504 pt) figure in a 640 px column, or of a 3.6 in (259 pt) figure in a 343 px
+# column, is 11.4 to 11.9 px on screen (tests/browser/test_figures_legible.py measures it).
+TEXT_MIN = 9
+TEXT_RC = {"font.size": 10, "axes.titlesize": 10, "axes.labelsize": 10,
+           "xtick.labelsize": TEXT_MIN, "ytick.labelsize": TEXT_MIN,
+           "legend.fontsize": TEXT_MIN, "legend.title_fontsize": TEXT_MIN,
+           "figure.titlesize": 10}
+NARROW_WIDTH = 3.6
+_LAYOUT = {"narrow": False}
+
+
+def use_layout(name):
+    """Draw the next figures "wide" or "narrow"."""
+    _LAYOUT["narrow"] = name == "narrow"
+
+
+def narrow():
+    return _LAYOUT["narrow"]
+
+
+def size(wide, narrow_height):
+    """figsize: wide (w, h) as given, narrow NARROW_WIDTH × narrow_height."""
+    return (NARROW_WIDTH, narrow_height) if narrow() else wide
+
+
+def title(ax, text, width=40):
+    """A title that fits the narrow figure: wrapped onto lines of about `width` characters."""
+    import textwrap
+    ax.set_title("\n".join(textwrap.wrap(text, width)) if narrow() else text)
+
+
+def fewer_ticks(*axes, nbins=4):
+    """On the narrow figure, at most about nbins ticks on each linear axis."""
+    if not narrow():
+        return
+    from matplotlib.ticker import MaxNLocator
+    for ax in axes:
+        if ax.get_xscale() == "linear":
+            ax.xaxis.set_major_locator(MaxNLocator(nbins))
+        if ax.get_yscale() == "linear":
+            ax.yaxis.set_major_locator(MaxNLocator(nbins))
+
+
 def use_theme(name):
     """Switch the shared colours to the "light" or "dark" theme."""
     global CMAP, CONTOUR_LINE, HANDLE, HANDLE_EDGE
@@ -139,6 +186,6 @@ def draw_race(ax, landscape, trajectories, names=None, legend=True):
                 markeredgecolor=HANDLE_EDGE, markeredgewidth=2, zorder=6,
                 linestyle="none")
     if legend and trajectories:
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14),
-                  ncol=min(5, len(trajectories)), frameon=False)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14 * (1.6 if narrow() else 1)),
+                  ncol=min(2 if narrow() else 5, len(trajectories)), frameon=False)
     return ax

@@ -17,7 +17,7 @@ from lesson_code import (adaptive_limit, condition_number, effective_lr, gd_max_
 
 ADAPTIVE = pathlib.Path(__file__).resolve().parents[2] / "docs" / "optimizers" / "adaptive.md"
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
-from common import STYLES  # noqa: E402  (figure modules are loaded by path)
+from common import STYLES, fewer_ticks, narrow, size, title  # noqa: E402  (loaded by path)
 
 
 def page_define(path):
@@ -61,43 +61,48 @@ def contraction_figure():
     lrs = [0.25 * k / 500 for k in range(1, 501)]
     flat = [abs(1 - lr * lam_min) for lr in lrs]
     steep = [abs(1 - lr * lam_max) for lr in lrs]
-    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    fig, ax = plt.subplots(figsize=size((6.4, 3.6), 3.6), layout="constrained")
     ax.plot(lrs, steep, color="#c2410c", label=f"steep direction, |1 − 10η|")
     ax.plot(lrs, flat, color="#1d4ed8", label=f"flat direction, |1 − 0.1η|")
     ax.axhline(1, color="0.3", lw=0.8)
     ax.axvspan(lr_max, lrs[-1], color="0.85", lw=0)
     ax.axvline(lr_max, color="0.3", ls="--", lw=1)
-    ax.annotate(f"ceiling 2/λ_max = {lr_max:g};\nbeyond it GD diverges", (lr_max, 1.45),
-                xytext=(-8, 0), textcoords="offset points", fontsize=9, ha="right")
+    ax.annotate(f"ceiling 2/λ_max = {lr_max:g};\nbeyond it GD diverges", (lr_max, 1.55),
+                xytext=(-8, 0), textcoords="offset points", ha="right", va="top")
     ax.plot([lr_best], [rate], "ko")
     ax.annotate(f"best η = {lr_best:.3f},\nfactor {rate:.3f}", (lr_best, rate),
-                xytext=(-92, -38), textcoords="offset points", fontsize=9,
+                xytext=(-70 if narrow() else -92, -38), textcoords="offset points",
                 arrowprops={"arrowstyle": "-", "color": "0.3"})
     ax.set_xlim(0, lrs[-1])
     ax.set_ylim(0, 1.6)
     ax.set_xlabel("learning rate η")
     ax.set_ylabel("error factor per step")
-    ax.set_title("Gradient descent on ½(0.1x² + 10y²): one η, two directions")
-    ax.legend(loc="lower left", fontsize=9)
+    title(ax, "Gradient descent on ½(0.1x² + 10y²): one η, two directions")
+    ax.legend(loc="lower left")
+    fewer_ticks(ax)
     return fig
 
 
 def cost_figure():
     measured = [measured_steps(k) for k in KAPPAS]
     predicted = [predicted_steps(k) for k in KAPPAS]
-    fig, ax = plt.subplots(figsize=(6.4, 3.6))
+    fig, ax = plt.subplots(figsize=size((6.4, 3.6), 4.4), layout="constrained")
     ax.loglog(KAPPAS, predicted, color="#1d4ed8", lw=1.5,
-              label="predicted: loss × ((κ − 1)/(κ + 1))² per step")
+              label="predicted: loss × ((κ − 1)/(κ + 1))²" + ("\n" if narrow() else " ")
+              + "per step")
     ax.loglog(KAPPAS, measured, "o", color="#c2410c", ms=7, mfc="none", mew=1.8,
               label="measured: lesson_code.run")
     for k, m in zip(KAPPAS, measured):
         ax.annotate(f"{m:,}", (k, m), xytext=(8, -4), textcoords="offset points",
-                    fontsize=9, va="top")
+                    va="top")
     ax.set_xlim(0.6, 3e4)
     ax.set_xlabel("condition number κ = λ_max/λ_min")
     ax.set_ylabel("steps until loss ≤ 10⁻⁶")
-    ax.set_title("Gradient descent at its best η: steps grow in proportion to κ")
-    ax.legend(loc="upper left", fontsize=9)
+    title(ax, "Gradient descent at its best η: steps grow in proportion to κ")
+    if narrow():
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.22), frameon=False)
+    else:
+        ax.legend(loc="upper left")
     ax.grid(True, which="major", alpha=0.3)
     return fig
 
@@ -115,7 +120,7 @@ def rotation_steps():
 
 
 def rotation_figure():
-    fig, ax = plt.subplots(figsize=(6.4, 3.8))
+    fig, ax = plt.subplots(figsize=size((6.4, 3.8), 4.4), layout="constrained")
     names = {opt.label: opt.name for opt in race_settings()}
     for label, steps in rotation_steps().items():
         # each optimizer in its registry style, as in the navigator
@@ -125,11 +130,14 @@ def rotation_figure():
     ax.set_xlabel("rotation of the ravine (degrees)")
     ax.set_ylabel("steps until loss first ≤ 10⁻⁶")
     kappa = condition_number(*rotated_ravine().eigenvalues)
-    ax.set_title(f"The same ravine (κ = {kappa:g}), turned: who notices?")
+    title(ax, f"The same ravine (κ = {kappa:g}), turned: who notices?")
     ax.set_ylim(bottom=0)
-    ax.set_xticks(ANGLES)
+    ax.set_xticks(ANGLES[::3] if narrow() else ANGLES)
     ax.grid(True, alpha=0.3)
-    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize=9)
+    if narrow():
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, frameon=False)
+    else:
+        ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5))
     return fig
 
 
@@ -142,7 +150,8 @@ def effective_rate_figure():
     ceiling (top), and their loss gap against the tolerance (bottom), over the steps."""
     scape = narrow_ravine()
     lam_max = scape.eigenvalues[1]
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(6.4, 5.2), sharex=True)
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=size((6.4, 5.2), 5.6), sharex=True,
+                                      layout="constrained")
     for spec in RACE_RUNS:
         if spec["name"] not in ("rmsprop", "adam"):
             continue
@@ -155,23 +164,25 @@ def effective_rate_figure():
         top.semilogy(steps, rates, color=colour, linestyle=dash, label=opt.label)
         top.axhline(limit, color=colour, linestyle=":", lw=1.2)
         top.annotate(f"{opt.label}'s ceiling {limit:.1f}", (LONG_STEPS, limit),
-                     xytext=(-4, 3), textcoords="offset points", ha="right", fontsize=8,
-                     color=colour)
+                     xytext=(-4, 3), textcoords="offset points", ha="right", color=colour)
         gaps = [max(loss - scape.f_min, 1e-30) for loss in traj.losses]
         bottom.semilogy(range(len(gaps)), gaps, color=colour, linestyle=dash, lw=0.9,
                         label=opt.label)
     bottom.axhline(TOL, color="0.3", linestyle="--", lw=1)
     bottom.annotate(f"tolerance {TOL:g}", (LONG_STEPS, TOL), xytext=(-4, 3),
-                    textcoords="offset points", ha="right", fontsize=8)
+                    textcoords="offset points", ha="right")
     top.set_ylabel("effective rate across (η_eff)")
-    top.set_title("A fixed η: the effective rate grows until it passes its ceiling")
-    top.legend(loc="upper left", fontsize=9)
+    title(top, "A fixed η: the effective rate grows until it passes its ceiling")
+    top.legend(loc="upper left")
     bottom.set_ylim(1e-20, 1e3)
     bottom.set_ylabel("loss gap f − f_min")
     bottom.set_xlabel("step")
     bottom.set_xlim(0, LONG_STEPS)
     for ax in (top, bottom):
         ax.grid(True, alpha=0.3)
+    fewer_ticks(bottom)
+    if narrow():
+        bottom.set_yticks([1e-20, 1e-10, 1e0])
     return fig
 
 

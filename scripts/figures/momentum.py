@@ -10,9 +10,10 @@ import sys
 
 import matplotlib.pyplot as plt
 import numpy
+from matplotlib.ticker import MaxNLocator
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
-from common import STYLES, draw_race  # noqa: E402
+from common import STYLES, draw_race, fewer_ticks, narrow, size, title  # noqa: E402
 
 from lesson_code import (effective_window, ema_weights,  # noqa: E402
                          momentum, momentum_contraction, momentum_max_lr,
@@ -43,16 +44,17 @@ def measured(lr, beta, num_steps=600):
 
 
 def zigzag():
-    fig, ax = plt.subplots(figsize=(8, 4.2), layout="constrained")
+    fig, ax = plt.subplots(figsize=size((7, 3.8), 3.4), layout="constrained")
     traj = run(sgd(LR), RAVINE, START, 60)
     draw_race(ax, RAVINE, [traj._replace(label=f"GD, η = {LR:g}, first 60 steps")],
               names=["sgd"])
-    ax.set_title("Gradient descent bounces across the ravine and crawls along it")
+    title(ax, "Gradient descent bounces across the ravine and crawls along it")
+    fewer_ticks(ax)
     return fig
 
 
 def ema_figure():
-    fig, ax = plt.subplots(figsize=(8, 3.8), layout="constrained")
+    fig, ax = plt.subplots(figsize=size((7, 3.6), 4.4), layout="constrained")
     colours = ["#0072b2", "#d55e00", "#009e73"]
     for beta, colour in zip((0.9, 0.99, 0.999), colours):
         n = 10_000
@@ -67,14 +69,22 @@ def ema_figure():
     ax.set_ylim(1e-6, 0.3)
     ax.set_xlabel("how many steps ago (k + 1, log scale)")
     ax.set_ylabel("weight (1 − β) βᵏ (log scale)")
-    ax.set_title("EMA weights: flat over about 1/(1−β) steps, then a fast fall")
-    ax.legend(frameon=False, loc="lower left")
+    title(ax, "EMA weights: flat over about 1/(1−β) steps, then a fast fall")
+    if narrow():
+        ax.set_xticks([1, 10, 100, 1000, 10000])
+        ax.set_yticks([1e-6, 1e-4, 1e-2])
+        ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.24))
+    else:
+        ax.legend(frameon=False, loc="lower left")
     return fig
 
 
 def rate_figure():
-    fig, (left, right) = plt.subplots(1, 2, figsize=(9, 4), layout="constrained",
-                                      sharey=True)
+    if narrow():  # one above the other
+        fig, (left, right) = plt.subplots(2, 1, figsize=(3.6, 7.4), layout="constrained")
+    else:
+        fig, (left, right) = plt.subplots(1, 2, figsize=(7, 3.8), layout="constrained",
+                                          sharey=True)
     lrs = [0.01 + 0.39 * i / 199 for i in range(200)]
     dots = [0.02 + 0.02 * i for i in range(20)]
     series = [(0.0, "GD (β = 0)", STYLES["sgd"][0])] + [
@@ -92,7 +102,7 @@ def rate_figure():
     left.set_xlabel("learning rate η")
     left.set_ylabel("error shrink factor per step")
     left.set_title("Against η: lines predicted, dots measured")
-    left.legend(frameon=False, fontsize=8, loc="lower left")
+    left.legend(frameon=False, loc="lower left")
 
     betas = [0.99 * i / 199 for i in range(200)]
     right.plot(betas, [predicted(LR, b) for b in betas], color=STYLES["momentum"][0],
@@ -104,16 +114,20 @@ def rate_figure():
     bc = critical_beta(LR, LAM_MIN)
     right.axvline(bc, color=INK, linestyle=(0, (4, 3)), linewidth=1)
     right.annotate(f"critical β = {bc:.3f}\nrate {predicted(LR, bc):.3f}",
-                   (bc, predicted(LR, bc)), xytext=(0.25, 0.83), fontsize=8,
+                   (bc, predicted(LR, bc)), xytext=(0.2, 0.89) if narrow() else (0.25, 0.83),
                    arrowprops={"arrowstyle": "->", "color": INK})
     right.set_xlabel("momentum β")
     right.set_title(f"Against β at η = {LR:g}")
-    right.legend(frameon=False, fontsize=8, loc="lower left")
+    right.legend(frameon=False, loc="lower right")
+    if narrow():
+        right.set_ylim(left.get_ylim())
+        right.set_ylabel("error shrink factor per step")
+    fewer_ticks(left, right)
     return fig
 
 
 def rate_map_figure():
-    fig, ax = plt.subplots(figsize=(8, 4.8), layout="constrained")
+    fig, ax = plt.subplots(figsize=size((6.8, 4.6), 6.4), layout="constrained")
     nx, ny = 161, 100
     lrs = [0.4 * (i + 0.5) / nx for i in range(nx)]
     betas = [0.99 * j / (ny - 1) for j in range(ny)]
@@ -123,7 +137,8 @@ def rate_map_figure():
     cmap = plt.get_cmap("viridis").with_extremes(bad="#d0d0d0")
     image = ax.pcolormesh(lrs, betas, shown, cmap=cmap, vmin=0.8, vmax=1.0,
                           shading="nearest", rasterized=True)
-    fig.colorbar(image, ax=ax, label="rate per step (grey: no convergence)")
+    fig.colorbar(image, ax=ax, label="rate per step" + ("\n" if narrow() else " ")
+                 + "(grey: no convergence)")
     ax.contour(lrs, betas, rows, levels=[1.0], colors="black", linewidths=2)
     ax.plot([momentum_max_lr(b, LAM_MAX) for b in betas], betas,
             color="#e69f00", linestyle=(0, (3, 2)), linewidth=1.2,
@@ -143,9 +158,16 @@ def rate_map_figure():
     ax.set_ylim(0, 1.0)
     ax.set_xlabel("learning rate η")
     ax.set_ylabel("momentum β")
-    ax.set_title("Rate per step on the ravine (κ = 100); black line: edge of stability")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2,
-              frameon=False, fontsize=8)
+    title(ax, "Rate per step on the ravine (κ = 100); black line: edge of stability", 34)
+    if narrow():  # one entry a line, the long ones over two
+        handles, labels = ax.get_legend_handles_labels()
+        labels = [label.replace(": ", ":\n", 1) if len(label) > 34 else label
+                  for label in labels]
+        ax.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=1,
+                  frameon=False)
+    else:
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)
+    fewer_ticks(ax)
     return fig
 
 
@@ -175,8 +197,14 @@ def error_path(x, beta, steps=25):
 def regimes_figure():
     for name, (x, b) in EXAMPLES.items():
         assert regime(x, b, 1.0) == name, (name, x, b)
-    fig = plt.figure(figsize=(8, 6.4), layout="constrained")
-    grid = fig.add_gridspec(3, 4, height_ratios=[3.2, 0.1, 1.3])
+    if narrow():  # the map, then the four examples two by two
+        fig = plt.figure(figsize=(3.6, 9.0), layout="constrained")
+        grid = fig.add_gridspec(4, 2, height_ratios=[3.4, 0.1, 1.3, 1.3])
+        cells = [grid[2, 0], grid[2, 1], grid[3, 0], grid[3, 1]]
+    else:
+        fig = plt.figure(figsize=(7, 6.4), layout="constrained")
+        grid = fig.add_gridspec(3, 4, height_ratios=[3.2, 0.1, 1.3])
+        cells = [grid[2, k] for k in range(4)]
     ax = fig.add_subplot(grid[0, :])
     nx, ny = 300, 120
     xs = [10 ** (-3 + 3.7 * (i + 0.5) / nx) for i in range(nx)]
@@ -196,12 +224,14 @@ def regimes_figure():
                                 ("left", "right")):
         ax.plot([LR * lam], [0.9], marker="o", markersize=9, color="white",
                 markeredgecolor=INK, markeredgewidth=2, linestyle="none")
+        # on the narrow map the two labels would meet: the floor's goes lower
+        drop = -44 if narrow() and side == "left" else -12
         ax.annotate(f"ravine's {where}:\nηλ = {LR * lam:g}, β = 0.9", (LR * lam, 0.9),
-                    xytext=(8 if side == "left" else -8, -24), textcoords="offset points",
-                    fontsize=8, ha=side, bbox=LABEL_BOX)
+                    xytext=(8 if side == "left" else -8, drop), textcoords="offset points",
+                    fontsize=9, ha=side, va="top", bbox=LABEL_BOX)
     for name, (x, b) in EXAMPLES.items():
         ax.plot([x], [b], marker="D", markersize=6, color=INK, linestyle="none")
-        ax.annotate(name, (x, b), xytext=(5, 4), textcoords="offset points", fontsize=8,
+        ax.annotate(name, (x, b), xytext=(5, 4), textcoords="offset points", fontsize=9,
                     bbox=LABEL_BOX)
     ax.set_xscale("log")
     ax.set_xlim(xs[0], xs[-1])
@@ -209,43 +239,56 @@ def regimes_figure():
     ax.set_xlabel("ηλ (learning rate × curvature), log scale")
     ax.set_ylabel("momentum β")
     ax.set_title("What momentum does along one direction")
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3, fontsize=7,
-              frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16 * (1.5 if narrow() else 1)),
+              ncol=1 if narrow() else 2, frameon=False)
+    if narrow():
+        ax.set_xticks([1e-3, 1e-2, 1e-1, 1])
     for k, name in enumerate(names):
         x, b = EXAMPLES[name]
-        small = fig.add_subplot(grid[2, k])
+        small = fig.add_subplot(cells[k])
         path = error_path(x, b)
         small.axhline(0, color="0.6", lw=0.8)
         small.plot(range(len(path)), path, marker="o", markersize=2.5, color=INK, lw=1)
-        small.set_title(f"{name}: ηλ = {x:g}, β = {b:g}", fontsize=8)
+        small.set_title(f"{name}\nηλ = {x:g}, β = {b:g}", fontsize=9)
         small.set_xticks([0, len(path) - 1])
-        small.tick_params(labelsize=7)
         if name == "diverge":
             small.set_yscale("symlog")
-        small.set_xlabel("step", fontsize=7)
+            small.set_yticks([-1e3, 0, 1e3])
+        else:
+            small.yaxis.set_major_locator(MaxNLocator(3))
+        small.set_xlabel("step", fontsize=9, labelpad=-2)
     return fig
 
 
 def error_by_direction_figure():
     """|x_t| and |y_t| (the errors along the floor and across the walls) against the
     step, for GD and momentum at the page's η."""
-    fig, axes = plt.subplots(1, 2, figsize=(8, 3.4), sharey=True, layout="constrained")
+    if narrow():  # one above the other
+        fig, axes = plt.subplots(2, 1, figsize=(3.6, 6.4), sharex=True, layout="constrained")
+    else:
+        fig, axes = plt.subplots(1, 2, figsize=(7, 3.6), sharey=True, layout="constrained")
     runs = [("GD", "sgd", run(sgd(LR), RAVINE, START, 300, tol=0.0)),
             ("momentum, β = 0.9", "momentum",
              run(momentum(LR, 0.9), RAVINE, START, 300, tol=0.0))]
-    for ax, (title, name, traj) in zip(axes, runs):
+    for ax, (heading, name, traj) in zip(axes, runs):
         colour, dash, _ = STYLES[name]
         steps = range(len(traj.points))
         ax.semilogy(steps, [max(abs(p[0]), 1e-30) for p in traj.points], color=colour,
                     lw=1.8, label="|x|, along the floor (λ = 0.1)")
         ax.semilogy(steps, [max(abs(p[1]), 1e-30) for p in traj.points], color=colour,
                     lw=1.2, linestyle=(0, (2, 2)), label="|y|, across the walls (λ = 10)")
-        ax.set_title(f"{title}, η = {LR:g}")
-        ax.set_xlabel("step")
+        ax.set_title(f"{heading}, η = {LR:g}")
         ax.set_ylim(1e-12, 1e2)
+        ax.set_yticks([1e-12, 1e-8, 1e-4, 1])
         ax.grid(True, which="major", alpha=0.3)
-        ax.legend(fontsize=8, loc="lower left")
-    axes[0].set_ylabel("error along each direction")
+        ax.legend(loc="lower left")
+        if narrow():
+            ax.set_ylabel("error along each direction")
+    axes[-1].set_xlabel("step")
+    if not narrow():
+        axes[0].set_xlabel("step")
+        axes[0].set_ylabel("error along each direction")
+    fewer_ticks(*axes)
     return fig
 
 

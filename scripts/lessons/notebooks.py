@@ -2,15 +2,21 @@
 cells for its python fences and its widgets' races, and a first code cell
 that defines the page's names."""
 
+import inspect
 import posixpath
 import re
 
 import yaml
 
-from .numbers import NAMES, format_value, substitute
+from .numbers import (NAMES, crosses, first_to_converge, format_value, nearest,
+                      substitute)
 from .syntax import FENCE, LessonError
 from .widgets import (NAVIGATOR_STATE_KEYS, exercise, page_navigators, predict,
                       race_request)
+
+
+# Helpers a page's expressions may use besides lesson_code; the notebook gets their source.
+HELPERS = (first_to_converge, crosses, nearest)
 
 
 def _code_cell(source):
@@ -79,6 +85,9 @@ def setup_source(names):
     lines = ["# The names this lesson's numbers and exercises are computed "
              "with.", "import math", "from math import sqrt", "",
              "from lesson_code import *", ""]
+    # the build's helpers (first_to_converge, crosses, nearest), as the hook has them
+    for helper in HELPERS:
+        lines += [inspect.getsource(helper).rstrip(), ""]
     for name, expr in {**NAMES, **names}.items():
         lines.append(f"{name} = {expr if isinstance(expr, str) else repr(expr)}")
     return "\n".join(lines)

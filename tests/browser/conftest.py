@@ -4,35 +4,40 @@ See harness.py for the guards every page runs under.
 """
 
 import os
-import threading
 
 import pytest
 from harness import CHROMIUM, CHROMIUM_ARGS, open_context
 from paths import SITE
 from playwright.sync_api import sync_playwright
+from site_server import busy_message, no_site_message, start
 
-from scripts.serve import make_server, site_address
+from scripts.serve import site_address
 
 
 def serve(root, port, prefix):
     try:
-        server = make_server(root, port, prefix)
+        return start(root, port, prefix)
     except OSError as error:
-        pytest.fail(f"cannot serve the site on port {port} ({error}); is `make serve` "
-                    "running? Stop it: the tests serve the site where its site_url says.")
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
+        pytest.fail(busy_message(port, error))
 
 
 @pytest.fixture(scope="session")
-def site_root():
+def site_root(request):
     """Where the built site is served, as GitHub Pages would: http://127.0.0.1:8000/ravine/.
 
     That is the port and sub-path of its site_url, so instant navigation works as it does
     when published; a root-absolute URL anywhere would miss the sub-path and fail a test.
+    In a parallel run (pytest-xdist) the controller serves it once for every worker
+    (tests/conftest.py); otherwise it is served here.
     """
     if not (SITE / "index.html").is_file():
-        pytest.fail(f"no built site at {SITE}: run `make site` (make test does it)")
+        pytest.fail(no_site_message())
+    shared = getattr(request.config, "workerinput", {})
+    if "ravine_site_root" in shared:
+        if shared["ravine_site_error"]:
+            pytest.fail(shared["ravine_site_error"])
+        yield shared["ravine_site_root"]
+        return
     port, prefix = site_address(SITE)
     assert prefix != "/", "the tests serve the site under a sub-path, as GitHub Pages does"
     server = serve(SITE, port, prefix)

@@ -9,6 +9,7 @@ Every test meets the built site as a reader does, and fails when
 - `check_axe(page)` finds a WCAG 2.2 A/AA violation.
 """
 
+import contextlib
 import json
 import os
 import re
@@ -136,3 +137,57 @@ def wait_python_ready(page, timeout=PYTHON_READY_MS):
     """Waits until the tab's Python worker has loaded lesson_code (python.js sets the flag)."""
     page.wait_for_function("document.documentElement.dataset.python === 'ready'",
                            timeout=timeout)
+
+
+# ----- shared set-ups (added: the functions above keep their names and behaviour) -----
+
+# A phone: 375 CSS px wide, touch, two device pixels per CSS pixel.
+PHONE = {"viewport": {"width": 375, "height": 800}, "has_touch": True, "is_mobile": True,
+         "device_scale_factor": 2}
+
+
+@contextlib.contextmanager
+def guarded_page(browser, site_root, python=True, **options):
+    """A page in a fresh guarded context (open_context, or open_context_without_python
+    with python=False); on leaving the block the context closes and, if the block passed,
+    the Guard is checked. The context is page.context (for init scripts, CDP)."""
+    opened = open_context if python else open_context_without_python
+    context, guard = opened(browser, site_root, **options)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+    guard.check()
+
+
+def wait_navigator_live(page, selector, timeout=PYTHON_READY_MS):
+    """Waits until the navigator matched by selector (e.g. "#harness") is live: Python
+    answered and its controls work. Returns its locator."""
+    page.locator(f"{selector}.navigator-live").wait_for(timeout=timeout)
+    return page.locator(selector)
+
+
+def wait_python_failed(nav, timeout=PYTHON_READY_MS):
+    """Waits until a navigator says that Python could not start (open_context_without_python)."""
+    nav.locator("[data-nav-loading]").filter(has_text="Python could not start") \
+        .wait_for(timeout=timeout)
+
+
+def next_frame(page):
+    """Waits for the page's next animation frame (a pointer moved one frame at a time)."""
+    page.evaluate("() => new Promise(requestAnimationFrame)")
+
+
+def swipe(page, points, frame_by_frame=False):
+    """One finger along `points` (viewport CSS px), as a phone's touch screen sends it
+    (a context with has_touch, e.g. PHONE); frame_by_frame: one move per animation frame."""
+    cdp = page.context.new_cdp_session(page)
+    touch = lambda kind, at: cdp.send("Input.dispatchTouchEvent", {  # noqa: E731
+        "type": kind, "touchPoints": [{"x": x, "y": y} for x, y in at]})
+    touch("touchStart", points[:1])
+    for point in points[1:]:
+        touch("touchMove", [point])
+        if frame_by_frame:
+            next_frame(page)
+    touch("touchEnd", [])
+    cdp.detach()

@@ -6,7 +6,7 @@ next edit is saved; a browser that keeps nothing is not reported as having saved
 import json
 
 import pytest
-from harness import check_axe, open_context
+from harness import check_axe, guarded_page
 from test_cells import cell, open_cells, set_code
 
 pytestmark = pytest.mark.browser
@@ -70,12 +70,9 @@ def test_what_can_be_kept_of_a_damaged_entry_is_kept(page, site_root):
 
 
 def test_a_browser_that_stores_nothing_is_not_reported_as_saved(browser, site_root):
-    context, guard = open_context(browser, site_root)
-    context.add_init_script("Storage.prototype.setItem = function () {};")  # accepts, keeps nothing
-    page = context.new_page()
-    open_cells(page, site_root)
-    set_code(page, 2, "print('mine')")
-    page.wait_for_function("document.querySelectorAll('[data-ravine-cell]')[1].dataset.saved === 'false'")
-    assert "does not let the page save your edit" in state(page, 2)
-    context.close()
-    guard.check()
+    with guarded_page(browser, site_root) as page:
+        page.context.add_init_script("Storage.prototype.setItem = function () {};")  # accepts, keeps nothing
+        open_cells(page, site_root)
+        set_code(page, 2, "print('mine')")
+        page.wait_for_function("document.querySelectorAll('[data-ravine-cell]')[1].dataset.saved === 'false'")
+        assert "does not let the page save your edit" in state(page, 2)

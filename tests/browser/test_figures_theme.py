@@ -5,7 +5,7 @@ theme switches the file; the alt text is the page's one, unchanged."""
 import io
 
 import pytest
-from harness import open_context
+from harness import guarded_page
 from PIL import Image, ImageStat
 
 pytestmark = pytest.mark.browser
@@ -25,28 +25,23 @@ def loaded(page):
 
 
 def test_each_theme_shows_its_own_figures(browser, site_root):
-    context, guard = open_context(browser, site_root, color_scheme="dark", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto(site_root + "optimizers/momentum/")
-    assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
-    figures = page.locator(FIGURES)
-    count = figures.count()
-    assert count >= 5
-    page.wait_for_function("sel => [...document.querySelectorAll(sel)].every(i => i.src.endsWith('-dark.svg'))",
-                           arg=FIGURES)
-    loaded(page)
-    alts = figures.evaluate_all("imgs => imgs.map(i => i.alt)")
-    assert all(alts)
-    first = figures.first
-    first.scroll_into_view_if_needed()
-    assert brightness(first) < 0.35, "a dark figure on the dark page"
-    first.screenshot(path="/tmp/wt6-figure-dark.png")
-    page.locator("[data-md-component=palette] label:visible").first.click()  # the theme toggle
-    page.wait_for_function("sel => [...document.querySelectorAll(sel)].every(i => !i.src.endsWith('-dark.svg'))",
-                           arg=FIGURES)
-    loaded(page)
-    assert figures.evaluate_all("imgs => imgs.map(i => i.alt)") == alts
-    assert brightness(first) > 0.65, "a light figure on the light page"
-    first.screenshot(path="/tmp/wt6-figure-light.png")
-    context.close()
-    guard.check()
+    with guarded_page(browser, site_root, color_scheme="dark", viewport={"width": 1280, "height": 900}) as page:
+        page.goto(site_root + "optimizers/momentum/")
+        assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
+        figures = page.locator(FIGURES)
+        count = figures.count()
+        assert count >= 5
+        page.wait_for_function("sel => [...document.querySelectorAll(sel)].every(i => i.src.endsWith('-dark.svg'))",
+                               arg=FIGURES)
+        loaded(page)
+        alts = figures.evaluate_all("imgs => imgs.map(i => i.alt)")
+        assert all(alts)
+        first = figures.first
+        first.scroll_into_view_if_needed()
+        assert brightness(first) < 0.35, "a dark figure on the dark page"
+        page.locator("[data-md-component=palette] label:visible").first.click()  # the theme toggle
+        page.wait_for_function("sel => [...document.querySelectorAll(sel)].every(i => !i.src.endsWith('-dark.svg'))",
+                               arg=FIGURES)
+        loaded(page)
+        assert figures.evaluate_all("imgs => imgs.map(i => i.alt)") == alts
+        assert brightness(first) > 0.65, "a light figure on the light page"

@@ -3,7 +3,7 @@ lessons in order with a working link each, a start button, what runs in the page
 robots.txt; Material's search dialog has an accessible name."""
 
 import pytest
-from harness import check_axe, open_context
+from harness import check_axe, guarded_page
 
 pytestmark = pytest.mark.browser
 
@@ -13,27 +13,23 @@ LESSONS = ["optimizers/", "optimizers/ravine/", "optimizers/momentum/", "optimiz
 
 @pytest.mark.parametrize("width", [1280, 375])
 def test_the_front_page_leads_into_the_course(browser, site_root, width):
-    context, guard = open_context(browser, site_root, viewport={"width": width, "height": 800})
-    page = context.new_page()
-    page.goto(site_root)
-    article = page.locator("article")
-    for heading in ("What you will learn", "The lessons, in order", "What runs in the page"):
-        assert article.get_by_role("heading", name=heading).count() == 1
-    start = article.get_by_role("link", name="Start the course")
-    box = start.bounding_box()
-    assert box["y"] + box["height"] <= 800, "the start button is on the first screen"
-    lessons = article.locator("ol > li > a")
-    hrefs = [page.evaluate("a => a.href", a) for a in lessons.element_handles()]
-    assert hrefs == [site_root + path for path in LESSONS]
-    dialog = page.locator('.md-search[role="dialog"]')
-    assert dialog.get_attribute("aria-label") == "Search"
-    check_axe(page)
-    page.screenshot(path=f"/tmp/wt6-front-{width}.png", full_page=True)
-    start.click()
-    page.wait_for_url(site_root + "optimizers/")
-    assert page.locator('.md-search[role="dialog"]').get_attribute("aria-label") == "Search"
-    context.close()
-    guard.check()
+    with guarded_page(browser, site_root, viewport={"width": width, "height": 800}) as page:
+        page.goto(site_root)
+        article = page.locator("article")
+        for heading in ("What you will learn", "The lessons, in order", "What runs in the page"):
+            assert article.get_by_role("heading", name=heading).count() == 1
+        start = article.get_by_role("link", name="Start the course")
+        box = start.bounding_box()
+        assert box["y"] + box["height"] <= 800, "the start button is on the first screen"
+        lessons = article.locator("ol > li > a")
+        hrefs = [page.evaluate("a => a.href", a) for a in lessons.element_handles()]
+        assert hrefs == [site_root + path for path in LESSONS]
+        dialog = page.locator('.md-search[role="dialog"]')
+        assert dialog.get_attribute("aria-label") == "Search"
+        check_axe(page)
+        start.click()
+        page.wait_for_url(site_root + "optimizers/")
+        assert page.locator('.md-search[role="dialog"]').get_attribute("aria-label") == "Search"
 
 
 def test_robots_txt_is_served(page, site_root):

@@ -12,8 +12,9 @@ computes them.
 import re
 
 import pytest
-from harness import check_axe, open_context
-from test_navigator import PAGE, box, lesson, listen, open_harness, race_args, scores, type_into, wait_seen
+from harness import check_axe, guarded_page
+from test_navigator import (PAGE, box, finished_in_the_click, lesson, listen, open_harness, race_args,
+                            scores, type_into, wait_seen)
 
 pytestmark = pytest.mark.browser
 
@@ -151,43 +152,36 @@ def test_the_saddle_has_no_f_min_and_the_panel_says_what_it_draws_instead(page, 
 def test_light_and_dark_at_1280_and_375_px(browser, site_root, width):
     """Sharp at a device pixel ratio of 2, no horizontal scroll at 375 px, and redrawn in
     the dark theme's colours. Screenshots go to /tmp/loss-panel-<width>-<theme>.png."""
-    context, guard = open_context(browser, site_root, viewport={"width": width, "height": 900},
-                                  device_scale_factor=2)
-    page = context.new_page()
-    nav = open_harness(page, site_root)
-    nesterov_race(nav)
-    page.wait_for_function("() => document.querySelector('#harness').navigator.result.state.num_steps === 1000"
-                           " && document.querySelector('#harness').navigator.result.runs[1].name === 'nesterov'")
-    loss = panel(nav)
-    size = loss.evaluate("c => [c.width, c.height, c.getBoundingClientRect().width, c.getBoundingClientRect().height]")
-    assert size[0] == round(size[2] * 2) and size[1] == round(size[3] * 2), size
-    assert size[2] <= width and page.evaluate("document.documentElement.scrollWidth") <= width
-    for theme, scheme in [("light", "default"), ("dark", "slate")]:
-        before = loss.evaluate("c => c.toDataURL()")
-        page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
-        if theme == "dark":
-            page.wait_for_function("([c, old]) => c.toDataURL() !== old", arg=[loss.element_handle(), before])
-        ink = loss.evaluate(INK, theme)["ink"]
-        assert all(i["count"] > 50 for i in ink), (theme, ink)
-    assert box(nav, "Steps").input_value() == "1000"
-    check_axe(page)
-    context.close()
-    guard.check()
+    with guarded_page(browser, site_root, viewport={"width": width, "height": 900},
+                      device_scale_factor=2) as page:
+        nav = open_harness(page, site_root)
+        nesterov_race(nav)
+        page.wait_for_function("() => document.querySelector('#harness').navigator.result.state.num_steps === 1000"
+                               " && document.querySelector('#harness').navigator.result.runs[1].name === 'nesterov'")
+        loss = panel(nav)
+        size = loss.evaluate("c => [c.width, c.height, c.getBoundingClientRect().width, c.getBoundingClientRect().height]")
+        assert size[0] == round(size[2] * 2) and size[1] == round(size[3] * 2), size
+        assert size[2] <= width and page.evaluate("document.documentElement.scrollWidth") <= width
+        for theme, scheme in [("light", "default"), ("dark", "slate")]:
+            before = loss.evaluate("c => c.toDataURL()")
+            page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
+            if theme == "dark":
+                page.wait_for_function("([c, old]) => c.toDataURL() !== old", arg=[loss.element_handle(), before])
+            ink = loss.evaluate(INK, theme)["ink"]
+            assert all(i["count"] > 50 for i in ink), (theme, ink)
+        assert box(nav, "Steps").input_value() == "1000"
+        check_axe(page)
 
 
 def test_reduced_motion_draws_the_whole_panel_at_once(browser, site_root):
-    context, guard = open_context(browser, site_root, reduced_motion="reduce")
-    page = context.new_page()
-    nav = open_harness(page, site_root)
-    nav.get_by_role("button", name="Reset", exact=True).click()
-    loss = panel(nav)
-    assert all(i["count"] == 0 for i in loss.evaluate(INK, "light")["ink"])
-    listen(page, "navigator:finished")
-    nav.get_by_role("button", name="Run", exact=True).click()
-    wait_seen(page, "navigator:finished", timeout=500)
-    assert all(i["count"] > 50 for i in loss.evaluate(INK, "light")["ink"])
-    context.close()
-    guard.check()
+    with guarded_page(browser, site_root, reduced_motion="reduce") as page:
+        nav = open_harness(page, site_root)
+        nav.get_by_role("button", name="Reset", exact=True).click()
+        loss = panel(nav)
+        assert all(i["count"] == 0 for i in loss.evaluate(INK, "light")["ink"])
+        listen(page, "navigator:finished")
+        assert finished_in_the_click(nav) == 1  # within the click's own task: no animation
+        assert all(i["count"] > 50 for i in loss.evaluate(INK, "light")["ink"])
 
 
 def test_runs_that_dip_and_leave_or_are_not_yet_shown_to_stay_are_told_apart(page, site_root):

@@ -37,32 +37,22 @@ def exercises(page_name):
 
 
 def navigators(page_name):
-    """{id: declared fields} of the page's navigators, where the hook knows them."""
-    find = getattr(lesson_hook, "page_navigators", None)
-    return find(page_text(page_name)[0]) if find else {}
+    """{id: declared fields} of the page's navigators."""
+    return lesson_hook.page_navigators(page_text(page_name)[0])
 
 
 def predictions(page_name):
     navs = navigators(page_name)
-    out = []
-    for body, ns in fences(page_name, "predict"):
-        try:
-            out.append(lesson_hook.predict(body, ns, navigators=navs))
-        except TypeError:  # a hook without navigator bases
-            out.append(lesson_hook.predict(body, ns))
-    return out
+    return [lesson_hook.predict(body, ns, navigators=navs)
+            for body, ns in fences(page_name, "predict")]
 
 
-def expected_race(setup, base=None):
-    try:
-        request = lesson_hook.race_request(setup, base)
-    except TypeError:
-        request = lesson_hook.race_request(setup)
-    return call("race", request)["runs"]
+def expected_race(setup, base):
+    return call("race", lesson_hook.race_request(setup, base))["runs"]
 
 
 def prediction_race(p):
-    return call("race", p["request"])["runs"] if "request" in p else expected_race(p["setup"])
+    return call("race", p["request"])["runs"]
 
 
 def scoreboard(nav):
@@ -169,7 +159,7 @@ def test_playground_buttons_set_up_and_run_their_races(page, site_root):
             e => window.finished.push(e.detail)); }""")
     buttons = page.locator("button[data-ravine-race]").all()
     assert len(buttons) == 7
-    base = navigators("playground.md").get("playground-navigator")
+    base = navigators("playground.md")["playground-navigator"]
     limits = nav.locator(".navigator-limits")
     for k, button in enumerate(buttons):  # every experiment, by its button
         spec = json.loads(button.get_attribute("data-ravine-race"))

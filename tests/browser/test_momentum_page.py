@@ -11,7 +11,7 @@ import re
 
 import nbformat
 import pytest
-from harness import check_axe, open_context_without_python, wait_python_ready
+from harness import check_axe, guarded_page, wait_python_ready
 
 from lesson_code import effective_window, velocity_after
 from lesson_code.browser import handle
@@ -276,29 +276,26 @@ def test_a_prediction_finds_its_navigator_not_a_heading_with_the_same_id(page, s
 
 
 def test_when_python_cannot_start_a_prediction_shows_the_built_result(browser, site_root):
-    context, guard = open_context_without_python(browser, site_root)
-    page = context.new_page()
-    page.goto(site_root + PAGE)
-    page.wait_for_function("document.documentElement.dataset.python === 'error'", timeout=60_000)
-    title, choice, right = PREDICTIONS[0]
-    predict = page.get_by_role("region", name=f"Predict {title}")
-    page.locator(f"#{predict.get_attribute('id')}[data-ready]").wait_for()
-    expected = json.loads(predict.get_attribute("data-expected"))
-    status = predict.get_by_role("status")
-    reveal = predict.locator("details[data-reveal]")
-    status.filter(has_text="computed when the page was built").wait_for()
-    assert reveal.is_visible() and reveal.get_attribute("open") is not None
-    for run in expected:
-        assert f"{run['label']}: {run['message']}" in status.inner_text()
-    # committing still works and gives the verdict from the build's result
-    predict.get_by_role("radio", name=choice, exact=True).check()
-    predict.get_by_role("button", name="Commit my prediction and run").click()
-    status.filter(has_text="You predicted").wait_for()
-    assert predict.get_attribute("data-state") == ("right" if right else "wrong")
-    assert predict.get_by_role("radio", name=choice, exact=True).is_enabled()
-    assert predict.get_by_role("button", name="Commit my prediction and run").is_enabled()
-    context.close()
-    guard.check()
+    with guarded_page(browser, site_root, python=False) as page:
+        page.goto(site_root + PAGE)
+        page.wait_for_function("document.documentElement.dataset.python === 'error'", timeout=60_000)
+        title, choice, right = PREDICTIONS[0]
+        predict = page.get_by_role("region", name=f"Predict {title}")
+        page.locator(f"#{predict.get_attribute('id')}[data-ready]").wait_for()
+        expected = json.loads(predict.get_attribute("data-expected"))
+        status = predict.get_by_role("status")
+        reveal = predict.locator("details[data-reveal]")
+        status.filter(has_text="computed when the page was built").wait_for()
+        assert reveal.is_visible() and reveal.get_attribute("open") is not None
+        for run in expected:
+            assert f"{run['label']}: {run['message']}" in status.inner_text()
+        # committing still works and gives the verdict from the build's result
+        predict.get_by_role("radio", name=choice, exact=True).check()
+        predict.get_by_role("button", name="Commit my prediction and run").click()
+        status.filter(has_text="You predicted").wait_for()
+        assert predict.get_attribute("data-state") == ("right" if right else "wrong")
+        assert predict.get_by_role("radio", name=choice, exact=True).is_enabled()
+        assert predict.get_by_role("button", name="Commit my prediction and run").is_enabled()
 
 
 def test_a_sparse_setup_races_the_same_in_the_page_as_at_build_time(page, site_root):

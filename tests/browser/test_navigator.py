@@ -15,7 +15,8 @@ import re
 from urllib.parse import quote
 
 import pytest
-from harness import check_axe, open_context, open_context_without_python
+from harness import (PHONE, check_axe, guarded_page, next_frame, swipe, wait_navigator_live,
+                    wait_python_failed)
 
 from lesson_code.browser import handle
 
@@ -42,9 +43,7 @@ FOCUSED = """() => { const a = document.activeElement;
 
 def open_harness(page, site_root, query=""):
     page.goto(site_root + PAGE + query)
-    nav = page.locator("#harness")
-    page.locator("#harness.navigator-live").wait_for(timeout=60_000)
-    return nav
+    return wait_navigator_live(page, "#harness")
 
 
 def map_plot(nav):
@@ -93,6 +92,13 @@ def loss_in(text):
     return float(match.group(1).replace("−", "-"))
 
 
+def finished_in_the_click(nav):
+    """Clicks Run from inside the page; how many navigator:finished events (listen) had
+    come when the click's own task ended."""
+    return nav.get_by_role("button", name="Run", exact=True).evaluate(
+        "b => { b.click(); return window.seen['navigator:finished'].length; }")
+
+
 def assert_scoreboard_matches(nav, expected_runs):
     lines = scores(nav)
     assert list(lines) == [run["label"] for run in expected_runs]
@@ -116,7 +122,7 @@ def test_before_python_the_static_figure_and_labelled_disabled_controls(page, si
     if not page.evaluate("document.documentElement.dataset.python === 'ready'"):
         assert nav.get_by_role("combobox", name="Landscape").is_disabled()
         assert nav.get_by_role("button", name="Run", exact=True).is_disabled()
-        assert re.search(r"Loading Python… \d+%|Starting|computing", nav.locator("[data-nav-loading]").inner_text())
+        assert re.search(r"Loading Python…|Downloading Python…( \d+%)?|Starting Python…|Loading the lesson code…|computing", nav.locator("[data-nav-loading]").inner_text())
     nav.locator(".navigator-canvas").wait_for(timeout=60_000)
     assert not figure.is_visible()
 
@@ -152,7 +158,7 @@ def test_dragging_the_start_point_redraws_while_moving_and_updates_the_url(page,
     page.mouse.down()
     for i in range(1, 11):
         page.mouse.move(b["x"] + (0.25 + 0.03 * i) * b["width"], b["y"] + (0.3 - 0.01 * i) * b["height"])
-        page.wait_for_timeout(40)
+        next_frame(page)
     page.wait_for_function("window.seen['navigator:result'].length >= 2")
     during = len(seen(page, "navigator:result"))
     page.mouse.up()
@@ -182,7 +188,7 @@ def test_a_divergent_learning_rate_is_explained_and_the_page_stays_responsive(pa
     assert_scoreboard_matches(nav, expected)
     # still responsive: the next change is computed and drawn at once
     type_into(nav, "Learning rate value", "0.1")
-    wait_seen(page, "navigator:result", 2, timeout=5000)
+    wait_seen(page, "navigator:result", 2)
     assert "diverged" not in scores(nav)["GD"]
     assert page.evaluate("1 + 1") == 2
 
@@ -258,7 +264,7 @@ def test_garbage_in_the_url_gives_a_message_and_a_sane_race(page, site_root):
 
 def test_nan_or_out_of_range_typed_gets_a_message_next_to_the_control(page, site_root):
     nav = open_harness(page, site_root)
-    board = scores(nav)
+    listen(page, "navigator:result")
     for name, text, words in [("Learning rate value", "NaN", "Type a number for η"),
                               ("Momentum β value", "1.2", "β must be below 1"),
                               ("Start x", "500", "Start x must be inside the plot"),
@@ -269,8 +275,14 @@ def test_nan_or_out_of_range_typed_gets_a_message_next_to_the_control(page, site
                              for i in field.get_attribute("aria-describedby").split())
         assert words in described, (name, described)
         assert field.get_attribute("aria-invalid") is not None
-    page.wait_for_timeout(300)
-    assert scores(nav) == board  # the last valid race stays
+    # The last valid values stay: the next race (asked for by a valid change, and queued
+    # after anything the bad values might have asked for) runs with them.
+    nav.get_by_role("checkbox", name="Nesterov").check()
+    page.wait_for_function("window.seen['navigator:result'].some(d => d.state.optimizers.length === 3)")
+    assert [(d["state"]["lr"], d["state"]["beta"], d["state"]["start"])
+            for d in seen(page, "navigator:result")] == [(0.18, 0.9, [-8, 2])]
+    assert_scoreboard_matches(nav, lesson("race", race_args(
+        0.18, 0.9, (-8, 2), ("sgd", "momentum", "nesterov")))["runs"])
 
 
 def test_the_navigator_set_event_sets_up_and_runs_a_race(page, site_root):
@@ -317,23 +329,20 @@ def test_step_shows_the_arithmetic_from_lesson_code(page, site_root):
 
 
 def test_copy_as_python_gives_the_lesson_code_snippet(browser, site_root):
-    context, guard = open_context(browser, site_root)
-    context.add_init_script("Object.defineProperty(navigator, 'clipboard', {value: {writeText: () =>"
-                           " Promise.reject(new Error('no clipboard'))}})")
-    page = context.new_page()
-    nav = open_harness(page, site_root)
-    nav.get_by_role("button", name="Copy as Python").click()
-    area = nav.get_by_role("textbox", name="Python code for this race")
-    area.wait_for()
-    assert area.input_value() == lesson("snippet", race_args(0.18, 0.9, (-8, 2)))
-    assert "clipboard is not available" in nav.locator(".navigator-msg", has_text="clipboard").inner_text()
-    context.close()
-    guard.check()
+    with guarded_page(browser, site_root) as page:
+        page.context.add_init_script("Object.defineProperty(navigator, 'clipboard', {value: {writeText:"
+                                     " () => Promise.reject(new Error('no clipboard'))}})")
+        nav = open_harness(page, site_root)
+        nav.get_by_role("button", name="Copy as Python").click()
+        area = nav.get_by_role("textbox", name="Python code for this race")
+        area.wait_for()
+        assert area.input_value() == lesson("snippet", race_args(0.18, 0.9, (-8, 2)))
+        assert "clipboard is not available" in nav.locator(".navigator-msg", has_text="clipboard").inner_text()
 
 
 def test_axe_passes_with_the_navigators_live(page, site_root):
     open_harness(page, site_root)
-    page.locator("#everyone.navigator-live").wait_for(timeout=30_000)
+    wait_navigator_live(page, "#everyone")
     check_axe(page)
 
 
@@ -348,65 +357,46 @@ def test_dark_theme_redraws_the_plot(page, site_root):
 
 
 def test_reduced_motion_draws_the_final_race_at_once(browser, site_root):
-    context, guard = open_context(browser, site_root, reduced_motion="reduce")
-    page = context.new_page()
-    nav = open_harness(page, site_root)
-    listen(page, "navigator:finished")
-    nav.get_by_role("button", name="Run", exact=True).click()
-    wait_seen(page, "navigator:finished", timeout=500)
-    assert "running…" not in nav.get_by_role("status", name="Scoreboard").inner_text()
-    context.close()
-    guard.check()
+    with guarded_page(browser, site_root, reduced_motion="reduce") as page:
+        nav = open_harness(page, site_root)
+        listen(page, "navigator:finished")
+        # at once: finished within the click's own task, no animation frame in between
+        assert finished_in_the_click(nav) == 1
+        assert "running…" not in nav.get_by_role("status", name="Scoreboard").inner_text()
 
 
 def test_a_runtime_that_fails_keeps_the_static_figure_and_says_so(browser, site_root):
-    context, guard = open_context_without_python(browser, site_root)
-    page = context.new_page()
-    page.goto(site_root + PAGE)
-    nav = page.locator("#harness")
-    nav.locator("[data-nav-loading]").filter(has_text="Python could not start").wait_for(timeout=30_000)
-    assert nav.locator("img.navigator-static").is_visible()
-    assert nav.get_by_role("combobox", name="Landscape").is_disabled()
-    # no loss panel without Python: its canvas stays, unnamed and empty
-    assert nav.locator(".navigator-loss-canvas").count() == 1
-    assert nav.get_by_role("img", name="Loss against step").count() == 0
-    context.close()
-    guard.check()
+    with guarded_page(browser, site_root, python=False) as page:
+        page.goto(site_root + PAGE)
+        nav = page.locator("#harness")
+        wait_python_failed(nav)
+        assert nav.locator("img.navigator-static").is_visible()
+        assert nav.get_by_role("combobox", name="Landscape").is_disabled()
+        # no loss panel without Python: its canvas stays, unnamed and empty
+        assert nav.locator(".navigator-loss-canvas").count() == 1
+        assert nav.get_by_role("img", name="Loss against step").count() == 0
 
 
 def test_at_375_px_no_horizontal_scroll_and_touch_dragging_works(browser, site_root):
-    context, guard = open_context(browser, site_root, viewport={"width": 375, "height": 800},
-                                  has_touch=True, is_mobile=True, device_scale_factor=2)
-    page = context.new_page()
-    nav = open_harness(page, site_root)
-    page.locator("#everyone.navigator-live").wait_for(timeout=30_000)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    canvas = map_plot(nav)
-    canvas.evaluate("c => c.scrollIntoView({block: 'center'})")
-    before = canvas.get_attribute("aria-label")
-    listen(page, "navigator:result")
-    b = canvas.bounding_box()
-    cdp = context.new_cdp_session(page)
-
-    def touch(kind, fx, fy):
-        points = [] if kind == "touchEnd" else [{"x": b["x"] + fx * b["width"], "y": b["y"] + fy * b["height"]}]
-        cdp.send("Input.dispatchTouchEvent", {"type": kind, "touchPoints": points})
-
-    # a touch drags only from the start handle (elsewhere a swipe scrolls the page)
-    hx, hy = page.evaluate("""() => { const nav = document.querySelector('#harness').navigator;
-        return nav.plot.toPixel(...nav.state.start); }""")
-    fx, fy = hx / b["width"], hy / b["height"]
-    touch("touchStart", fx, fy)
-    for i in range(1, 8):
-        touch("touchMove", fx + 0.04 * i, fy + 0.02 * i)
-        page.wait_for_timeout(40)
-    touch("touchEnd", 0, 0)
-    page.wait_for_function("window.seen['navigator:result'].length >= 2")
-    page.wait_for_function("([el, old]) => el.getAttribute('aria-label') !== old", arg=[canvas.element_handle(), before])
-    page.wait_for_function("location.search.includes('nav-harness=')")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    context.close()
-    guard.check()
+    with guarded_page(browser, site_root, **PHONE) as page:
+        nav = open_harness(page, site_root)
+        wait_navigator_live(page, "#everyone")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        canvas = map_plot(nav)
+        canvas.evaluate("c => c.scrollIntoView({block: 'center'})")
+        before = canvas.get_attribute("aria-label")
+        listen(page, "navigator:result")
+        b = canvas.bounding_box()
+        # a touch drags only from the start handle (elsewhere a swipe scrolls the page)
+        hx, hy = page.evaluate("""() => { const nav = document.querySelector('#harness').navigator;
+            return nav.plot.toPixel(...nav.state.start); }""")
+        x, y = b["x"] + hx, b["y"] + hy
+        swipe(page, [(x + 0.04 * i * b["width"], y + 0.02 * i * b["height"]) for i in range(8)],
+              frame_by_frame=True)
+        page.wait_for_function("window.seen['navigator:result'].length >= 2")
+        page.wait_for_function("([el, old]) => el.getAttribute('aria-label') !== old", arg=[canvas.element_handle(), before])
+        page.wait_for_function("location.search.includes('nav-harness=')")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
 
 def test_the_navigator_is_live_at_once_after_instant_navigation(page, site_root):
@@ -418,7 +408,7 @@ def test_the_navigator_is_live_at_once_after_instant_navigation(page, site_root)
     page.evaluate("""() => { const a = Object.assign(document.createElement('a'), {href: '../navigator/', textContent: 'go'});
         document.querySelector('article').append(a); }""")
     page.locator("article a", has_text="go").last.click()
-    page.locator("#harness.navigator-live").wait_for(timeout=5000)
+    wait_navigator_live(page, "#harness")
     assert page.evaluate("window.samePage") is True and len(wasm) == 1
 
 
@@ -444,11 +434,26 @@ def test_every_landscape_is_drawn_from_its_own_start_with_lesson_codes_results(p
             assert f"η < {2 / facts[name]['eigenvalues'][1]:.3g} (2/λ_max)" in limits
 
 
+# Keeps a handle on every pending 300 ms timer (the navigator's debounced URL write) so a
+# test can fire those still pending at once; a cleared one is forgotten, as the browser does.
+HOLD_URL_WRITES = """() => {
+    const held = window.heldUrlWrites = new Map();
+    const set = window.setTimeout, clear = window.clearTimeout;
+    window.setTimeout = (fn, ms, ...args) => {
+        const id = set((...a) => { held.delete(id); fn(...a); }, ms, ...args);
+        if (ms === 300) held.set(id, () => { held.delete(id); clear(id); fn(...args); });
+        return id;
+    };
+    window.clearTimeout = (id) => { held.delete(id); clear(id); };
+}"""
+
+
 def test_a_navigator_left_by_instant_navigation_lets_go(page, site_root):
     """After an instant navigation the old navigator stops listening to Python, and its
     pending (debounced) URL write does not land in the next page's URL."""
     nav = open_harness(page, site_root)
     page.evaluate("window.oldNav = document.querySelector('#harness').navigator")
+    page.evaluate(HOLD_URL_WRITES)
     page.evaluate("""() => {
         const a = Object.assign(document.createElement('a'), {href: '../smoke/', id: 'go', textContent: 'go'});
         document.querySelector('article').append(a);
@@ -462,6 +467,7 @@ def test_a_navigator_left_by_instant_navigation_lets_go(page, site_root):
     page.wait_for_function("window.oldNav.destroyed === true", timeout=10_000)
     # whatever the timing of the navigation, a write still pending now must not land here
     page.evaluate("window.oldNav.change({lr: 0.07}, {live: true})")
-    page.wait_for_timeout(700)
+    # time passes: every URL write still pending fires now (rather than after a fixed wait)
+    page.evaluate("() => { for (const fire of heldUrlWrites.values()) fire(); }")
     assert "nav-harness" not in page.evaluate("location.search"), page.url
     assert page.evaluate("window.oldNav.el.isConnected") is False

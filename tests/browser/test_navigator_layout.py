@@ -4,7 +4,7 @@ Material's sticky header; Material's "back to top" button never covers the plot.
 """
 
 import pytest
-from harness import open_context
+from harness import check_axe, open_context
 
 pytestmark = pytest.mark.browser
 
@@ -36,21 +36,64 @@ def test_plot_run_and_scoreboard_fit_in_one_screen(browser, site_root, size, pat
     nav.locator(".navigator-figure").evaluate("f => f.scrollIntoView({block: 'start'})")
     where = nav.evaluate(IN_VIEW)
     assert together(where), where
-    name = path.strip("/").replace("/", "-")
-    page.screenshot(path=f"/tmp/wt6-layout-{name}-{size['width']}.png")
     context.close()
     guard.check()
 
 
-def test_the_playground_fits_at_1280(browser, site_root):
-    context, guard = open_context(browser, site_root, viewport=SIZES[0])
+@pytest.mark.parametrize("size", SIZES, ids=["1280x800", "375x740"])
+def test_the_playground_fits_in_one_screen(browser, site_root, size):
+    """Five runs: on a phone the scoreboard scrolls in the room left under the plot and Run,
+    and, as it scrolls, the keyboard reaches it."""
+    context, guard = open_context(browser, site_root, viewport=size)
     page = context.new_page()
     page.goto(site_root + "optimizers/playground/")
     nav = page.locator("#playground-navigator.navigator-live")
     nav.wait_for(timeout=60_000)
+    scores = nav.locator(".navigator-scoreboard .navigator-score")
+    page.wait_for_function("n => { const s = [...n.querySelectorAll('.navigator-score')];"
+                           " return s.length === 5 && s.every(li => li.dataset.status !== 'animating'); }",
+                           arg=nav.element_handle())
     nav.locator(".navigator-figure").evaluate("f => f.scrollIntoView({block: 'start'})")
     where = nav.evaluate(IN_VIEW)
     assert together(where), where
+    board = nav.get_by_role("status", name="Scoreboard")
+    scrolls = board.evaluate("b => b.scrollHeight > b.clientHeight + 1")
+    assert scrolls == (size["width"] < 600), "the five runs' scoreboard scrolls on a phone only"
+    assert board.evaluate("b => b.tabIndex") == (0 if scrolls else -1)
+    if scrolls:  # every run can be read: the last one scrolls into the box
+        board.focus()
+        page.keyboard.press("End")
+        page.wait_for_function("b => b.scrollTop + b.clientHeight >= b.scrollHeight - 1",
+                               arg=board.element_handle())
+        last = scores.last.bounding_box()
+        box = board.bounding_box()
+        assert last["y"] + last["height"] <= box["y"] + box["height"] + 1, (last, box)
+        assert box["y"] + box["height"] <= size["height"]
+    check_axe(page, "#playground-navigator")
+    context.close()
+    guard.check()
+
+
+def test_a_playground_experiment_brings_the_plot_into_view(browser, site_root):
+    """A "Set up" button below the navigator races and brings the plot and Run into view."""
+    size = SIZES[1]
+    context, guard = open_context(browser, site_root, viewport=size, reduced_motion="reduce",
+                                  has_touch=True, is_mobile=True)
+    page = context.new_page()
+    page.goto(site_root + "optimizers/playground/")
+    nav = page.locator("#playground-navigator.navigator-live")
+    nav.wait_for(timeout=60_000)
+    button = page.get_by_role("button", name="Set up: the rotated ravine race")  # five runs
+    button.scroll_into_view_if_needed()
+    assert nav.locator(".navigator-plot-box").evaluate("b => b.getBoundingClientRect().bottom < 0")
+    button.click()
+    page.wait_for_function("n => { const s = [...n.querySelectorAll('.navigator-score')];"
+                           " return n.querySelector('.navigator-now:not([hidden])') && s.length === 5"
+                           " && s.every(li => li.dataset.status !== 'animating'); }", arg=nav.element_handle())
+    where = nav.evaluate(IN_VIEW)
+    # the plot and Run in view (above the plot, the caption now says what is racing)
+    assert where["plotTop"] >= where["header"], where
+    assert max(where["plotBottom"], where["runBottom"]) <= where["height"], where
     context.close()
     guard.check()
 
@@ -74,11 +117,14 @@ def test_a_prediction_brings_the_plot_into_view_below_the_header(browser, site_r
     guard.check()
 
 
-def test_back_to_top_never_covers_the_plot(browser, site_root):
+@pytest.mark.parametrize("path, nav_id", [("dev/navigator/", "harness"),
+                                          ("optimizers/playground/", "playground-navigator")],
+                         ids=["harness", "playground"])
+def test_back_to_top_never_covers_the_plot(browser, site_root, path, nav_id):
     context, guard = open_context(browser, site_root, viewport=SIZES[1], has_touch=True, is_mobile=True)
     page = context.new_page()
-    page.goto(site_root + "dev/navigator/")
-    nav = page.locator("#harness.navigator-live")
+    page.goto(site_root + path)
+    nav = page.locator(f"#{nav_id}.navigator-live")
     nav.wait_for(timeout=60_000)
     nav.locator(".navigator-scoreboard").evaluate("s => s.scrollIntoView({block: 'end'})")
     page.mouse.wheel(0, -150)  # scrolling up shows Material's button

@@ -9,7 +9,7 @@ import re
 from urllib.parse import quote
 
 import pytest
-from harness import open_context_without_python
+from harness import guarded_page, wait_python_failed
 from test_navigator import box, listen, open_harness, wait_seen
 
 PAGE = "dev/navigator/"
@@ -63,16 +63,13 @@ def test_many_junk_keys_in_the_link_give_one_short_summary(page, site_root):
 
 
 def test_one_failure_gives_one_error_line(browser, site_root):
-    context, guard = open_context_without_python(browser, site_root)
-    page = context.new_page()
-    page.goto(site_root + PAGE)
-    nav = page.locator("#harness")
-    nav.locator("[data-nav-loading]").filter(has_text="Python could not start").wait_for(timeout=30_000)
-    # Let any call made before the failure come back before counting what is shown.
-    page.wait_for_function("document.documentElement.dataset.python === 'error'")
-    page.evaluate("new Promise(r => setTimeout(r, 0))")
-    lines = [t for t in nav.locator(".navigator-msg, [data-nav-loading]").all_inner_texts()
-             if "Python" in t]
-    assert len(lines) == 1, lines
-    context.close()
-    guard.check()
+    with guarded_page(browser, site_root, python=False) as page:
+        page.goto(site_root + PAGE)
+        nav = page.locator("#harness")
+        wait_python_failed(nav)
+        # Let any call made before the failure come back before counting what is shown.
+        page.wait_for_function("document.documentElement.dataset.python === 'error'")
+        page.evaluate("new Promise(r => setTimeout(r, 0))")
+        lines = [t for t in nav.locator(".navigator-msg, [data-nav-loading]").all_inner_texts()
+                 if "Python" in t]
+        assert len(lines) == 1, lines

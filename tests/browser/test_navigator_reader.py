@@ -9,7 +9,8 @@ and the sliders move in steps a reader can feel.
 import json
 
 import pytest
-from harness import open_context
+from harness import PHONE, guarded_page, wait_navigator_live
+from harness import swipe as touch_swipe
 
 from lesson_code.browser import handle
 
@@ -29,8 +30,7 @@ def lesson(op, args):
 
 def open_harness(page, site_root):
     page.goto(site_root + PAGE)
-    page.locator("#harness.navigator-live").wait_for(timeout=60_000)
-    return page.locator("#harness")
+    return wait_navigator_live(page, "#harness")
 
 
 def start_boxes(nav):
@@ -39,22 +39,13 @@ def start_boxes(nav):
 
 @pytest.fixture
 def phone(browser, site_root):
-    context, guard = open_context(browser, site_root, viewport={"width": 375, "height": 740},
-                                  has_touch=True, is_mobile=True, device_scale_factor=2)
-    page = context.new_page()
-    yield context, page
-    context.close()
-    guard.check()
+    with guarded_page(browser, site_root, **{**PHONE, "viewport": {"width": 375, "height": 740}}) as page:
+        yield page.context, page
 
 
 def swipe(context, page, points):
     """One finger along `points` (viewport CSS px), as a phone's touch screen sends it."""
-    cdp = context.new_cdp_session(page)
-    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [dict(zip("xy", points[0]))]})
-    for x, y in points[1:]:
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": y}]})
-    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
-    cdp.detach()
+    touch_swipe(page, points)
 
 
 def handle_at(page):
@@ -183,26 +174,23 @@ def test_on_a_phone_every_control_is_a_24_px_target_and_text_boxes_do_not_zoom(p
 
 
 def test_copied_is_a_success_not_an_error_and_it_goes(browser, site_root):
-    context, guard = open_context(browser, site_root)
-    context.grant_permissions(["clipboard-read", "clipboard-write"])
-    page = context.new_page()
-    nav = open_harness(page, site_root)
-    lr_box = nav.get_by_role("textbox", name="Learning rate value", exact=True)
-    lr_box.fill("lots")
-    lr_box.press("Enter")
-    error = nav.locator(".navigator-lr .navigator-msg")
-    error.wait_for()
-    nav.get_by_role("button", name="Copy as Python").click()
-    note = nav.locator(".navigator-msg", has_text="Copied the Python")
-    note.wait_for()
-    assert "import" in page.evaluate("navigator.clipboard.readText()")
-    color = lambda loc: loc.evaluate("el => getComputedStyle(el).color")  # noqa: E731
-    assert color(note) != color(error)
-    assert note.get_attribute("role") == "status"
-    note.wait_for(state="hidden", timeout=15_000)  # it fades and goes
-    assert error.inner_text().startswith("Type a number")  # the error stays
-    context.close()
-    guard.check()
+    with guarded_page(browser, site_root) as page:
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+        nav = open_harness(page, site_root)
+        lr_box = nav.get_by_role("textbox", name="Learning rate value", exact=True)
+        lr_box.fill("lots")
+        lr_box.press("Enter")
+        error = nav.locator(".navigator-lr .navigator-msg")
+        error.wait_for()
+        nav.get_by_role("button", name="Copy as Python").click()
+        note = nav.locator(".navigator-msg", has_text="Copied the Python")
+        note.wait_for()
+        assert "import" in page.evaluate("navigator.clipboard.readText()")
+        color = lambda loc: loc.evaluate("el => getComputedStyle(el).color")  # noqa: E731
+        assert color(note) != color(error)
+        assert note.get_attribute("role") == "status"
+        note.wait_for(state="hidden", timeout=15_000)  # it fades and goes
+        assert error.inner_text().startswith("Type a number")  # the error stays
 
 
 def test_the_labels_follow_the_race(page, site_root):

@@ -3,14 +3,14 @@
 By accessible names: focus "Rate map", move with the keys, read the status line; Enter (a
 click, a tap) sets the navigator's "Learning rate value" and "Momentum β value" and runs
 the race, whose scoreboard must equal the same race in CPython; the navigator's races are
-marked on the map as they change; a vertical swipe scrolls the page; axe; screenshots.
+marked on the map as they change; a vertical swipe scrolls the page; axe; light and dark.
 """
 
 import json
 import re
 
 import pytest
-from harness import check_axe, open_context, open_context_without_python, wait_python_ready
+from harness import PHONE, check_axe, guarded_page, swipe, wait_navigator_live, wait_python_ready
 
 from lesson_code.browser import call, handle
 from lesson_code.theory import regime
@@ -33,7 +33,7 @@ def fmt(value):
 def open_map(page, site_root):
     page.goto(site_root + PAGE)
     wait_python_ready(page)
-    page.locator("#walkthrough.navigator-live").wait_for(timeout=60_000)
+    wait_navigator_live(page, "#walkthrough")
     page.locator("#rate-map[data-ready]").wait_for(timeout=60_000)
     spec = json.loads(page.locator("#rate-map").get_attribute("data-ravine-ratemap"))
     return page.get_by_role("application", name="Rate map"), call("rate_map", spec["request"])
@@ -192,85 +192,62 @@ def settled(page):
 
 
 def test_at_375_px_a_tap_races_and_a_vertical_swipe_scrolls(browser, site_root):
-    context, guard = open_context(browser, site_root, viewport={"width": 375, "height": 800},
-                                  has_touch=True, is_mobile=True, device_scale_factor=2,
-                                  reduced_motion="reduce")
-    page = context.new_page()
-    rate_map, grid = open_map(page, site_root)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    rate_map.evaluate("c => c.scrollIntoView({block: 'center'})")
-    box = rate_map.bounding_box()
-    cdp = context.new_cdp_session(page)
-    before = page.evaluate("scrollY")
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.8
-    # a finger drawn upwards over the map, one frame at a time
-    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
-    for k in range(1, 11):
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove",
-                                              "touchPoints": [{"x": x, "y": y - 20 * k}]})
-        page.evaluate("() => new Promise(requestAnimationFrame)")
-    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
-    page.wait_for_function("before => scrollY > before + 100", arg=before)
-    assert page.locator("#rate-map .ratemap-race").is_hidden()  # a swipe is not a tap
-    settled(page)  # a tap during the fling would only stop it, as on a phone
-    rate_map.evaluate("c => c.scrollIntoView({block: 'center'})")
-    settled(page)
-    box = rate_map.bounding_box()
-    i, j = nearest(grid, 0.1, 0.3)
-    lr, beta = grid["lrs"][i], grid["betas"][j]
-    x, y = page.evaluate("([lr, b]) => document.querySelector('#rate-map').rateMap.plot.toPixel(lr, b)",
-                         [lr, beta])
-    page.touchscreen.tap(box["x"] + x, box["y"] + y)
-    check_the_race(page, lr, beta)
-    assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    context.close()
-    guard.check()
-
-
-# Material's sticky header would cover the top of a map taller than the window
-UNDER_THE_HEADER = ".md-header { visibility: hidden; }"
+    with guarded_page(browser, site_root, **PHONE, reduced_motion="reduce") as page:
+        rate_map, grid = open_map(page, site_root)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        rate_map.evaluate("c => c.scrollIntoView({block: 'center'})")
+        box = rate_map.bounding_box()
+        before = page.evaluate("scrollY")
+        x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.8
+        # a finger drawn upwards over the map, one frame at a time
+        swipe(page, [(x, y - 20 * k) for k in range(11)], frame_by_frame=True)
+        page.wait_for_function("before => scrollY > before + 100", arg=before)
+        assert page.locator("#rate-map .ratemap-race").is_hidden()  # a swipe is not a tap
+        settled(page)  # a tap during the fling would only stop it, as on a phone
+        rate_map.evaluate("c => c.scrollIntoView({block: 'center'})")
+        settled(page)
+        box = rate_map.bounding_box()
+        i, j = nearest(grid, 0.1, 0.3)
+        lr, beta = grid["lrs"][i], grid["betas"][j]
+        x, y = page.evaluate("([lr, b]) => document.querySelector('#rate-map').rateMap.plot.toPixel(lr, b)",
+                             [lr, beta])
+        page.touchscreen.tap(box["x"] + x, box["y"] + y)
+        check_the_race(page, lr, beta)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
 
 
 @pytest.mark.parametrize("width", [1280, 375])
-def test_screenshots_in_light_and_dark_are_sharp_and_redrawn(browser, site_root, width):
-    context, guard = open_context(browser, site_root, viewport={"width": width, "height": 900},
-                                  device_scale_factor=2)
-    page = context.new_page()
-    rate_map, grid = open_map(page, site_root)
-    el = page.locator("#rate-map")
-    assert page.locator("#rate-map img").is_hidden() and rate_map.is_visible()
-    size = rate_map.evaluate("c => [c.width, c.height, c.getBoundingClientRect().width,"
-                             " c.getBoundingClientRect().height]")
-    # drawn at the screen's device pixels (within the rounding of the CSS size)
-    assert abs(size[0] - size[2] * 2) <= 2 and abs(size[1] - size[3] * 2) <= 2
-    rate_map.focus()
-    readout(page).wait_for()
-    el.scroll_into_view_if_needed()
-    el.screenshot(path=f"/tmp/ratemap-{width}-light.png", style=UNDER_THE_HEADER)
-    light = rate_map.evaluate("c => c.toDataURL()")
-    swatch = page.locator("#rate-map .ratemap-swatch-unstable").evaluate("c => c.toDataURL()")
-    page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
-    page.wait_for_function("([c, before]) => c.toDataURL() !== before",
-                           arg=[rate_map.element_handle(), light])
-    assert page.locator("#rate-map .ratemap-swatch-unstable").evaluate("c => c.toDataURL()") != swatch
-    assert page.evaluate("document.documentElement.scrollWidth") <= width
-    el.screenshot(path=f"/tmp/ratemap-{width}-dark.png", style=UNDER_THE_HEADER)
-    check_axe(page, "#rate-map")
-    context.close()
-    guard.check()
+def test_light_and_dark_are_sharp_and_redrawn(browser, site_root, width):
+    with guarded_page(browser, site_root, viewport={"width": width, "height": 900},
+                      device_scale_factor=2) as page:
+        rate_map, grid = open_map(page, site_root)
+        el = page.locator("#rate-map")
+        assert page.locator("#rate-map img").is_hidden() and rate_map.is_visible()
+        size = rate_map.evaluate("c => [c.width, c.height, c.getBoundingClientRect().width,"
+                                 " c.getBoundingClientRect().height]")
+        # drawn at the screen's device pixels (within the rounding of the CSS size)
+        assert abs(size[0] - size[2] * 2) <= 2 and abs(size[1] - size[3] * 2) <= 2
+        rate_map.focus()
+        readout(page).wait_for()
+        el.scroll_into_view_if_needed()
+        light = rate_map.evaluate("c => c.toDataURL()")
+        swatch = page.locator("#rate-map .ratemap-swatch-unstable").evaluate("c => c.toDataURL()")
+        page.evaluate("document.body.setAttribute('data-md-color-scheme', 'slate')")
+        page.wait_for_function("([c, before]) => c.toDataURL() !== before",
+                               arg=[rate_map.element_handle(), light])
+        assert page.locator("#rate-map .ratemap-swatch-unstable").evaluate("c => c.toDataURL()") != swatch
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        check_axe(page, "#rate-map")
 
 
 def test_without_python_the_static_figure_stays_and_says_why(browser, site_root):
-    context, guard = open_context_without_python(browser, site_root)
-    page = context.new_page()
-    page.goto(site_root + PAGE)
-    status = page.locator("#rate-map").get_by_role("status")
-    status.filter(has_text="computed when the page was built").wait_for(timeout=60_000)
-    image = page.locator("#rate-map img")
-    assert image.is_visible() and "momentum's best" in image.get_attribute("alt")
-    assert page.get_by_role("application", name="Rate map").count() == 0
-    context.close()
-    guard.check()
+    with guarded_page(browser, site_root, python=False) as page:
+        page.goto(site_root + PAGE)
+        status = page.locator("#rate-map").get_by_role("status")
+        status.filter(has_text="computed when the page was built").wait_for(timeout=60_000)
+        image = page.locator("#rate-map img")
+        assert image.is_visible() and "momentum's best" in image.get_attribute("alt")
+        assert page.get_by_role("application", name="Rate map").count() == 0
 
 
 def test_leaving_the_page_tears_the_map_down(page, site_root):

@@ -4,8 +4,7 @@ import json
 import re
 
 import pytest
-from harness import (PYTHON_READY_MS, check_axe, open_context, open_context_without_python,
-                     wait_python_ready)
+from harness import PYTHON_READY_MS, check_axe, guarded_page, open_context, wait_python_ready
 from paths import SITE
 
 from lesson_code.browser import handle
@@ -28,20 +27,17 @@ def test_the_site_has_pages():
 def test_page_loads_offline_and_meets_wcag(browser, site_root, path, scheme):
     """Every page, in both themes: nothing outside the server, no console error, no
     WCAG 2.2 A/AA violation once its widgets are live."""
-    context, guard = open_context(browser, site_root, color_scheme=scheme)
-    page = context.new_page()
-    response = page.goto(site_root + path)
-    assert response.status == 200
-    page.wait_for_load_state("networkidle")
-    expected = "slate" if scheme == "dark" else "default"
-    assert page.locator("body").get_attribute("data-md-color-scheme") == expected
-    assert page.locator("h1").first.is_visible()
-    if page.evaluate("document.documentElement.dataset.python"):
-        wait_python_ready(page)
-        page.wait_for_load_state("networkidle")
-    check_axe(page)
-    context.close()
-    guard.check()
+    with guarded_page(browser, site_root, color_scheme=scheme) as page:
+        response = page.goto(site_root + path)
+        assert response.status == 200
+        page.wait_for_load_state("networkidle", timeout=PYTHON_READY_MS)
+        expected = "slate" if scheme == "dark" else "default"
+        assert page.locator("body").get_attribute("data-md-color-scheme") == expected
+        assert page.locator("h1").first.is_visible()
+        if page.evaluate("document.documentElement.dataset.python"):
+            wait_python_ready(page)
+            page.wait_for_load_state("networkidle", timeout=PYTHON_READY_MS)
+        check_axe(page)
 
 
 @pytest.mark.browser
@@ -62,7 +58,7 @@ def test_math_is_typeset_when_the_site_builds(page, site_root):
 def test_smoke_page_shows_a_value_computed_by_lesson_code(page, site_root):
     page.goto(site_root + "dev/smoke/")
     status = page.get_by_role("status").first
-    assert re.search(r"Loading Python|Python is ready", status.inner_text())
+    assert re.search(r"Loading Python…|Downloading Python…|Starting Python…|Loading the lesson code…|Python is ready", status.inner_text())
     wait_python_ready(page)
     output = page.locator("[data-output]")
     output.filter(has_text="converged").wait_for()
@@ -95,36 +91,30 @@ def test_one_python_worker_survives_instant_navigation(page, site_root):
     page.get_by_role("heading", name="Ravine", level=1).wait_for()
     follow_link(page, "dev/smoke/")
     page.wait_for_url(site_root + "dev/smoke/", wait_until="commit")
-    page.locator("[data-output]").filter(has_text="converged").wait_for(timeout=5000)
+    page.locator("[data-output]").filter(has_text="converged").wait_for()
     assert page.evaluate("window.samePage") is True
     assert len(wasm) == 1, wasm
 
 
 @pytest.mark.browser
 def test_a_runtime_that_fails_to_load_says_so_and_breaks_nothing(browser, site_root):
-    context, guard = open_context_without_python(browser, site_root)
-    page = context.new_page()
-    page.goto(site_root + "dev/smoke/")
-    status = page.get_by_role("status").first
-    page.wait_for_function("document.documentElement.dataset.python === 'error'")
-    assert "Python could not start: could not download pyodide.asm.wasm" in status.inner_text()
-    assert "Python could not start" in page.locator("[data-output]").inner_text()
-    assert page.locator("h1").is_visible()
-    context.close()
-    guard.check()
+    with guarded_page(browser, site_root, python=False) as page:
+        page.goto(site_root + "dev/smoke/")
+        status = page.get_by_role("status").first
+        page.wait_for_function("document.documentElement.dataset.python === 'error'")
+        assert "Python could not start: could not download pyodide.asm.wasm" in status.inner_text()
+        assert "Python could not start" in page.locator("[data-output]").inner_text()
+        assert page.locator("h1").is_visible()
 
 
 @pytest.mark.browser
 def test_the_site_also_works_served_at_the_root(browser, site_at_root):
     """Without instant navigation (site_url points elsewhere) pages still load and run."""
-    context, guard = open_context(browser, site_at_root)
-    page = context.new_page()
-    page.goto(site_at_root)
-    follow_link(page, "dev/smoke/")
-    page.wait_for_url(site_at_root + "dev/smoke/")
-    page.locator("[data-output]").filter(has_text="converged").wait_for(timeout=60_000)
-    context.close()
-    guard.check()
+    with guarded_page(browser, site_at_root) as page:
+        page.goto(site_at_root)
+        follow_link(page, "dev/smoke/")
+        page.wait_for_url(site_at_root + "dev/smoke/")
+        page.locator("[data-output]").filter(has_text="converged").wait_for(timeout=60_000)
 
 
 def policy_of(path):

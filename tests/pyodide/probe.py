@@ -60,6 +60,20 @@ def theory_values():
         "ema": theory.ema([1.0, -2.0, 3.0], 0.9, debias=True),
         "ema_weights": theory.ema_weights(0.9, 5),
         "steps_to_shrink": theory.steps_to_shrink(0.98, 10.0),
+        # issue 14: the noise floor, the schedules, a scheduled noisy run
+        "noise": [theory.noise_variance(opt, lam, 0.5)
+                  for opt in (lesson_code.sgd(0.1), lesson_code.momentum(0.05, 0.9),
+                              lesson_code.nesterov(0.05, 0.9))
+                  for lam in (0.1, 10.0)],
+        "noise_floor": theory.noise_floor(lesson_code.momentum(0.018, 0.9),
+                                          lesson_code.get_landscape("ravine"), 1.0),
+        "schedules": [lesson_code.schedule_for(name, 300).factor(t)
+                      for name in lesson_code.SCHEDULES for t in (0, 7, 150, 299, 300)],
+        "scheduled_run": [list(lesson_code.run(
+            lesson_code.make_optimizer(name, lr=0.1), lesson_code.get_landscape("ravine"),
+            num_steps=400, noise=0.5, seed=5, schedule=schedule).points[-1])
+            for name, schedule in (("adam", "warmup"), ("momentum", "cosine"),
+                                   ("rmsprop", "step"))],
         "measured_rate": theory.measured_rate(lesson_code.run(
             lesson_code.momentum(0.05, 0.8), lesson_code.get_landscape(
                 "ravine"), num_steps=1000, tol=1e-200)),

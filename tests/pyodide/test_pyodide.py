@@ -23,7 +23,8 @@ CANDIDATES = [ROOT / os.environ.get("RAVINE_BUILD", "build") / "assets" / "vendo
 CORE = ["pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm",
         "python_stdlib.zip", "pyodide-lock.json"]
 
-pytestmark = pytest.mark.pyodide
+# one Pyodide start for the module: its tests stay on one pytest-xdist worker
+pytestmark = [pytest.mark.pyodide, pytest.mark.xdist_group("pyodide")]
 
 
 def run_in_pyodide(script):

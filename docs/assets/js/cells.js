@@ -252,8 +252,11 @@ class Cell {
     const page = pageCells();
     const earlier = page.slice(0, page.indexOf(this));
     try {
-      if (python.status.phase === "loading") this.state.textContent = "Starting Python…";
-      const { ran } = await python.send("cells", { page: this.page });
+      // while Python starts, the cell says which phase it is in
+      const unsubscribe = python.onStatus(({ phase, percent, message }) => {
+        if (phase === "loading") this.state.textContent = percent === null ? message : `${message} ${percent}%`;
+      });
+      const { ran } = await python.send("cells", { page: this.page }).finally(unsubscribe);
       const missing = rerun ? earlier : earlier.filter((cell) => !ran.includes(cell.name));
       if (missing.length && !rerun) this.#say(`First running ${names(missing)}, which this cell builds on.`);
       for (const cell of missing) {

@@ -1,18 +1,44 @@
-// Static figures come in two files (scripts/render_figures.py): NAME.svg for the light
-// theme and NAME-dark.svg for Material's dark (slate) theme. One <img>, one alt text: this
-// shows the file of the theme in use, on every page and whenever the reader switches.
-const FIGURE = /\/figures\/[^/]+?(-dark)?\.svg$/;
+// Static figures come in four files (scripts/render_figures.py): NAME.svg drawn for a
+// column of 640 CSS px or more, NAME-narrow.svg for a phone's column, and the dark
+// (slate) theme's twin of each, NAME-dark.svg and NAME-narrow-dark.svg. One <img>, one alt
+// text: this shows the file for the theme in use and the width of the figure's column,
+// on every page, whenever the reader switches theme and whenever the column changes width.
+// Either way a figure's text is at least 11 CSS px (scripts/figures/common.py).
+const FIGURE = /\/figures\/([^/]+?)(-narrow)?(-dark)?\.svg$/;
+const NARROW_BELOW = 640; // CSS px of column: the wide figures are drawn for 640 px and up
+const IMAGES = "article img:not(.navigator-static)";
 
-function showTheme() {
+function showVariant() {
   const dark = document.body.getAttribute("data-md-color-scheme") === "slate";
-  for (const img of document.querySelectorAll("article img:not(.navigator-static)")) {
+  for (const img of document.querySelectorAll(IMAGES)) {
     const src = img.getAttribute("src");
     const match = src && FIGURE.exec(new URL(src, location.href).pathname);
-    if (!match || Boolean(match[1]) === dark) continue;
-    img.setAttribute("src", dark ? src.replace(/\.svg$/, "-dark.svg") : src.replace(/-dark\.svg$/, ".svg"));
+    if (!match) continue;
+    const column = img.parentElement.clientWidth;
+    if (column === 0) continue; // not laid out (a hidden panel): decide once it is
+    const file = `${match[1]}${column < NARROW_BELOW ? "-narrow" : ""}${dark ? "-dark" : ""}.svg`;
+    const slash = src.lastIndexOf("/");
+    if (src.slice(slash + 1) !== file) img.setAttribute("src", src.slice(0, slash + 1) + file);
   }
 }
 
-new MutationObserver(showTheme).observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
-if (typeof document$ !== "undefined") document$.subscribe(showTheme);
-else showTheme();
+let lastWidth = 0;
+const resized = new ResizeObserver(([entry]) => {
+  const width = Math.round(entry.contentRect.width);
+  if (width !== lastWidth) {
+    lastWidth = width;
+    showVariant();
+  }
+});
+
+function watch() {
+  resized.disconnect();
+  lastWidth = 0;
+  const article = document.querySelector("article");
+  if (article) resized.observe(article);
+  showVariant();
+}
+
+new MutationObserver(showVariant).observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
+if (typeof document$ !== "undefined") document$.subscribe(watch);
+else watch();

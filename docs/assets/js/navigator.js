@@ -13,6 +13,7 @@ import { buildControls, fmt, usedValues } from "./navigator-controls.js";
 import { Plot, decode, prepareGrid, styleRuns, swatch, themeName } from "./navigator-draw.js";
 import { LossPanel } from "./navigator-loss.js";
 import { checkState, contractOf, readUrl, scheduleName, writeUrl } from "./navigator-url.js";
+import { keepReachable } from "./scroll-box.js";
 
 const grids = new Map(); // landscape name -> Promise of a prepared contour grid (per tab)
 const h = (tag, props = {}, ...children) => {
@@ -126,6 +127,7 @@ class Navigator {
     });
     this.scoreboard = h("div", { className: "navigator-scoreboard", role: "status" });
     this.scoreboard.setAttribute("aria-label", "Scoreboard");
+    keepReachable(this.scoreboard); // on a phone it scrolls (ravine.css)
     this.detail = h("div", { className: "navigator-detail" });
     this.detail.setAttribute("aria-live", "polite");
     const keys = h("p", { className: "navigator-keys", id: `${this.id}-keys`,
@@ -165,14 +167,24 @@ class Navigator {
       if (phase === "ready" && this.wanted && !this.busy) this.#next();
       return;
     }
-    if (phase === "loading") this.loading.textContent = `${message} ${percent}%`;
+    if (phase === "loading") this.#loadingLine(message, percent);
     else if (phase === "error") {
-      this.loading.textContent = `${message} The figure shows the declared race; the controls need Python.`;
+      this.#loadingLine(`${message} The figure shows the declared race; the controls need Python.`);
       this.el.classList.add("navigator-failed");
     } else if (phase === "ready") {
-      this.loading.textContent = "Python is ready: computing the race…";
+      this.#loadingLine("Python is ready: computing the race…");
       if (!this.busy) this.request(); // else the first race is already on its way
     }
+  }
+
+  /** The loading line: a phase change is announced (a polite status), its percent is only
+   * shown, so a screen reader hears "Downloading Python…" once, not every percent. */
+  #loadingLine(words, percent = null) {
+    this.loadingWords ??= h("span", {});
+    this.loadingPercent ??= h("span", { ariaHidden: "true" });
+    if (this.loadingWords.parentNode !== this.loading) this.loading.replaceChildren(this.loadingWords, this.loadingPercent);
+    if (this.loadingWords.textContent !== words) this.loadingWords.textContent = words;
+    this.loadingPercent.textContent = percent === null ? "" : ` ${percent}%`;
   }
 
   /** Shows a sentence in the navigator's general message line (text only). */

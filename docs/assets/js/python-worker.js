@@ -3,36 +3,95 @@
 //
 // Replies: {id, stream: "start"} when a call begins, then {id, ok: true, result} or
 //          {id, ok: false, error, fatal} (fatal: this worker can no longer run Python).
-// Status:  {type: "status", phase: "loading" | "ready" | "error", percent, message}, only
-//          while starting: python.js ignores any later one (a cell can post messages).
+// Status:  {type: "status", phase: "loading" | "ready" | "error", step, percent, message},
+//          only while starting: python.js ignores any later one (a cell can post messages).
+//          While loading, step is "download" (percent: of the bytes received), "start"
+//          (Python starting) then "lesson" (importing lesson_code). Or, once, {type:
+//          "snapshot-failed", message}: python.js then starts a worker with ?plain.
 import { loadPyodide } from "../../vendor/pyodide/pyodide.mjs";
 
 // Taken once: a cell can reach this worker's globals (import js) and replace them.
 const postMessage = self.postMessage.bind(self);
 const post = (message) => postMessage(message);
 let settled = false; // after "ready" or "error", late progress events are stale
-const status = (phase, percent, message) => {
+const status = (phase, percent, message, step = phase) => {
   if (settled) return;
   settled = phase !== "loading";
-  post({ type: "status", phase, percent, message });
+  post({ type: "status", phase, step, percent, message });
 };
 
-// Share of the loading bar for each large download; the rest is start-up.
-const WEIGHTS = { "pyodide.asm.wasm": 70, "python_stdlib.zip": 15 };
-let reported = 0;
+const BASE = new URL("../../vendor/pyodide/", import.meta.url).href;
+// Pyodide's memory with lesson_code imported, made at build time (scripts/snapshot.mjs).
+// ?plain (python.js, after a snapshot failed) boots without it.
+const SNAPSHOT = "lesson-code.snapshot.gz";
+const plain = new URL(import.meta.url).searchParams.has("plain");
+
+// The phases the page shows, in order; "download" carries a percent of the bytes received.
+const PHASES = {
+  download: "Downloading Python…",
+  start: "Starting Python…",
+  lesson: "Loading the lesson code…",
+};
+const phase = (name, percent = null) => status("loading", percent, PHASES[name], name);
+
+// Progress counts the bytes of the big downloads as they arrive, against their sizes
+// (vendor.py writes sizes.json: a server that gzips sends no usable content-length).
+const BIG = ["pyodide.asm.wasm", "python_stdlib.zip", SNAPSHOT];
+const downloads = new Map(); // name -> {seen, length, done}
+let sizes = null; // until sizes.json has answered (or failed: {})
+let reported = -1;
+let downloaded = false;
+function progress() {
+  if (downloaded || !sizes || !downloads.has("pyodide.asm.wasm")) return;
+  const files = [...downloads];
+  if (files.every(([, file]) => file.done)) {
+    downloaded = true;
+    return phase("start");
+  }
+  const totals = files.map(([name, file]) => sizes[name] || file.length);
+  if (totals.some((total) => !total)) return; // a size not known yet: no made-up percent
+  const total = totals.reduce((a, b) => a + b, 0);
+  const seen = files.reduce((sum, [, file], i) => sum + Math.min(file.seen, totals[i]), 0);
+  const percent = Math.min(99, Math.floor((100 * seen) / total));
+  if (percent > reported) {
+    reported = percent;
+    phase("download", percent);
+  }
+}
+fetch(BASE + "sizes.json").then((r) => (r.ok ? r.json() : {})).catch(() => ({}))
+  .then((value) => ((sizes = value), progress()));
+
+/** Counts a big download's bytes from a clone of its response, so the response itself
+ * reaches Pyodide untouched (streaming compilation and the browser's code cache). */
+function track(name, response) {
+  const file = downloads.get(name);
+  if (!response.headers.get("content-encoding")) file.length = Number(response.headers.get("content-length")) || 0;
+  const reader = response.clone().body?.getReader();
+  if (!reader) return ((file.done = true), progress());
+  const pump = ({ done, value }) => {
+    if (done) file.done = true;
+    else file.seen += value.byteLength;
+    progress();
+    return done ? undefined : reader.read().then(pump);
+  };
+  reader.read().then(pump).catch(() => {}); // a failed body fails Pyodide's own read too
+}
 
 // Pyodide waits forever when a download of its own fails, so a failed download ends the
 // start-up here, with a message that names the file.
 let failStartup;
 const startupFailed = new Promise((_, reject) => (failStartup = reject));
 
-// Count the bytes of the big downloads as they stream in, to report honest progress.
 const realFetch = self.fetch.bind(self);
+const fileName = (input) => String(input?.url ?? input).split("/").pop().split("?")[0];
 self.fetch = async (input, init) => {
-  const name = String(input.url ?? input).split("/").pop().split("?")[0];
+  const name = fileName(input);
+  const big = BIG.includes(name);
+  if (big) downloads.set(name, { seen: 0, length: 0, done: false });
   let response;
   try {
-    response = await realFetch(input, init);
+    // the runtime is what the page waits for: ask for it first
+    response = await realFetch(input, big ? { ...init, priority: "high" } : init);
   } catch (error) {
     failStartup(new Error(`could not download ${name} (${error.message})`));
     throw error;
@@ -41,34 +100,49 @@ self.fetch = async (input, init) => {
     failStartup(new Error(`could not download ${name} (HTTP ${response.status})`));
     return response;
   }
-  const weight = WEIGHTS[name];
-  const total = Number(response.headers.get("content-length"));
-  if (!weight || !total || !response.body) return response;
-  const before = name === "python_stdlib.zip" ? WEIGHTS["pyodide.asm.wasm"] : 0;
-  let seen = 0;
-  const counter = new TransformStream({
-    transform(chunk, controller) {
-      seen += chunk.byteLength;
-      const percent = Math.min(99, Math.floor(before + (weight * seen) / total));
-      if (percent > reported) {
-        reported = percent;
-        status("loading", percent, "Loading Python…");
-      }
-      controller.enqueue(chunk);
-    },
-  });
-  return new Response(response.body.pipeThrough(counter), {
-    status: response.status, statusText: response.statusText, headers: response.headers,
-  });
+  if (big) track(name, response);
+  return response;
 };
 
+/** A snapshot that cannot be used: the page starts a worker that boots plainly. */
+class SnapshotFailed extends Error {}
+
+/** The snapshot's bytes, unzipped; rejects with SnapshotFailed (missing, corrupt). */
+async function snapshotBytes() {
+  try {
+    downloads.set(SNAPSHOT, { seen: 0, length: 0, done: false });
+    const response = await realFetch(BASE + SNAPSHOT, { priority: "high" });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    track(SNAPSHOT, response);
+    const unzipped = response.body.pipeThrough(new DecompressionStream("gzip"));
+    return new Uint8Array(await new Response(unzipped).arrayBuffer());
+  } catch (error) {
+    throw new SnapshotFailed(`the snapshot could not be read (${error?.message ?? error})`);
+  }
+}
+
 async function boot() {
-  status("loading", 0, "Loading Python…");
-  const pyodide = await loadPyodide({
-    indexURL: new URL("../../vendor/pyodide/", import.meta.url).href,
-    packages: ["lesson-code"],
-  });
-  status("loading", 90, "Starting lesson_code…");
+  phase("download", 0);
+  const snapshot = plain ? null : snapshotBytes();
+  snapshot?.catch(() => {}); // handled below, once loadPyodide has it
+  let pyodide;
+  try {
+    pyodide = await loadPyodide({ indexURL: BASE, packages: ["lesson-code"], ...(snapshot && { _loadSnapshot: snapshot }) });
+  } catch (error) {
+    if (!snapshot || error instanceof SnapshotFailed) throw error;
+    // Pyodide refused it: another build's snapshot, or not a snapshot at all
+    throw new SnapshotFailed(`Pyodide refused the snapshot (${error?.message ?? error})`);
+  }
+  if (snapshot) {
+    // lesson_code's files are installed again (for tracebacks); its modules come from the
+    // snapshot, which must be of the wheel this build ships
+    const shipped = pyodide.lockfile?.packages?.["lesson-code"]?.sha256;
+    const restored = pyodide.runPython("getattr(__import__('lesson_code'), '__wheel_sha256__', None)");
+    if (!shipped || restored !== shipped) throw new SnapshotFailed("the snapshot holds another lesson_code wheel");
+    // the snapshot froze random's state: every reader would draw the same numbers
+    pyodide.runPython("import random; random.seed()");
+  }
+  phase("lesson");
   // The entry point is taken once, here: a reader's cell that replaces
   // lesson_code.browser.handle changes its own namespace, not the navigator's.
   return { pyodide, handle: pyodide.pyimport("lesson_code.browser").handle };
@@ -89,7 +163,11 @@ const ready = Promise.race([boot(), startupFailed]).then(
     return runtime;
   },
   (error) => {
-    status("error", reported, `Python could not start: ${error?.message ?? error}`);
+    if (error instanceof SnapshotFailed) {
+      // python.js replaces this worker with one that boots without the snapshot
+      if (!settled) post({ type: "snapshot-failed", message: error.message });
+      settled = true;
+    } else status("error", null, `Python could not start: ${error?.message ?? error}`);
     throw error;
   },
 );

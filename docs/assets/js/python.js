@@ -2,7 +2,9 @@
 // Material's instant navigation, so every widget on every page shares one runtime.
 //
 //   const python = getPython();
-//   python.onStatus(({phase, percent, message}) => ...);  // "loading" | "ready" | "error"
+//   python.onStatus(({phase, step, percent, message}) => ...);  // "loading" | "ready" | "error"
+//     while loading, step is "download" (percent: of the bytes received, or null), "start"
+//     or "lesson"; message says it in words ("Downloading Python…"), without the percent
 //   const reply = await python.lesson("race", {...});     // lesson_code.browser.handle
 //   python.restart();                                     // stop runaway code
 //   python.send("exec", args, {onStream: (stream, text) => ..., deadline: ms});
@@ -13,6 +15,8 @@
 // that says Python can no longer run (os._exit). After a restart, pending lesson() calls
 // (pure computations) are sent again to the new worker, except the one that hung or ended
 // Python; other pending calls fail with the restart's reason (error.restarted is true).
+// A worker whose memory snapshot fails (missing, corrupt, of another build) is replaced
+// by one that boots Python plainly, pending calls and all.
 let client = null;
 
 const STALL_MS = 3000; // a ready worker begins a call within milliseconds of the last one
@@ -27,37 +31,43 @@ export function getPython() {
 class PythonClient {
   #worker = null;
   #settled = false; // this worker has said "ready" or "error": later status is forged
+  #plain = false; // the snapshot failed once: boot without it from now on
   #pending = new Map();
   #listeners = new Set();
   #nextId = 1;
   #heard = 0; // when the worker last said anything
   #watchdog = null;
-  status = { phase: "loading", percent: 0, message: "Loading Python…" };
+  status = { phase: "loading", step: "download", percent: null, message: "Downloading Python…" };
 
   constructor() {
     this.#start();
   }
 
   #start() {
-    const worker = new Worker(new URL("./python-worker.js", import.meta.url), { type: "module" });
+    const plain = this.#plain;
+    const url = new URL("./python-worker.js", import.meta.url);
+    if (plain) url.search = "plain";
+    const worker = new Worker(url, { type: "module" });
     this.#settled = false;
     worker.onmessage = ({ data }) => {
       if (worker !== this.#worker || !data || typeof data !== "object") return;
       this.#heard = performance.now();
       if (data.type === "status") {
         if (!this.#settled) this.#setStatus(data);
+      } else if (data.type === "snapshot-failed") {
+        if (!this.#settled && !plain) (this.#plain = true), this.#replace();
       } else this.#settle(data);
     };
     worker.onerror = (event) => {
       event.preventDefault();
       if (worker !== this.#worker || this.#settled) return; // a cell's own error, later
-      this.#setStatus({ phase: "error", percent: 0, message: `Python could not start: ${event.message || "the worker failed to load"}` });
+      this.#setStatus({ phase: "error", message: `Python could not start: ${event.message || "the worker failed to load"}` });
     };
     this.#worker = worker;
   }
 
-  #setStatus({ phase, percent, message }) {
-    this.status = { phase, percent, message };
+  #setStatus({ phase, step = phase, percent = null, message }) {
+    this.status = { phase, step, percent, message };
     this.#settled = phase !== "loading";
     document.documentElement.dataset.python = phase; // for CSS, and for the tests
     if (phase === "ready") this.#heard = performance.now();
@@ -134,13 +144,20 @@ class PythonClient {
 
   /** culprit: the call that hung or ended Python; it fails rather than being sent again. */
   #restart(reason, culprit = null) {
-    this.#worker.terminate();
     const again = [...this.#pending.values()].filter((pending) => pending.retry && pending !== culprit);
     for (const { message } of again) this.#pending.delete(message.id);
     const error = Object.assign(new Error(reason), { restarted: true });
     culprit?.reject(error);
     this.#rejectAll(error);
-    this.#setStatus({ phase: "loading", percent: 0, message: "Restarting Python…" });
+    for (const pending of again) this.#pending.set(pending.message.id, pending);
+    this.#setStatus({ phase: "loading", step: "start", message: "Restarting Python…" });
+    this.#replace();
+  }
+
+  /** A new worker in place of the current one; the calls waiting for it are sent again. */
+  #replace() {
+    this.#worker.terminate();
+    const again = [...this.#pending.values()];
     this.#start();
     for (const pending of again) {
       pending.began = 0;

@@ -122,7 +122,7 @@ class RateMap {
   #status({ phase, percent, message }) {
     if (!this.el.isConnected) return queueMicrotask(() => this.destroy()); // a page we left
     if (this.grid) return;
-    if (phase === "loading") this.status.textContent = `${message} ${percent}%`;
+    if (phase === "loading") this.status.textContent = percent === null ? message : `${message} ${percent}%`;
     else if (phase === "ready") this.status.textContent = "Python is ready: computing the rate map…";
     else if (phase === "error") this.#stay(message);
   }

@@ -1,6 +1,8 @@
 // Mounts Ravine's widgets on inert HTML declared in the Markdown. Material re-emits
 // document$ after every instant navigation; each widget module loads only on pages that
-// use it, and the Python worker (python.js) is shared by all of them.
+// use it, and the Python worker (python.js) is shared by all of them. This is the only
+// script of ours that every page loads (with search-name.js, which names the search
+// dialog every page has); it is a module, so nothing waits for it before painting.
 const WIDGETS = [
   ["[data-ravine-smoke]", "./smoke.js", "mountSmoke"],
   ["[data-ravine-cell]", "./cells.js", "mountCell"],
@@ -12,12 +14,25 @@ const WIDGETS = [
   ["[data-ravine-ratemap]", "./rate-map.js", "mountRateMap"],
 ];
 
+// Scripts that watch a kind of content for the rest of the visit (they subscribe to
+// document$ themselves): imported once, on the first page that has that content.
+const PAGE_SCRIPTS = [
+  ["article img[src*='figures/']", "./figures-theme.js"],
+  [".ravine-lab", "./scroll-regions.js"],
+];
+const imported = new Set();
+
 // Mounted elements; a widget that holds on to something outside its element (a listener
 // on the shared Python client, an observer) sets el.ravineTeardown, called once the
 // element has left the page.
 const mounted = new Set();
 
 function mountAll() {
+  for (const [selector, url] of PAGE_SCRIPTS) {
+    if (imported.has(url) || !document.querySelector(selector)) continue;
+    imported.add(url);
+    import(url).catch(() => imported.delete(url));  // a dropped connection: next page retries
+  }
   for (const el of mounted) {
     if (el.isConnected) continue;
     mounted.delete(el);
@@ -32,6 +47,12 @@ function mountAll() {
     import(url).then((module) => elements.forEach((el) => module[mount](el)), () =>
       elements.forEach((el) => (delete el.dataset.mounted, mounted.delete(el))));
   }
+}
+
+// Python takes longest: on a page whose widgets start it at once, its worker starts now,
+// while their modules still load.
+if (document.querySelector("[data-navigator], [data-ravine-ratemap], [data-ravine-smoke]")) {
+  import("./python.js").then(({ getPython }) => getPython(), () => {});
 }
 
 if (window.document$) window.document$.subscribe(mountAll);

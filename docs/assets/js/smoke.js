@@ -6,7 +6,7 @@ export function mountSmoke(el) {
   const output = el.querySelector("[data-output]");
   const python = getPython();
   python.onStatus(({ phase, percent, message }) => {
-    statusLine.textContent = phase === "loading" ? `${message} ${percent}%` : message;
+    statusLine.textContent = phase === "loading" && percent !== null ? `${message} ${percent}%` : message;
   });
   const spec = JSON.parse(el.dataset.ravineSmoke);
   python.lesson("race", spec).then(
