@@ -45,6 +45,7 @@ import math
 import random
 from typing import NamedTuple
 
+from . import exact
 from .errors import ArgumentError, finite_number, shown
 from .landscapes import check_point
 from .optimizers import Optimizer, check_beta, check_lr
@@ -371,13 +372,14 @@ def classical_nesterov(lr, beta, landscape, start=None, num_steps=100):
 def normal_sampler(seed):
     """A function returning standard normal samples, seeded.
 
-    Marsaglia's polar method on random.Random(seed): it needs only log and
-    sqrt, whose results agree to the bit between CPython and Pyodide, while
-    random.gauss uses cos/sin, which differ in the last bit (so seeded noisy
-    runs would drift apart).
+    Marsaglia's polar method on random.Random(seed) (whose uniforms are
+    integer arithmetic), with the log of lesson_code.exact: math.log, like
+    the cos/sin of random.gauss, differs in the last bit between CPython and
+    Pyodide for a few inputs in ten thousand, and seeded noisy races drifted
+    apart; exact.log uses only correctly rounded arithmetic and sqrt.
     """
     uniform, spare = random.Random(seed).random, []
-    log, sqrt = math.log, math.sqrt
+    log, sqrt = exact.log, math.sqrt
 
     def sample():
         if spare:

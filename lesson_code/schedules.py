@@ -18,12 +18,14 @@ param group's lr and leaves the momentum buffer and the moments alone.
                       cosine over the remaining total − steps steps
 
 `total` (cosine, warmup) defaults to None: the run's num_steps, filled in by
-`schedule_for(spec, num_steps)`.
+`schedule_for(spec, num_steps)`. Powers and the cosine come from lesson_code.exact, so a
+scheduled race has the same bits in CPython and Pyodide.
 """
 
 import math
 from typing import Callable, NamedTuple
 
+from . import exact
 from .errors import ArgumentError, finite_number, shown
 
 __all__ = ["Schedule", "constant", "step_decay", "exponential",
@@ -82,7 +84,7 @@ def step_decay(every=100, factor=0.5):
     # η_t / η = factor^⌊t / every⌋
     return Schedule("step", f"η × {factor:g} every {every} steps",
                     {"every": every, "factor": factor},
-                    lambda t: factor ** (t // every))
+                    lambda t: exact.powi(factor, t // every))
 
 
 def exponential(gamma=0.99):
@@ -90,7 +92,7 @@ def exponential(gamma=0.99):
     gamma = _fraction(gamma, "gamma")
     # η_t / η = γ^t
     return Schedule("exponential", f"η × {gamma:g}^t", {"gamma": gamma},
-                    lambda t: gamma ** t)
+                    lambda t: exact.powi(gamma, t))
 
 
 def inverse_time(k=0.01):
@@ -107,8 +109,8 @@ def _cosine_factor(total, floor):
         if t >= total:
             return floor
         # floor + (1 − floor) (1 + cos(π t / total)) / 2
-        return floor + (1.0 - floor) * 0.5 * (1.0 + math.cos(math.pi * t /
-                                                             total))
+        return floor + (1.0 - floor) * 0.5 * (1.0 + exact.cos(math.pi * t /
+                                                              total))
     return factor
 
 
