@@ -95,6 +95,18 @@ RESULT = json.dumps({
     "race_noisy_rotated": ask("race", landscape="rotated-ravine",
                               num_steps=300, noise=0.5, seed=11,
                               optimizers=EVERY_OPTIMIZER),
+    # issue 14: seeded noise and the schedules, to the bit (a seed whose math.log once
+    # differed between glibc and Pyodide's libm is among them)
+    "sampler": [[sample() for _ in range(100)] for sample in
+                (lesson_code.runner.normal_sampler(seed)
+                 for seed in list(range(200)) + [55555])],
+    "schedule_factors": [lesson_code.schedule_for(name, 1000).factor(t)
+                         for name in lesson_code.SCHEDULES for t in range(0, 1001, 3)],
+    "race_noisy_scheduled": [ask("race", num_steps=1000, noise=1.0, seed=seed,
+                                 schedule=schedule, optimizers=EVERY_OPTIMIZER)
+                             for seed, schedule in ((55555, "cosine"), (0, "cosine"),
+                                                    (3, "warmup"), (7, "exponential"),
+                                                    (11, "step"))],
     "race_himmelblau": ask("race", landscape="himmelblau", num_steps=1000,
                            optimizers=EVERY_OPTIMIZER),
     "contour": ask("contour", landscape="ravine"),

@@ -78,7 +78,8 @@ def test_the_lessons_default_race_payload_is_identical(pyodide, cpython):
 
 @pytest.mark.parametrize("key", ["race_packed", "race_divergent",
                                  "race_every_optimizer_rosenbrock",
-                                 "race_noisy_rotated", "race_himmelblau"])
+                                 "race_noisy_rotated", "race_himmelblau",
+                                 "sampler", "schedule_factors", "race_noisy_scheduled"])
 def test_every_optimizer_and_seeded_noise_agree(pyodide, cpython, key):
     assert pyodide[key] == cpython[key]
 
