@@ -13,7 +13,7 @@ import matplotlib.pyplot as plt
 from matplotlib.patches import Ellipse
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
-from common import STYLES, draw_contours  # noqa: E402
+from common import STYLES, draw_contours, fewer_ticks, narrow, size, title  # noqa: E402
 from module import page_define  # noqa: E402
 
 from lesson_code import (SCHEDULES, momentum, narrow_ravine, noise_floor,  # noqa: E402
@@ -34,7 +34,8 @@ def cloud_runs():
 
 
 def noise_cloud():
-    fig, axes = plt.subplots(1, 2, figsize=(9, 3.9), layout="constrained",
+    rows, cols = (2, 1) if narrow() else (1, 2)
+    fig, axes = plt.subplots(rows, cols, figsize=size((7, 3.4), 5.6), layout="constrained",
                              sharey=True)
     for ax, (name, opt) in zip(axes, cloud_runs()):
         draw_contours(ax, RAVINE)
@@ -50,17 +51,19 @@ def noise_cloud():
         ax.add_patch(Ellipse((0, 0), 4 * sx, 4 * sy, fill=False, edgecolor=INK,
                              linewidth=1.6, linestyle=(0, (5, 3))))
         hp = opt.hyperparams
-        title = f"GD, η = {hp['lr']:g}" if name == "sgd" else \
+        label = f"GD, η = {hp['lr']:g}" if name == "sgd" else \
             f"momentum, η = {hp['lr']:g}, β = {hp['beta']:g}"
-        ax.set_title(f"{title}\nexpected loss {noise_floor(opt, RAVINE, SIGMA):.3f}")
-    axes[1].set_ylabel("")
-    fig.suptitle(f"{CLOUD_STEPS - CLOUD_BURN:,} noisy steps (σ = {SIGMA:g}) around the minimum; "
-                 "dashed: two standard deviations, predicted")
+        ax.set_title(f"{label}\nexpected loss {noise_floor(opt, RAVINE, SIGMA):.3f}")
+        fewer_ticks(ax)
+    if not narrow():
+        axes[1].set_ylabel("")
+    fig.suptitle(f"{CLOUD_STEPS - CLOUD_BURN:,} noisy steps (σ = {SIGMA:g})"
+                 + ("\n" if narrow() else "; ") + "dashed: 2 standard deviations, predicted")
     return fig
 
 
 def schedules_figure():
-    fig, ax = plt.subplots(figsize=(8, 3.8), layout="constrained")
+    fig, ax = plt.subplots(figsize=size((7, 4.2), 5.6), layout="constrained")
     total = FIG_STEPS
     styles = ["-", (0, (6, 3)), (0, (1.5, 2)), (0, (6, 2, 1.5, 2)),
               (0, (10, 3)), (0, (3, 2, 9, 2))]
@@ -70,32 +73,39 @@ def schedules_figure():
         ts = range(total + 1)
         ax.plot(ts, [schedule.factor(t) for t in ts], color=colour, linewidth=2,
                 linestyle=dash,
-                label=f"{name}: {schedule.label}")
+                label=name if narrow() else f"{name}: {schedule.label}")
     ax.set_xlabel("step t")
     ax.set_ylabel("η_t / η")
     ax.set_ylim(0, 1.05)
-    ax.set_title(f"The six schedules over {total} steps, with their default settings")
+    title(ax, f"The six schedules over {total} steps, with their default settings")
+    fewer_ticks(ax)
     ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.18), ncol=2)
     return fig
 
 
 def decay_figure():
-    fig, ax = plt.subplots(figsize=(8, 3.8), layout="constrained")
+    fig, ax = plt.subplots(figsize=size((7, 3.8), 5.0), layout="constrained")
     for name, colour, dash in (("constant", "#555555", "-"), ("cosine", "#d55e00", "--"),
                                ("step", "#0072b2", ":")):
         runs = [run(sgd(LR), RAVINE, num_steps=SCHED_STEPS, noise=SIGMA, seed=s,
                     schedule=name, tol=0.0) for s in range(SEEDS)]
         mean = [sum(t.losses[k] for t in runs) / SEEDS for k in range(SCHED_STEPS + 1)]
         ax.plot(range(SCHED_STEPS + 1), mean, color=colour, linestyle=dash, linewidth=1.8,
-                label=f"{name} ({schedule_for(name, SCHED_STEPS).label})")
+                label=name if narrow() else
+                f"{name} ({schedule_for(name, SCHED_STEPS).label})")
     floor = noise_floor(sgd(LR), RAVINE, SIGMA)
     ax.axhline(floor, color=INK, linewidth=1, linestyle=(0, (2, 2)),
-               label=f"predicted noise floor at constant η: {floor:.3f}")
+               label=(f"noise floor, predicted: {floor:.3f}" if narrow() else
+                      f"predicted noise floor at constant η: {floor:.3f}"))
     ax.set_yscale("log")
     ax.set_xlabel("step")
     ax.set_ylabel("loss, mean of the runs (log scale)")
-    ax.set_title(f"GD at η = {LR:g} with noise σ = {SIGMA:g}: mean of {SEEDS} seeds")
-    ax.legend(frameon=False, loc="lower left")
+    title(ax, f"GD at η = {LR:g} with noise σ = {SIGMA:g}: mean of {SEEDS} seeds")
+    fewer_ticks(ax)
+    if narrow():
+        ax.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2)
+    else:
+        ax.legend(frameon=False, loc="lower left")
     return fig
 
 

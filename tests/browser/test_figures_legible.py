@@ -47,7 +47,8 @@ MEASURE = """async (img) => {
 
 
 def test_the_pages_with_figures_are_found():
-    assert PAGES == ["optimizers/adaptive/", "optimizers/momentum/", "optimizers/ravine/"]
+    assert PAGES == ["optimizers/adaptive/", "optimizers/momentum/", "optimizers/practice/",
+                     "optimizers/ravine/"]
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
