@@ -68,7 +68,7 @@ def shoot(browser, root, page_path, width, scheme, out, slices):
     facts = page.evaluate(FACTS)
     context.close()
     wide = " WIDER THAN THE SCREEN" if facts["scrollWidth"] > facts["innerWidth"] else ""
-    print(f"{path.relative_to(ROOT)}: {facts['scrollWidth']}×{facts['height']} px, "
+    print(f"{path}: {facts['scrollWidth']}×{facts['height']} px, "
           f"scheme {facts['scheme']}, python {facts['python']}{wide}", flush=True)
     if slices:
         from PIL import Image
