@@ -26,9 +26,10 @@ import sys
 WORKER = "sw.js"
 TEMPLATE = "assets/js/sw.js"  # under docs/; published only as the generated sw.js
 RUNTIME = ("vendor/pyodide/",)
-# Never fetched by a reader's browser: source maps (devtools only), gzip copies (the
-# sitemap's), and lunr's word segmenters for languages other than the site's English.
-SKIP_SUFFIXES = (".map", ".gz")
+# Never fetched by a reader's browser: source maps (devtools only), gzip copies of another
+# file (sitemap.xml.gz; a .gz without its plain twin, such as Python's memory snapshot, is
+# fetched and cached), and lunr's word segmenters for languages other than the English.
+SKIP_SUFFIXES = (".map",)
 SKIP_DIRS = ("assets/javascripts/lunr/",)
 
 
@@ -52,7 +53,8 @@ def manifest(site_dir: str | pathlib.Path) -> dict:
     """{"key", "precache", "runtime"} for the built site in site_dir."""
     root = pathlib.Path(site_dir)
     files = {p.relative_to(root).as_posix(): p for p in root.rglob("*") if p.is_file()}
-    listed = {path: sha256(p) for path, p in sorted(files.items()) if cached(path)}
+    listed = {path: sha256(p) for path, p in sorted(files.items())
+              if cached(path) and not (path.endswith(".gz") and path[:-3] in files)}
     runtime = {path: h for path, h in listed.items() if path.startswith(RUNTIME)}
     precache = {path: h for path, h in listed.items() if path not in runtime}
     return {"key": build_key(listed), "precache": precache, "runtime": runtime}

@@ -73,7 +73,7 @@ def test_the_python_runtime_and_the_wheel_are_cached_once_python_starts(worker):
     wheel = lock["packages"]["lesson-code"]["file_name"]
     runtime = {f"vendor/pyodide/{name}" for name in (
         "pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip",
-        "pyodide-lock.json", wheel)}
+        "pyodide-lock.json", wheel, "lesson-code.snapshot.gz", "sizes.json")}
     assert runtime <= set(worker["runtime"])
     assert not runtime & set(worker["precache"])  # 13 MB only for readers who run Python
 
@@ -85,7 +85,10 @@ def test_every_hash_is_the_hash_of_the_published_file(worker):
 
 def test_the_worker_lists_neither_itself_nor_what_no_reader_fetches(worker):
     assert "sw.js" not in listed(worker)
-    assert not [p for p in listed(worker) if p.endswith((".map", ".gz"))]
+    assert not [p for p in listed(worker) if p.endswith(".map")]
+    # a gzip copy of another file is not fetched; Python's snapshot (no plain twin) is
+    assert "sitemap.xml.gz" not in listed(worker)
+    assert not [p for p in listed(worker) if p.endswith(".gz") and (SITE / p[:-3]).exists()]
     assert not (SITE / "assets/js/sw.js").exists()  # the template is published as sw.js only
 
 

@@ -7,7 +7,8 @@ from harness import check_axe, guarded_page
 
 pytestmark = pytest.mark.browser
 
-LESSONS = ["optimizers/", "optimizers/ravine/", "optimizers/momentum/", "optimizers/adaptive/",
+LESSONS = ["optimizers/", "optimizers/ravine/", "optimizers/momentum/", "optimizers/practice/",
+           "optimizers/adaptive/",
            "optimizers/lab/", "optimizers/playground/"]
 
 

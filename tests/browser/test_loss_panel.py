@@ -71,8 +71,8 @@ def test_a_nesterov_race_shows_both_steps_on_the_panel_and_the_scoreboard(page, 
     assert gd["first"] is None and gd["status"] == "running"
     assert expected["f_min"] == 0.0 and expected["tol"] == 1e-6
 
-    page.wait_for_function("() => document.querySelector('#harness').navigator.result.state.num_steps === 1000"
-                           " && document.querySelector('#harness').navigator.result.runs[1].name === 'nesterov'")
+    page.wait_for_function("() => document.querySelector('#harness').navigator.result?.state.num_steps === 1000"
+                           " && document.querySelector('#harness').navigator.result.runs[1]?.name === 'nesterov'")
     nav.get_by_role("button", name="Reset", exact=True).click()
     loss = panel(nav)
     before = loss.evaluate(INK, "light")
@@ -156,8 +156,8 @@ def test_light_and_dark_at_1280_and_375_px(browser, site_root, width):
                       device_scale_factor=2) as page:
         nav = open_harness(page, site_root)
         nesterov_race(nav)
-        page.wait_for_function("() => document.querySelector('#harness').navigator.result.state.num_steps === 1000"
-                               " && document.querySelector('#harness').navigator.result.runs[1].name === 'nesterov'")
+        page.wait_for_function("() => document.querySelector('#harness').navigator.result?.state.num_steps === 1000"
+                               " && document.querySelector('#harness').navigator.result.runs[1]?.name === 'nesterov'")
         loss = panel(nav)
         size = loss.evaluate("c => [c.width, c.height, c.getBoundingClientRect().width, c.getBoundingClientRect().height]")
         assert size[0] == round(size[2] * 2) and size[1] == round(size[3] * 2), size

@@ -158,7 +158,7 @@ def test_playground_buttons_set_up_and_run_their_races(page, site_root):
         document.querySelector("#playground-navigator").addEventListener('navigator:finished',
             e => window.finished.push(e.detail)); }""")
     buttons = page.locator("button[data-ravine-race]").all()
-    assert len(buttons) == 7
+    assert len(buttons) == 9
     base = navigators("playground.md")["playground-navigator"]
     limits = nav.locator(".navigator-limits")
     for k, button in enumerate(buttons):  # every experiment, by its button

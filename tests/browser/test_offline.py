@@ -46,7 +46,7 @@ def run_first_cell(page):
 @pytest.mark.browser
 def test_after_one_visit_every_page_of_the_course_works_offline(page, site_root):
     pages = course_pages()
-    assert len(pages) == 7 and FIRST in pages and "" in pages
+    assert len(pages) == 8 and FIRST in pages and "" in pages
     page.goto(site_root + FIRST)
     wait_python_ready(page)
     page.locator(".navigator-live").first.wait_for(timeout=PYTHON_READY_MS)

@@ -97,17 +97,19 @@ def test_every_prediction_races_noise_and_schedule_as_cpython_does(page, site_ro
 def test_new_noise_draws_another_race_and_the_url_keeps_it(page, site_root):
     open_lesson(page, site_root)
     nav = page.locator(f"#{NAV}")
-    nav.get_by_role("button", name="Run").click()
-    page.wait_for_function(f"document.querySelectorAll('#{NAV} [role=status] li').length === 2")
-    before = scores(nav)
+    page.evaluate(f"""() => {{ window.finished = [];
+        document.querySelector("#{NAV}").addEventListener('navigator:finished',
+            e => window.finished.push(e.detail)); }}""")
+    nav.get_by_role("button", name="Run", exact=True).click()
+    page.wait_for_function("window.finished.length === 1", timeout=60_000)
     nav.get_by_role("button", name="New noise").click()
-    page.wait_for_function("before => { const li = [...document.querySelectorAll("
-                           f"'#{NAV} [role=status] li')].map(e => e.innerText).join('|');"
-                           " return li && li !== before; }",
-                           arg="|".join(before.values()), timeout=60_000)
+    page.wait_for_function("window.finished.length === 2", timeout=60_000)
     seed = int(re.search(r"[;=]seed:(\d+)", page.url).group(1))
     assert seed != 0
-    request, expected = cpython_race({"seed": seed})
+    _, expected = cpython_race({"seed": seed})
+    detail = page.evaluate("window.finished[1]")
+    assert [(r["label"], r["message"]) for r in detail["runs"]] == \
+        [(r["label"], r["message"]) for r in expected]
     lines = scores(nav)
     for run in expected:
         assert run["message"] in lines[run["label"]], lines

@@ -18,7 +18,7 @@ const WIDGETS = [
 // document$ themselves): imported once, on the first page that has that content.
 const PAGE_SCRIPTS = [
   ["article img[src*='figures/']", "./figures-theme.js"],
-  [".ravine-lab", "./scroll-regions.js"],
+  [".ravine-lab, article table", "./scroll-regions.js"],  // the lab, and wide tables on a phone
 ];
 const imported = new Set();
 
@@ -50,9 +50,12 @@ function mountAll() {
 }
 
 // Python takes longest: on a page whose widgets start it at once, its worker starts now,
-// while their modules still load.
+// while their modules still load, once the fonts the page's text needs are in (the
+// worker's start competes with them for the CPU, and math laid out before its KaTeX
+// fonts arrive moves when they do).
 if (document.querySelector("[data-navigator], [data-ravine-ratemap], [data-ravine-smoke]")) {
-  import("./python.js").then(({ getPython }) => getPython(), () => {});
+  document.fonts.ready.then(() => import("./python.js"))
+    .then(({ getPython }) => getPython(), () => {});
 }
 
 if (window.document$) window.document$.subscribe(mountAll);
