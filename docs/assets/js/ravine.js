@@ -49,12 +49,14 @@ function mountAll() {
   }
 }
 
-// Python takes longest: on a page whose widgets start it at once, its worker starts now,
-// while their modules still load, once the fonts the page's text needs are in (the
-// worker's start competes with them for the CPU, and math laid out before its KaTeX
-// fonts arrive moves when they do).
+// Python takes longest: on a page whose widgets start it at once, its worker starts early,
+// but only once the page has loaded (its preloaded KaTeX fonts included) and those fonts
+// are ready: the worker's start competes with them for the CPU, and math laid out before
+// its fonts arrive moves when they do (tests/browser/test_layout_shift.py).
 if (document.querySelector("[data-navigator], [data-ravine-ratemap], [data-ravine-smoke]")) {
-  document.fonts.ready.then(() => import("./python.js"))
+  const loaded = document.readyState === "complete" ? Promise.resolve()
+    : new Promise((done) => window.addEventListener("load", done, { once: true }));
+  loaded.then(() => document.fonts.ready).then(() => import("./python.js"))
     .then(({ getPython }) => getPython(), () => {});
 }
 
