@@ -17,8 +17,9 @@ from .landscapes import get_landscape
 from .optimizers import EXTRA_STYLES, REGISTRY
 from .schedules import SCHEDULES, make_schedule
 
-__all__ = ["RACE_DEFAULTS", "LIMITS", "STATE_KEYS", "navigator_state",
-           "race_request", "page_data", "optimizer_order", "with_beta"]
+__all__ = ["RACE_DEFAULTS", "LIMITS", "STATE_KEYS", "CONTOUR_GRID",
+           "CONTOURS_DIR", "navigator_state", "race_request", "contour_request",
+           "page_data", "optimizer_order", "with_beta"]
 
 # noise: the gradient noise σ (0: exact gradients) and seed its seed, as in
 # lesson_code.run; schedule: a name of lesson_code.SCHEDULES or {"name": ...,
@@ -38,6 +39,14 @@ STATE_KEYS = ("landscape", "start", "lr", "beta", "optimizers", "num_steps",
 # on one request (MAX_STEPS, MAX_RUNS).
 LIMITS = {"lr": [1e-4, 10.0], "beta": [0.0, 0.999], "num_steps": [1, 5000],
           "runs": 8, "noise": [0.0, 100.0], "seed": [0, 999_999_999]}
+
+# The contour grid the navigator draws behind a race (points per side, levels).
+# The build writes each landscape's grid, computed by lesson_code.browser's own
+# contour op with these arguments, to CONTOURS_DIR/<landscape>.json in the site
+# (scripts/navigator_hook.py): a page fetches the grid while Python is still
+# starting instead of computing it as Python's first, slowest call.
+CONTOUR_GRID = {"nx": 121, "ny": 91, "levels": 14}
+CONTOURS_DIR = "navigator/contours"
 
 
 def optimizer_order():
@@ -108,6 +117,11 @@ def race_request(state):
     return request
 
 
+def contour_request(landscape):
+    """The contour op's arguments for a landscape's navigator grid."""
+    return {"landscape": landscape, **CONTOUR_GRID, "packed": True}
+
+
 def page_data():
     """What the page needs from lesson_code before Python is running, as
     JSON-ready values: each optimizer {name, label, beta (takes β), style:
@@ -125,7 +139,8 @@ def page_data():
                        for k, v in LIMITS.items()},
             "schedules": [{"name": name, "label": make_schedule(name).label,
                            "params": list(_params(factory))}
-                          for name, factory in SCHEDULES.items()]}
+                          for name, factory in SCHEDULES.items()],
+            "contour": {**CONTOUR_GRID, "dir": CONTOURS_DIR}}
 
 
 def _params(factory):

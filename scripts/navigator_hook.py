@@ -119,6 +119,25 @@ def on_post_build(config):
         target = pathlib.Path(config.site_dir) / uri
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(png, target)
+    write_contours(pathlib.Path(config.site_dir))
+
+
+def write_contours(site_dir):
+    """Each landscape's navigator grid, as lesson_code.browser's contour op returns it,
+    at <site>/CONTOURS_DIR/<name>.json: a page draws it while Python is still starting.
+    A landscape whose grid the op refuses gets no file (the page asks Python, which says
+    why)."""
+    from lesson_code import LANDSCAPES
+    from lesson_code.browser import handle
+    from lesson_code.navigator import CONTOURS_DIR, contour_request
+    folder = site_dir / CONTOURS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in LANDSCAPES:
+        reply = json.loads(handle(json.dumps({"op": "contour", "args": contour_request(name)})))
+        if reply["ok"]:
+            (folder / f"{name}.json").write_text(json.dumps(reply["result"], separators=(",", ":")))
+        else:
+            log.info("navigator: no contour file for %s: %s", name, reply["error"])
 
 
 def race_args(spec):

@@ -30,7 +30,8 @@ const some = (values) => values.slice(0, 3).map(show).join(", ") + (values.lengt
  * lesson_code's data -> {optimizers: names in menu order, labels: name -> label,
  * withBeta: Set of names that take β, styles: name -> style, extra: styles for repeated
  * runs, limits: {lr: [lo, hi], beta, num_steps, runs, noise, seed}, schedules: [{name,
- * label, params}] in menu order}.
+ * label, params}] in menu order, contour: {nx, ny, levels, dir}: the grid's arguments and
+ * the folder (from the site's root) where the build wrote each landscape's grid}.
  */
 export function contractOf(data) {
   const entries = data.optimizers;
@@ -42,6 +43,7 @@ export function contractOf(data) {
     extra: data.extra_styles,
     limits: data.limits,
     schedules: data.schedules,
+    contour: data.contour,
   };
 }
 

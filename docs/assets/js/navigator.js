@@ -16,6 +16,7 @@ import { checkState, contractOf, readUrl, scheduleName, writeUrl } from "./navig
 import { keepReachable } from "./scroll-box.js";
 
 const grids = new Map(); // landscape name -> Promise of a prepared contour grid (per tab)
+const SITE_ROOT = new URL("../../", import.meta.url); // this file is <root>/assets/js/
 const h = (tag, props = {}, ...children) => {
   const el = Object.assign(document.createElement(tag), props);
   el.append(...children);
@@ -288,13 +289,33 @@ class Navigator {
     }
   }
 
+  /**
+   * A landscape's contour grid, once per tab. While Python is still starting, the grid the
+   * build computed with lesson_code's own contour op (scripts/navigator_hook.py) is
+   * fetched instead: one download beats Python's first call, its slowest. A grid that
+   * cannot be fetched or is not whole is asked of Python, as is every grid once Python runs.
+   */
   #grid(name) {
     if (!grids.has(name)) {
-      const pending = this.python.lesson("contour", { landscape: name, nx: 121, ny: 91, levels: 14, packed: true })
+      const { nx, ny, levels, dir } = this.contract.contour;
+      const fromPython = () => this.python.lesson("contour", { landscape: name, nx, ny, levels, packed: true })
         .then((reply) => {
           if (!reply.ok) throw new Error(reply.error);
           return prepareGrid(reply.result);
         });
+      const fromBuild = () => fetch(new URL(`${dir}/${encodeURIComponent(name)}.json`, SITE_ROOT))
+        .then((response) => {
+          if (!response.ok) throw new Error(`HTTP ${response.status}`);
+          return response.json();
+        })
+        .then((grid) => {
+          const prepared = prepareGrid(grid);
+          if (prepared.values.length !== nx * ny || !prepared.values.every(Number.isFinite)) {
+            throw new Error("not a whole grid");
+          }
+          return prepared;
+        });
+      const pending = this.python.status.phase === "ready" ? fromPython() : fromBuild().catch(fromPython);
       pending.catch(() => grids.delete(name));
       grids.set(name, pending);
     }
