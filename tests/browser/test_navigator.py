@@ -200,6 +200,9 @@ def test_reloading_the_url_reproduces_the_race(page, site_root):
     type_into(nav, "Start y", "-3")
     page.wait_for_function("location.search.includes('y:-3')")
     page.wait_for_function("location.search.includes('nesterov')")
+    # the URL is written when a change is asked; the board once its race is back
+    page.wait_for_function("""() => { const r = document.querySelector('#harness').navigator.result;
+        return r && r.runs.length === 3 && r.state.lr === 0.12 && r.state.start[1] === -3; }""")
     url, board = page.url, scores(nav)
     label = map_plot(nav).get_attribute("aria-label")
     nav = open_harness(page, site_root, url.split(PAGE, 1)[1])
