@@ -21,8 +21,8 @@ in OPTIMIZERS (name -> factory, in menu order) and REGISTRY (name -> its label
 for legends and check boxes, whether it takes the navigator's β, its line
 style and its state class). Each state field carries the words a reader sees
 for it (`v: Annotated[tuple, "velocity v"]`, read by state_words). The
-navigator and the figures read them from here (lesson_code.navigator hands
-them to the page), so a new optimizer needs its factory, that one line and
+navigator, the figures and lesson_code.plot read them from here
+(lesson_code.navigator hands them to the page), so a new optimizer needs its factory, that one line and
 its tests.
 """
 
@@ -36,6 +36,7 @@ __all__ = [
     "sgd", "momentum", "nesterov", "rmsprop", "adam", "OPTIMIZERS",
     "make_optimizer", "check_lr", "check_beta", "Style", "Registered",
     "REGISTRY", "EXTRA_STYLES", "register", "made", "state_words",
+    "run_styles",
 ]
 
 
@@ -81,6 +82,28 @@ EXTRA_STYLES = [
     Style("#5f5f5f", "#c8c8c8", (14, 3, 3, 3), "star"),
     Style("#6b6b00", "#d6d66b", (2, 2), "ring"),
 ]
+
+
+def run_styles(names):
+    """The Style of each run of a plot, given its optimizer's registry name
+    (None for a line that is no optimizer's), by the navigator's rule
+    (navigator-draw.js styleRuns; the figures' draw_race alike for
+    registered optimizers): the first run of a registered optimizer gets its
+    registry style; a further run of it (β = 0.5 against β = 0.99), or a run
+    of no registered optimizer, gets the next of EXTRA_STYLES, counted per
+    name, so it differs in colour, dash and marker."""
+    seen = {}
+    styles = []
+    for name in names:
+        count = seen.get(name, 0)
+        seen[name] = count + 1
+        entry = REGISTRY.get(name)
+        if entry and count == 0:
+            styles.append(entry.style)
+        else:
+            styles.append(EXTRA_STYLES[(count - (1 if entry else 0))
+                                       % len(EXTRA_STYLES)])
+    return styles
 
 
 def state_words(state):

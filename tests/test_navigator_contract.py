@@ -19,7 +19,8 @@ import pytest
 
 from lesson_code import LANDSCAPES, quadratic, registered
 from lesson_code.navigator import LIMITS, navigator_state, page_data
-from lesson_code.optimizers import REGISTRY, EmptyState, Style, check_lr, made, register
+from lesson_code.optimizers import (REGISTRY, EmptyState, Style, check_lr, made, register,
+                                    run_styles)
 from paths import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -156,20 +157,44 @@ GARBLED = [
 ]
 
 
-def run_check_state(tmp_path, cases):
+def in_node(tmp_path, imports, body, args):
+    """What `body` prints, run in Node after importing {module: [names]} from the page's
+    docs/assets/js/<module>.js, with `args` (JSON) as `args`."""
     node = shutil.which("node")
     assert node, "Node is needed (npm installs the site's packages with it)"
-    module = tmp_path / "navigator-url.mjs"
-    module.write_text((ROOT / "docs" / "assets" / "js" / "navigator-url.js").read_text())
-    facts = navigator_hook.landscape_facts(list(LANDSCAPES))
-    script = (f"import {{ checkState, contractOf }} from {json.dumps(module.as_uri())};\n"
-              "const [cases, base, facts, data] = JSON.parse(process.argv[1]);\n"
-              "const contract = contractOf(data);\n"
-              "console.log(JSON.stringify(cases.map((c) => checkState(c, base, facts, contract))));\n")
-    out = subprocess.run([node, "--input-type=module", "-e", script,
-                          json.dumps([cases, BASE, facts, page_data()])],
+    lines = []
+    for stem, names in imports.items():
+        module = tmp_path / f"{stem}.mjs"
+        module.write_text((ROOT / "docs" / "assets" / "js" / f"{stem}.js").read_text())
+        lines.append(f"import {{ {', '.join(names)} }} from {json.dumps(module.as_uri())};")
+    script = "\n".join([*lines, "const args = JSON.parse(process.argv[1]);", body])
+    out = subprocess.run([node, "--input-type=module", "-e", script, json.dumps(args)],
                          capture_output=True, text=True, check=True, timeout=60)
     return json.loads(out.stdout)
+
+
+def run_check_state(tmp_path, cases):
+    facts = navigator_hook.landscape_facts(list(LANDSCAPES))
+    return in_node(tmp_path, {"navigator-url": ["checkState", "contractOf"]},
+                   "const [cases, base, facts, data] = args;\n"
+                   "const contract = contractOf(data);\n"
+                   "console.log(JSON.stringify(cases.map((c) => checkState(c, base, facts, contract))));",
+                   [cases, BASE, facts, page_data()])
+
+
+def test_the_page_styles_runs_as_lesson_code_plot_does(tmp_path):
+    """navigator-draw.js styleRuns and lesson_code's run_styles (plot.py's SVGs) give each
+    run the same style: an optimizer looks the same in the navigator and in a cell's plot."""
+    races = [["sgd", "momentum"], ["momentum", "momentum", "momentum", "momentum"],
+             ["adam", "nesterov", "adam", "rmsprop", "nesterov"], ["unknown", "unknown", "sgd"]]
+    page = in_node(tmp_path, {"navigator-url": ["contractOf"], "navigator-draw": ["styleRuns"]},
+                   "const [races, data] = args;\n"
+                   "console.log(JSON.stringify(races.map((names) =>"
+                   " styleRuns(names.map((name) => ({ name })), contractOf(data)))));",
+                   [races, page_data()])
+    for names, styles in zip(races, page, strict=True):
+        assert [(s["light"], s["dark"], tuple(s["dash"]), s["marker"]) for s in styles] \
+            == [tuple(s) for s in run_styles(names)], names
 
 
 def test_garbled_noise_seed_or_schedule_keeps_the_rest_with_a_message(tmp_path):
