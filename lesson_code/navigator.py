@@ -4,8 +4,9 @@ A navigator's state (a ```navigator fence, a navigator:set detail, a predict
 setup, the URL) names its race by the fields of RACE_DEFAULTS; what a fence
 leaves out comes from there (start: the landscape's own). The navigator hook
 (scripts/navigator_hook.py) writes the completed state into the page together
-with page_data(): the optimizers (name, label, whether they take β, style, from
-the registry in lesson_code.optimizers), the extra styles for repeated runs and
+with page_data(): the optimizers (name, label, whether they take β, style and
+the words for each field of their state, from the registry in
+lesson_code.optimizers), the extra styles for repeated runs and
 the LIMITS a value from outside (a link, an event, a typed number) must keep
 to. navigator.js derives every list and range it uses from that data, so the
 page has no copy of its own to drift; navigator-url.js checkState applies a
@@ -14,7 +15,7 @@ detail on top of a state by the rules of navigator_state below
 """
 
 from .landscapes import get_landscape
-from .optimizers import EXTRA_STYLES, REGISTRY
+from .optimizers import EXTRA_STYLES, REGISTRY, state_words
 from .schedules import SCHEDULES, make_schedule
 
 __all__ = ["RACE_DEFAULTS", "LIMITS", "STATE_KEYS", "CONTOUR_GRID",
@@ -125,14 +126,16 @@ def contour_request(landscape):
 def page_data():
     """What the page needs from lesson_code before Python is running, as
     JSON-ready values: each optimizer {name, label, beta (takes β), style:
-    {light, dark, dash, marker}} in menu order, the extra styles, LIMITS, and
+    {light, dark, dash, marker}, state: {field: its words for the step
+    details}} in menu order, the extra styles, LIMITS, and
     each learning-rate schedule {name, label (at its defaults), params (the
     names it takes)} in menu order."""
     def style(s):
         return {"light": s.light, "dark": s.dark, "dash": list(s.dash),
                 "marker": s.marker}
     return {"optimizers": [{"name": e.name, "label": e.label,
-                            "beta": e.takes_beta, "style": style(e.style)}
+                            "beta": e.takes_beta, "style": style(e.style),
+                            "state": state_words(e.state)}
                            for e in REGISTRY.values()],
             "extra_styles": [style(s) for s in EXTRA_STYLES],
             "limits": {k: list(v) if isinstance(v, list) else v

@@ -16,16 +16,18 @@ expression in the same order. GD, RMSProp and Adam have the general loop
 only.
 
 The registry is the one home of what every page, figure and test knows about
-an optimizer: `@register(name, label, style)` above a factory puts it in
-OPTIMIZERS (name -> factory, in menu order) and REGISTRY (name -> its label
-for legends and check boxes, whether it takes the navigator's β, and its line
-style). The navigator and the figures read them from here (lesson_code.navigator
-hands them to the page), so a new optimizer needs its factory, that one line
-and its tests.
+an optimizer: `@register(name, label, style, state)` above a factory puts it
+in OPTIMIZERS (name -> factory, in menu order) and REGISTRY (name -> its label
+for legends and check boxes, whether it takes the navigator's β, its line
+style and its state class). Each state field carries the words a reader sees
+for it (`v: Annotated[tuple, "velocity v"]`, read by state_words). The
+navigator, the figures and lesson_code.plot read them from here
+(lesson_code.navigator hands them to the page), so a new optimizer needs its factory, that one line and
+its tests.
 """
 
 import math
-from typing import Callable, NamedTuple
+from typing import Annotated, Callable, NamedTuple, get_type_hints
 
 from .errors import ArgumentError, finite_number, shown
 
@@ -33,7 +35,8 @@ __all__ = [
     "Optimizer", "EmptyState", "MomentumState", "RMSpropState", "AdamState",
     "sgd", "momentum", "nesterov", "rmsprop", "adam", "OPTIMIZERS",
     "make_optimizer", "check_lr", "check_beta", "Style", "Registered",
-    "REGISTRY", "EXTRA_STYLES", "register", "made",
+    "REGISTRY", "EXTRA_STYLES", "register", "made", "state_words",
+    "run_styles",
 ]
 
 
@@ -60,12 +63,13 @@ class Style(NamedTuple):
 class Registered(NamedTuple):
     """A registered optimizer: name (registry key), label (words for a legend
     or a check box), takes_beta (whether the navigator's β applies), style,
-    factory."""
+    factory, state (the NamedTuple class its init returns)."""
     name: str
     label: str
     takes_beta: bool
     style: Style
     factory: Callable
+    state: type
 
 
 REGISTRY = {}    # name -> Registered, in menu order
@@ -80,14 +84,56 @@ EXTRA_STYLES = [
 ]
 
 
-def register(name, label, style):
+def run_styles(names):
+    """The Style of each run of a plot, given its optimizer's registry name
+    (None for a line that is no optimizer's), by the navigator's rule
+    (navigator-draw.js styleRuns; the figures' draw_race alike for
+    registered optimizers): the first run of a registered optimizer gets its
+    registry style; a further run of it (β = 0.5 against β = 0.99), or a run
+    of no registered optimizer, gets the next of EXTRA_STYLES, counted per
+    name, so it differs in colour, dash and marker."""
+    seen = {}
+    styles = []
+    for name in names:
+        count = seen.get(name, 0)
+        seen[name] = count + 1
+        entry = REGISTRY.get(name)
+        if entry and count == 0:
+            styles.append(entry.style)
+        else:
+            styles.append(EXTRA_STYLES[(count - (1 if entry else 0))
+                                       % len(EXTRA_STYLES)])
+    return styles
+
+
+def state_words(state):
+    """field -> the words a reader sees for it (the navigator's step
+    details), in field order, from the Annotated type of each field of a
+    state class; TypeError names a field without words."""
+    hints = get_type_hints(state, include_extras=True)
+    words = {}
+    for field in state._fields:
+        said = getattr(hints.get(field), "__metadata__", ())
+        if not (said and isinstance(said[0], str)):
+            raise TypeError(f"{state.__name__}.{field} needs the words "
+                            f"readers see for it: "
+                            f'{field}: Annotated[type, "words"]')
+        words[field] = said[0]
+    return words
+
+
+def register(name, label, style, state):
     """Decorator: registers an optimizer factory under name, with the label
-    readers see and its style. It takes the navigator's β if it has a `beta`
-    argument."""
+    readers see, its style and the state class its init returns (each field
+    with its words, see state_words). It takes the navigator's β if it has
+    a `beta` argument."""
+    state_words(state)  # a field without words fails here, at import
+
     def add(factory):
         code = factory.__code__
         takes_beta = "beta" in code.co_varnames[:code.co_argcount]
-        REGISTRY[name] = Registered(name, label, takes_beta, style, factory)
+        REGISTRY[name] = Registered(name, label, takes_beta, style, factory,
+                                    state)
         OPTIMIZERS[name] = factory
         return factory
     return add
@@ -103,22 +149,24 @@ class EmptyState(NamedTuple):
     """Plain gradient descent remembers nothing."""
 
 
+# A state field's Annotated words are what the navigator's step details call
+# it (state_words).
 class MomentumState(NamedTuple):
     """v: the velocity (torch: `momentum_buffer`)."""
-    v: tuple
+    v: Annotated[tuple, "velocity v"]
 
 
 class RMSpropState(NamedTuple):
     """s: running average of g² (torch: `square_avg`)."""
-    s: tuple
+    s: Annotated[tuple, "second moment s"]
 
 
 class AdamState(NamedTuple):
     """t: steps taken; m: average of g (torch `exp_avg`);
     s: average of g² (torch `exp_avg_sq`)."""
-    t: int
-    m: tuple
-    s: tuple
+    t: Annotated[int, "step count t"]
+    m: Annotated[tuple, "first moment m"]
+    s: Annotated[tuple, "second moment s"]
 
 
 def check_lr(lr, name="lr"):
@@ -161,7 +209,8 @@ def _zeros(w):
 
 
 @register("sgd", "GD",
-          Style("#d55e00", "#ff9a4d", (), "circle"))
+          Style("#d55e00", "#ff9a4d", (), "circle"),
+          EmptyState)
 def sgd(lr):
     """Gradient descent w ← w − η g.  torch: `SGD(params, lr)`."""
     lr = check_lr(lr)
@@ -174,7 +223,8 @@ def sgd(lr):
 
 
 @register("momentum", "Momentum",
-          Style("#0072b2", "#6cc4ff", (7, 4), "square"))
+          Style("#0072b2", "#6cc4ff", (7, 4), "square"),
+          MomentumState)
 def momentum(lr, beta=0.9):
     """Heavy-ball momentum in torch's convention (the lessons' convention):
 
@@ -211,7 +261,8 @@ def momentum(lr, beta=0.9):
 
 
 @register("nesterov", "Nesterov",
-          Style("#009e73", "#38d9a9", (1.5, 3), "triangle"))
+          Style("#009e73", "#38d9a9", (1.5, 3), "triangle"),
+          MomentumState)
 def nesterov(lr, beta=0.9):
     """Nesterov momentum as torch implements it (`SGD(lr, momentum=β,
     nesterov=True)`): v_t = β v_{t−1} + g_t, then w ← w − η (g_t + β v_t).
@@ -238,7 +289,8 @@ def nesterov(lr, beta=0.9):
 
 
 @register("rmsprop", "RMSProp",
-          Style("#b8509a", "#f08ad6", (7, 3, 1.5, 3), "diamond"))
+          Style("#b8509a", "#f08ad6", (7, 3, 1.5, 3), "diamond"),
+          RMSpropState)
 def rmsprop(lr=0.01, alpha=0.99, eps=1e-8):
     """RMSProp as `torch.optim.RMSprop(params, lr, alpha, eps)` (not centered,
     no momentum): s_t = α s_{t−1} + (1 − α) g_t², s_0 = 0,
@@ -261,7 +313,8 @@ def rmsprop(lr=0.01, alpha=0.99, eps=1e-8):
 
 
 @register("adam", "Adam",
-          Style("#222222", "#f0e442", (12, 4), "cross"))
+          Style("#222222", "#f0e442", (12, 4), "cross"),
+          AdamState)
 def adam(lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):
     """Adam as `torch.optim.Adam(params, lr, betas=(β₁, β₂), eps)` (no
     amsgrad, no weight decay), with bias correction and ε added after the

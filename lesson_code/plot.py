@@ -14,6 +14,14 @@ itself in an in-page cell and in Jupyter (through `_repr_svg_`):
 Build one by hand with `Plot(title, xlabel, ylabel, logy)` and its
 `line`, `path` and `contours` methods (each returns the plot). Points that
 are not finite (or not positive on a log axis) are left out, never drawn.
+
+Each run is drawn in its optimizer's Style from the registry
+(lesson_code.optimizers: the light-theme colour, on this white background,
+its dash and its marker), so an optimizer looks the same here, in the
+build's figures and in the navigator. A second run of the same optimizer in
+one plot (β = 0.5 against β = 0.99), and a line that is no optimizer's, get
+the next of EXTRA_STYLES (run_styles, the navigator's rule): another colour,
+dash and marker, never colour alone.
 """
 
 import itertools
@@ -21,10 +29,15 @@ import math
 from html import escape
 
 from .grid import contour_levels, grid
+from .optimizers import run_styles
 
 __all__ = ["Plot", "loss_plot", "landscape_plot", "nice_ticks"]
 
-COLORS = ["#1f5fbf", "#c4421a", "#2a7d2e", "#7b3fa6", "#8a6500", "#0a7c86"]
+# Style.dash is in pixels of the navigator's 2.2 px line; here it is scaled to
+# each line's width, as the figures scale it, so the pattern keeps its shape.
+NAVIGATOR_LINE, LINE, LEGEND_LINE = 2.2, 1.8, 2.5
+MARKS = 12  # about this many markers along a run, as in the figures
+HALO = "#ffffff"
 _ids = itertools.count(1)
 
 
@@ -52,7 +65,7 @@ class Plot:
         self.title, self.xlabel, self.ylabel = title, xlabel, ylabel
         self.logy, self.width, self.height = logy, width, height
         self.equal = equal
-        self.series = []    # (label, [(x, y), ...], kind)
+        self.series = []    # (label, [(x, y), ...], kind, optimizer name)
         self.segments = []  # contour line segments ((x0, y0), (x1, y1))
         self.window = None  # fixed ((xmin, xmax), (ymin, ymax)) or None
         self.levels = []    # the contour levels drawn
@@ -61,19 +74,22 @@ class Plot:
         return (math.isfinite(x) and math.isfinite(y)
                 and not (self.logy and y <= 0))
 
-    def line(self, ys, xs=None, label=None):
-        """A line through (xs[i], ys[i]); xs defaults to 0, 1, 2, ..."""
+    def line(self, ys, xs=None, label=None, name=None):
+        """A line through (xs[i], ys[i]); xs defaults to 0, 1, 2, ...;
+        name: the optimizer (registry name) whose style it takes."""
         xs = range(len(ys)) if xs is None else xs
         points = [(float(x), float(y)) for x, y in zip(xs, ys)]
-        self.series.append((label, points, "line"))
+        self.series.append((label, points, "line", name))
         return self
 
-    def path(self, points, label=None):
-        """A trajectory: a Trajectory or a list of (x, y), with its start."""
+    def path(self, points, label=None, name=None):
+        """A trajectory: a Trajectory (in its optimizer's style) or a list of
+        (x, y), with its start."""
         label = label or getattr(points, "label", None)
+        name = name or getattr(points, "name", None)
         points = getattr(points, "points", points)
         self.series.append((label, [(float(p[0]), float(p[1]))
-                                    for p in points], "path"))
+                                    for p in points], "path", name))
         return self
 
     def contours(self, landscape, levels=12, n=61):
@@ -91,7 +107,7 @@ class Plot:
     def _limits(self):
         if self.window:
             return self.window
-        pts = [p for _, points, _ in self.series for p in points
+        pts = [p for _, points, *_ in self.series for p in points
                if self._keep(*p)] or [(0.0, 1.0), (1.0, 2.0)]
         lim = [[min(c), max(c)] for c in zip(*pts)]
         if self.logy:
@@ -138,10 +154,10 @@ class Plot:
                         for a, b in self.segments)
             out.append(f'<path d="{d}" stroke="#9aa5b1" stroke-width="0.8" '
                        f'fill="none" clip-path="url(#{clip})"/>')
-        for k, (label, points, kind) in enumerate(self.series):
-            out.append(self._series(px, points, COLORS[k % len(COLORS)],
-                                    kind, clip))
-        out += self._legend(left, top, w)
+        styles = run_styles([name for *_, name in self.series])
+        for (label, points, kind, _), style in zip(self.series, styles):
+            out.append(self._series(px, points, style, kind, clip))
+        out += self._legend(left, top, w, styles)
         out.append("</svg>")
         return "\n".join(out)
 
@@ -181,39 +197,50 @@ class Plot:
                        f'{escape(self.ylabel)}</text>')
         return out
 
-    def _series(self, px, points, color, kind, clip):
-        d, pen = [], "M"
+    def _series(self, px, points, style, kind, clip):
+        d, pen, drawn = [], "M", []
         for x, y in points:
             if not self._keep(x, y):
                 pen = "M"  # a gap where a point cannot be drawn
                 continue
-            d.append("{}{:.1f},{:.1f}".format(pen, *px(x, y)))
+            drawn.append(px(x, y))
+            d.append("{}{:.1f},{:.1f}".format(pen, *drawn[-1]))
             pen = "L"
-        out = (f'<path d="{"".join(d)}" stroke="{color}" stroke-width="1.8" '
+        color = style.light
+        out = (f'<path d="{"".join(d)}" stroke="{color}" '
+               f'stroke-width="{LINE}"{_dasharray(style.dash, LINE)} '
                f'fill="none" clip-path="url(#{clip})"/>')
         if kind == "path" and d:
             x, y = d[0][1:].split(",")
             out += (f'<circle cx="{x}" cy="{y}" r="3.5" fill="{color}" '
                     f'clip-path="url(#{clip})"/>')
+        every = max(1, len(drawn) // MARKS)
+        marks = "".join(_marker(style.marker, x, y, 3, color)
+                        for x, y in drawn[every::every])
+        if marks:
+            out += f'<g clip-path="url(#{clip})">{marks}</g>'
         return out
 
-    def _legend(self, left, top, w):
-        labels = [(k, s[0]) for k, s in enumerate(self.series) if s[0]]
+    def _legend(self, left, top, w, styles):
+        labels = [(style, s[0]) for s, style in zip(self.series, styles)
+                  if s[0]]
         out = []
-        for row, (k, label) in enumerate(labels):
+        for row, (style, label) in enumerate(labels):
             y = top + 14 + 16 * row
-            color = COLORS[k % len(COLORS)]
-            out.append(f'<line x1="{left + w - 130:.1f}" '
-                       f'x2="{left + w - 112:.1f}" y1="{y - 4}" y2="{y - 4}" '
-                       f'stroke="{color}" stroke-width="2.5"/><text '
-                       f'x="{left + w - 106:.1f}" y="{y}" fill="#111">'
-                       f'{escape(str(label)[:18])}</text>')
+            x0, x1 = left + w - 136, left + w - 112
+            mark = _marker(style.marker, (x0 + x1) / 2, y - 4, 3.5,
+                           style.light)
+            out.append(f'<line x1="{x0:.1f}" x2="{x1:.1f}" y1="{y - 4}" '
+                       f'y2="{y - 4}" stroke="{style.light}" stroke-width='
+                       f'"{LEGEND_LINE}"{_dasharray(style.dash, LEGEND_LINE)}'
+                       f'/>{mark}<text x="{left + w - 106:.1f}" y="{y}" '
+                       f'fill="#111">{escape(str(label)[:18])}</text>')
         return out
 
     def describe(self):
         """One sentence for a screen reader (the SVG title, an img's alt)."""
         names = [f"{label or 'unnamed'} ({len(points)} points)"
-                 for label, points, _ in self.series]
+                 for label, points, *_ in self.series]
         what = "Contours" + (" with " if names else "") \
             if self.segments else "Plot" + (" of " if names else "")
         words = f"{self.title}: " if self.title else ""
@@ -224,6 +251,44 @@ class Plot:
         """Write the SVG to a file."""
         with open(filename, "w", encoding="utf-8") as out:
             out.write(self.to_svg())
+
+
+def _dasharray(dash, width):
+    """The stroke-dasharray attribute of a Style's dash for a line of width
+    px ("" when solid)."""
+    if not dash:
+        return ""
+    scaled = ",".join(f"{d * width / NAVIGATOR_LINE:.2f}" for d in dash)
+    return f' stroke-dasharray="{scaled}"'
+
+
+def _marker(shape, x, y, r, color):
+    """One marker of a Style centred at (x, y), radius r, in the shapes of
+    the navigator's (navigator-draw.js marker): a filled shape edged in
+    white, or strokes (cross, plus, star) over a white halo."""
+    if shape in ("circle", "ring"):
+        fill, edge, width = ((HALO, color, 2) if shape == "ring"
+                             else (color, HALO, 1.5))
+        return (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{r}" fill="{fill}" '
+                f'stroke="{edge}" stroke-width="{width}" '
+                'paint-order="stroke"/>')
+    corners = {"square": [(-0.85, -0.85), (0.85, -0.85), (0.85, 0.85),
+                          (-0.85, 0.85)],
+               "triangle": [(0, -1.1), (1, 0.8), (-1, 0.8)],
+               "diamond": [(0, -1.2), (1, 0), (0, 1.2), (-1, 0)]}.get(shape)
+    if corners:
+        d = "".join(f"{'L' if k else 'M'}{x + u * r:.1f},{y + v * r:.1f}"
+                    for k, (u, v) in enumerate(corners))
+        return (f'<path d="{d}Z" fill="{color}" stroke="{HALO}" '
+                'stroke-width="1.5" paint-order="stroke"/>')
+    arms = {"plus": [(1, 0), (0, 1)],
+            "star": [(1, 0), (0, 1), (0.7, 0.7), (0.7, -0.7)]}.get(
+                shape, [(1, 1), (1, -1)])  # a cross
+    d = "".join(f"M{x - u * r:.1f},{y - v * r:.1f}"
+                f"L{x + u * r:.1f},{y + v * r:.1f}" for u, v in arms)
+    return (f'<path d="{d}" stroke="{HALO}" stroke-width="4.5" fill="none"/>'
+            f'<path d="{d}" stroke="{color}" stroke-width="2.2" '
+            'fill="none"/>')
 
 
 def _march(xs, ys, grid, level):
@@ -251,7 +316,8 @@ def loss_plot(*trajectories, logy=True, title="Loss per step"):
     """The loss of each trajectory per step, on a log axis by default."""
     plot = Plot(title, "step", "loss", logy=logy)
     for traj in trajectories:
-        plot.line(traj.losses, label=traj.label)
+        plot.line(traj.losses, label=traj.label,
+                  name=getattr(traj, "name", None))
     return plot
 
 

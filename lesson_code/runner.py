@@ -71,7 +71,8 @@ INF = math.inf
 class Trajectory(NamedTuple):
     """A finished run. status is "converged", "diverged" or "running";
     step is where it converged for good (or diverged, or num_steps); first
-    is the first step within tolerance (None if never)."""
+    is the first step within tolerance (None if never); name is the
+    optimizer's registry name (its style in lesson_code.plot)."""
     label: str
     points: tuple
     losses: tuple
@@ -83,6 +84,7 @@ class Trajectory(NamedTuple):
     states: tuple | None = None
     grads: tuple | None = None
     first: int | None = None
+    name: str | None = None
 
 
 def check_steps(num_steps, cap=MAX_STEPS, name="num_steps"):
@@ -322,8 +324,10 @@ def run(optimizer, landscape, start=None, num_steps=100, tol=1e-6,
         states = grads = None
     message = _ending(status, k, first, since if status == "running"
                       else None)
+    name = getattr(optimizer, "name", None)
     return Trajectory(label or optimizer.label, tuple(points), tuple(losses),
-                      status, k, message, states, grads, first)
+                      status, k, message, states, grads, first,
+                      name if isinstance(name, str) else None)
 
 
 def stretches(trajectory, tol=1e-6, f_min=0.0):

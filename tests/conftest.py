@@ -8,6 +8,9 @@ every worker's reports, so the rule holds there too).
 import pytest
 from site_server import SharedSite
 
+from lesson_code.landscapes import FACTORIES, LANDSCAPES
+from lesson_code.optimizers import OPTIMIZERS, REGISTRY
+
 _shared_site = SharedSite()
 
 
@@ -23,6 +26,18 @@ def pytest_configure_node(node):
 
 def pytest_unconfigure(config):
     _shared_site.close()
+
+
+@pytest.fixture
+def registries():
+    """lesson_code's registries as they were once the test is over: an optimizer or a
+    landscape the test registers (the way the README says) is gone afterwards."""
+    saved = [(registry, dict(registry))
+             for registry in (REGISTRY, OPTIMIZERS, LANDSCAPES, FACTORIES)]
+    yield
+    for registry, before in saved:
+        registry.clear()
+        registry.update(before)
 
 _skipped = []
 

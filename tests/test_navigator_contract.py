@@ -13,14 +13,14 @@ import re
 import shutil
 import subprocess
 import sys
+from typing import Annotated, NamedTuple
 
 import pytest
 
 from lesson_code import LANDSCAPES, quadratic, registered
 from lesson_code.navigator import LIMITS, navigator_state, page_data
-from lesson_code.landscapes import FACTORIES
-from lesson_code.optimizers import (OPTIMIZERS, REGISTRY, EmptyState, Style,
-                                    check_lr, made, register)
+from lesson_code.optimizers import (REGISTRY, EmptyState, Style, check_lr, made, register,
+                                    run_styles)
 from paths import ROOT
 
 sys.path.insert(0, str(ROOT / "scripts"))
@@ -28,13 +28,11 @@ import navigator_hook  # noqa: E402
 
 
 @pytest.fixture
-def throwaway():
+def throwaway(registries):
     """A throwaway optimizer ("walk", takes β) and landscape ("trough") registered the
     way the README says; the registries are as they were afterwards."""
-    saved = [(registry, dict(registry))
-             for registry in (REGISTRY, OPTIMIZERS, LANDSCAPES, FACTORIES)]
-
-    @register("walk", "Random walk", Style("#123456", "#abcdef", (5, 5), "star"))
+    @register("walk", "Random walk", Style("#123456", "#abcdef", (5, 5), "star"),
+              EmptyState)
     def walk(lr, beta=0.5):
         lr = check_lr(lr)
         return made("walk", {"lr": lr, "beta": beta}, lambda w: EmptyState(),
@@ -43,11 +41,6 @@ def throwaway():
     @registered
     def trough(lam=2.0):
         return quadratic("trough", "Trough", lam, 4 * lam)
-
-    yield
-    for registry, before in saved:
-        registry.clear()
-        registry.update(before)
 
 
 def page_data_of(fence):
@@ -64,10 +57,42 @@ def test_a_registered_optimizer_and_landscape_reach_the_page(throwaway):
     walk = next(o for o in data["contract"]["optimizers"] if o["name"] == "walk")
     assert walk == {"name": "walk", "label": "Random walk", "beta": True,
                     "style": {"light": "#123456", "dark": "#abcdef", "dash": [5, 5],
-                              "marker": "star"}}
+                              "marker": "star"}, "state": {}}
     assert data["optimizers"] == ["walk", "sgd"]
     assert "trough" in data["facts"] and data["facts"]["trough"]["title"] == "Trough"
     assert data["facts"]["trough"]["eigenvalues"] == [2.0, 8.0]
+
+
+class DriftState(NamedTuple):
+    """A state field no registered optimizer has."""
+    total: Annotated[tuple, "running total of the gradients G"]
+    k: Annotated[int, "steps counted k"]
+
+
+def test_the_words_for_a_new_state_field_reach_the_step_details(registries):
+    """navigator.js names each field of a run's state in the step details by the words
+    its optimizer's state declares: a new field needs no word list in the page."""
+    @register("drift", "Drift", Style("#654321", "#fedcba", (), "ring"), DriftState)
+    def drift(lr):
+        def update(g, state):
+            total = tuple(a + gi for a, gi in zip(state.total, g))
+            return tuple(-lr * a for a in total), DriftState(total, state.k + 1)
+        return made("drift", {"lr": lr}, lambda w: DriftState((0.0,) * len(w), 0), update)
+
+    data = page_data_of("id: drifting\noptimizers: [drift, momentum]\n")
+    entries = {o["name"]: o for o in data["contract"]["optimizers"]}
+    assert list(entries["drift"]["state"].items()) == [
+        ("total", "running total of the gradients G"), ("k", "steps counted k")]
+    assert entries["momentum"]["state"] == {"v": "velocity v"}
+
+
+def test_a_state_field_without_words_is_refused_when_registered(registries):
+    class Bare(NamedTuple):
+        v: tuple
+
+    with pytest.raises(TypeError, match=r"Bare\.v needs the words"):
+        register("bare", "Bare", Style("#000000", "#ffffff", (), "circle"), Bare)
+    assert "bare" not in REGISTRY
 
 
 def test_a_fence_cannot_race_what_is_not_registered():
@@ -132,20 +157,44 @@ GARBLED = [
 ]
 
 
-def run_check_state(tmp_path, cases):
+def in_node(tmp_path, imports, body, args):
+    """What `body` prints, run in Node after importing {module: [names]} from the page's
+    docs/assets/js/<module>.js, with `args` (JSON) as `args`."""
     node = shutil.which("node")
     assert node, "Node is needed (npm installs the site's packages with it)"
-    module = tmp_path / "navigator-url.mjs"
-    module.write_text((ROOT / "docs" / "assets" / "js" / "navigator-url.js").read_text())
-    facts = navigator_hook.landscape_facts(list(LANDSCAPES))
-    script = (f"import {{ checkState, contractOf }} from {json.dumps(module.as_uri())};\n"
-              "const [cases, base, facts, data] = JSON.parse(process.argv[1]);\n"
-              "const contract = contractOf(data);\n"
-              "console.log(JSON.stringify(cases.map((c) => checkState(c, base, facts, contract))));\n")
-    out = subprocess.run([node, "--input-type=module", "-e", script,
-                          json.dumps([cases, BASE, facts, page_data()])],
+    lines = []
+    for stem, names in imports.items():
+        module = tmp_path / f"{stem}.mjs"
+        module.write_text((ROOT / "docs" / "assets" / "js" / f"{stem}.js").read_text())
+        lines.append(f"import {{ {', '.join(names)} }} from {json.dumps(module.as_uri())};")
+    script = "\n".join([*lines, "const args = JSON.parse(process.argv[1]);", body])
+    out = subprocess.run([node, "--input-type=module", "-e", script, json.dumps(args)],
                          capture_output=True, text=True, check=True, timeout=60)
     return json.loads(out.stdout)
+
+
+def run_check_state(tmp_path, cases):
+    facts = navigator_hook.landscape_facts(list(LANDSCAPES))
+    return in_node(tmp_path, {"navigator-url": ["checkState", "contractOf"]},
+                   "const [cases, base, facts, data] = args;\n"
+                   "const contract = contractOf(data);\n"
+                   "console.log(JSON.stringify(cases.map((c) => checkState(c, base, facts, contract))));",
+                   [cases, BASE, facts, page_data()])
+
+
+def test_the_page_styles_runs_as_lesson_code_plot_does(tmp_path):
+    """navigator-draw.js styleRuns and lesson_code's run_styles (plot.py's SVGs) give each
+    run the same style: an optimizer looks the same in the navigator and in a cell's plot."""
+    races = [["sgd", "momentum"], ["momentum", "momentum", "momentum", "momentum"],
+             ["adam", "nesterov", "adam", "rmsprop", "nesterov"], ["unknown", "unknown", "sgd"]]
+    page = in_node(tmp_path, {"navigator-url": ["contractOf"], "navigator-draw": ["styleRuns"]},
+                   "const [races, data] = args;\n"
+                   "console.log(JSON.stringify(races.map((names) =>"
+                   " styleRuns(names.map((name) => ({ name })), contractOf(data)))));",
+                   [races, page_data()])
+    for names, styles in zip(races, page, strict=True):
+        assert [(s["light"], s["dark"], tuple(s["dash"]), s["marker"]) for s in styles] \
+            == [tuple(s) for s in run_styles(names)], names
 
 
 def test_garbled_noise_seed_or_schedule_keeps_the_rest_with_a_message(tmp_path):

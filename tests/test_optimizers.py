@@ -10,6 +10,7 @@ import pytest
 
 from lesson_code import (OPTIMIZERS, adam, get_landscape, make_optimizer,
                          momentum, nesterov, rmsprop, sgd)
+from lesson_code.optimizers import REGISTRY, state_words
 
 
 class TorchRule:
@@ -168,6 +169,17 @@ def test_update_is_pure_and_state_fields_are_the_lessons_symbols():
         first = opt.update(g, state)
         assert opt.update(g, state) == first        # same input, same output
         assert state == opt.init(w)                 # the old state is intact
+
+
+def test_each_optimizer_registers_the_state_its_steps_carry():
+    """The registry's state class is what init and update return, so the words the
+    step details show (state_words) are those of the fields the reader sees."""
+    for name, entry in REGISTRY.items():
+        opt = make_optimizer(name, lr=0.01)
+        state = opt.init((0.0, 0.0))
+        assert type(state) is entry.state, name
+        assert type(opt.update((1.0, -1.0), state)[1]) is entry.state, name
+        assert list(state_words(entry.state)) == list(state._fields), name
 
 
 def test_vectors_of_any_length_work():

@@ -4,7 +4,10 @@ import math
 import re
 import xml.etree.ElementTree as ET
 
-from lesson_code import get_landscape, momentum, run, sgd
+import pytest
+
+from lesson_code import get_landscape, momentum, race, run, sgd
+from lesson_code.optimizers import EmptyState, Style, made, register
 from lesson_code.plot import Plot, landscape_plot, loss_plot, nice_ticks
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -120,3 +123,40 @@ def test_a_long_legend_label_with_an_ampersand_stays_valid_svg():
                         label=label))._repr_svg_()
     xml.dom.minidom.parseString(svg)
     assert "abcdefghijklmno &amp;" in svg
+
+
+@pytest.fixture
+def tracer(registries):
+    """A throwaway optimizer registered with a colour, dash and marker no other has."""
+    @register("tracer", "Tracer", Style("#13a57e", "#fedcba", (6, 2), "diamond"), EmptyState)
+    def factory(lr, beta=0.0):
+        return made("tracer", {"lr": lr, "beta": beta}, lambda w: EmptyState(),
+                    lambda g, state: (tuple(-lr * gi for gi in g), state))
+    return factory
+
+
+def test_a_run_is_drawn_in_its_optimizers_registered_style(tracer):
+    """The colour, dash and marker of a run come from its optimizer's registry entry
+    (the same Style the navigator and the build's figures draw), not its position."""
+    ravine = get_landscape("ravine")
+    runs = race([sgd(0.1), tracer(0.1)], ravine, num_steps=60)
+    for plot in (loss_plot(*runs), landscape_plot(ravine, *runs)):
+        root = parse(plot)
+        (path,) = [p for p in series_paths(root) if p.get("stroke") == "#13a57e"]
+        assert path is series_paths(root)[1]  # the second run, whatever its place
+        # the dash is given in pixels of the navigator's 2.2 px line: scaled to 1.8 px
+        dashes = [float(d) for d in path.get("stroke-dasharray").split(",")]
+        assert dashes == [round(6 * 1.8 / 2.2, 2), round(2 * 1.8 / 2.2, 2)]
+        legend = [line for line in root.iter(SVG + "line") if line.get("stroke") == "#13a57e"]
+        assert len(legend) == 1 and legend[0].get("stroke-dasharray")
+        diamonds = [p for p in root.iter(SVG + "path")
+                    if p.get("fill") == "#13a57e" and p.get("d", "").endswith("Z")]
+        assert diamonds and all(len(path_points(m.get("d"))[0]) == 4 for m in diamonds)
+
+
+def test_two_runs_of_one_optimizer_differ_in_colour_and_dash(tracer):
+    runs = race([tracer(0.1, 0.0), tracer(0.1, 0.5)], get_landscape("bowl"), num_steps=40)
+    first, second = series_paths(parse(loss_plot(*runs)))
+    assert first.get("stroke") == "#13a57e"
+    assert second.get("stroke") != "#13a57e"
+    assert second.get("stroke-dasharray") != first.get("stroke-dasharray")

@@ -8,10 +8,10 @@
 // Garbled or hostile values are clamped or dropped, each with a sentence for the reader;
 // nothing read here ever reaches the page except as text (textContent).
 //
-// The optimizers (names, labels, which take β, styles) and the limits a value must keep to
-// are lesson_code's: lesson_code.navigator.page_data(), which scripts/navigator_hook.py
-// writes into each navigator's data-navigator. contractOf turns it into what the page
-// uses; nothing here keeps a list of its own. checkState follows
+// The optimizers (names, labels, which take β, styles, the words for their state's fields)
+// and the limits a value must keep to are lesson_code's: lesson_code.navigator.page_data(),
+// which scripts/navigator_hook.py writes into each navigator's data-navigator. contractOf
+// turns it into what the page uses; nothing here keeps a list of its own. checkState follows
 // lesson_code.navigator.navigator_state (tests/test_navigator_contract.py runs both).
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
 
@@ -28,10 +28,11 @@ const some = (values) => values.slice(0, 3).map(show).join(", ") + (values.lengt
 
 /**
  * lesson_code's data -> {optimizers: names in menu order, labels: name -> label,
- * withBeta: Set of names that take β, styles: name -> style, extra: styles for repeated
- * runs, limits: {lr: [lo, hi], beta, num_steps, runs, noise, seed}, schedules: [{name,
- * label, params}] in menu order, contour: {nx, ny, levels, dir}: the grid's arguments and
- * the folder (from the site's root) where the build wrote each landscape's grid}.
+ * withBeta: Set of names that take β, styles: name -> style, stateWords: name -> {field:
+ * words for the step details}, extra: styles for repeated runs, limits: {lr: [lo, hi],
+ * beta, num_steps, runs, noise, seed}, schedules: [{name, label, params}] in menu order,
+ * contour: {nx, ny, levels, dir}: the grid's arguments and the folder (from the site's
+ * root) where the build wrote each landscape's grid}.
  */
 export function contractOf(data) {
   const entries = data.optimizers;
@@ -40,6 +41,7 @@ export function contractOf(data) {
     labels: Object.fromEntries(entries.map((o) => [o.name, o.label])),
     withBeta: new Set(entries.filter((o) => o.beta).map((o) => o.name)),
     styles: Object.fromEntries(entries.map((o) => [o.name, o.style])),
+    stateWords: Object.fromEntries(entries.map((o) => [o.name, o.state])),
     extra: data.extra_styles,
     limits: data.limits,
     schedules: data.schedules,

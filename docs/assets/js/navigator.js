@@ -551,7 +551,7 @@ class Navigator {
       if (run.update) {
         lines.push(`gradient ∇f(w${sub(run.step)}) = ${vec(run.grad_used)}`);
         for (const [key, value] of Object.entries(run.state_next)) {
-          const name = { v: "velocity v", m: "first moment m", s: "second moment s", t: "step count t" }[key] ?? key;
+          const name = this.contract.stateWords[run.name]?.[key] ?? key;
           lines.push(`${name} = ${Array.isArray(value) ? vec(value) : value}`);
         }
         lines.push(`update Δw = ${vec(run.update)}`, `w${sub(run.step + 1)} = w${sub(run.step)} + Δw = ${vec(run.w_next)}, loss ${loss(run.loss_next)}`);
