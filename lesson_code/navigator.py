@@ -129,7 +129,8 @@ def page_data():
     {light, dark, dash, marker}, state: {field: its words for the step
     details}} in menu order, the extra styles, LIMITS, and
     each learning-rate schedule {name, label (at its defaults), params (the
-    names it takes)} in menu order."""
+    names it takes)} in menu order; contour: the grid's arguments and where
+    the build put each landscape's grid (a path from the site's root)."""
     def style(s):
         return {"light": s.light, "dark": s.dark, "dash": list(s.dash),
                 "marker": s.marker}
