@@ -59,6 +59,7 @@ _page = None
 _ids = set()
 _lines = []  # the page's navigator fences' line numbers, in page order
 _figures = {}  # site uri -> cached png
+_races = {}  # site uri -> the declared race, as lesson_code.browser's race op answers it
 
 
 def on_config(config):
@@ -119,6 +120,8 @@ def on_post_build(config):
         target = pathlib.Path(config.site_dir) / uri
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(png, target)
+    for uri, text in _races.items():
+        (pathlib.Path(config.site_dir) / uri).write_text(text)
     write_contours(pathlib.Path(config.site_dir))
 
 
@@ -235,6 +238,16 @@ def render_figure(spec):
     return png, result
 
 
+def first_race(spec):
+    """The JSON text lesson_code.browser answers to the page's request for the declared race
+    (race_args with packed values): the reply's result, as the worker would send it."""
+    from lesson_code.browser import handle
+    reply = json.loads(handle(json.dumps({"op": "race", "args": {**race_args(spec), "packed": True}})))
+    if not reply["ok"]:
+        raise ValueError(reply["error"])
+    return json.dumps(reply["result"], separators=(",", ":"))
+
+
 def format_navigator(source, language, class_name, options, md, **kwargs):
     where = _page.file.src_uri if _page else "?"
     line = _lines.pop(0) if _lines else "?"
@@ -252,10 +265,15 @@ def format_navigator(source, language, class_name, options, md, **kwargs):
     uri = f"{FIGURE_DIR}/{slug}--{spec['id']}.png"
     _figures[uri] = png
     src = get_relative_url(uri, _page.url) if _page else uri
+    # the declared race as the page asks Python for it (packed): the page draws it while
+    # Python starts and goes live the moment Python is ready (navigator.js #builtRace)
+    race_uri = uri.removesuffix(".png") + ".json"
+    _races[race_uri] = first_race(spec)
     facts = landscape_facts(spec["landscapes"])
     from lesson_code.navigator import page_data
     data = {**{k: spec[k] for k in ("id", *STATE, "landscapes", "noise_and_schedule")},
-            "facts": facts, "contract": page_data()}
+            "facts": facts, "contract": page_data(),
+            "race": get_relative_url(race_uri, _page.url) if _page else race_uri}
     runs = "; ".join(f"{r['label']} {r['message']}" for r in result["runs"])
     extra = (f", gradient noise σ = {spec['noise']:g} (seed {spec['seed']})" if spec["noise"] else "")
     if result["schedule"]["name"] != "constant":

@@ -27,6 +27,8 @@ def test_navigator_set_without_a_detail_sets_up_the_declared_race(page, site_roo
     nav = open_harness(page, site_root)
     box(nav, "Steps").fill("100")
     box(nav, "Steps").press("Enter")
+    # the 100-step race back first, so the next result seen is the event's
+    page.wait_for_function("document.querySelector('#harness').navigator.result?.state.num_steps === 100")
     listen(page, "navigator:result")
     page.evaluate("document.querySelector('#harness').dispatchEvent(new CustomEvent('navigator:set'))")
     detail = wait_seen(page, "navigator:result")[0]

@@ -62,6 +62,7 @@ class Navigator {
       optimizers: declared.optimizers, num_steps: declared.num_steps, runs: null,
       noise: declared.noise, seed: declared.seed, schedule: declared.schedule };
     this.noiseAndSchedule = Boolean(declared.noise_and_schedule);
+    this.builtRace = declared.race; // the declared race as the build computed it (a URL)
     this.state = structuredClone(this.declared);
     this.result = null; // the last good race: {state, runs, limits}
     this.shown = Infinity; // steps drawn
@@ -269,10 +270,7 @@ class Navigator {
     try {
       job.asked = performance.now();
       // The contour grid (once per landscape) and the race are asked for together.
-      const [grid, reply] = await Promise.all([
-        this.#grid(job.state.landscape),
-        this.python.lesson("race", raceArgs(job.state, this.contract, true)),
-      ]);
+      const [grid, reply] = await Promise.all([this.#grid(job.state.landscape), this.#race(job.state)]);
       job.answered = performance.now();
       if (!this.el.isConnected) return;
       if (reply.ok) this.#accept(job, grid, reply.result);
@@ -287,6 +285,39 @@ class Navigator {
       this.busy = false;
       if (this.wanted && this.el.isConnected) this.#next();
     }
+  }
+
+  /**
+   * lesson_code's reply to a race. The first race of a navigator still showing its declared
+   * state while Python starts is the one the build computed with lesson_code's own race op
+   * (scripts/navigator_hook.py): it is fetched, and handed over once Python is ready, so the
+   * navigator goes live then, without waiting for Python's first (slowest) call. If it
+   * cannot be fetched, or Python cannot start, Python is asked, as for every other race.
+   */
+  #race(state) {
+    const ask = () => this.python.lesson("race", raceArgs(state, this.contract, true));
+    const declared = JSON.stringify(state) === JSON.stringify(this.declared);
+    const url = this.builtRace;
+    this.builtRace = null; // tried once
+    if (!url || !declared || this.result || this.python.status.phase !== "loading") return ask();
+    const ready = new Promise((resolve, reject) => {
+      const stop = this.python.onStatus(({ phase }) => {
+        if (phase === "loading") return;
+        queueMicrotask(() => stop());
+        (phase === "ready" ? resolve : reject)();
+      });
+    });
+    ready.catch(() => {}); // Python that cannot start is said by the loading line
+    return fetch(new URL(url, location.href))
+      .then((response) => {
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        return response.json();
+      })
+      .then((result) => {
+        if (!Array.isArray(result?.runs) || !result.runs.length) throw new Error("not a race");
+        return ready.then(() => ({ ok: true, result }));
+      })
+      .catch(ask);
   }
 
   /**
