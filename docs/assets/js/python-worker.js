@@ -186,6 +186,7 @@ const ready = Promise.race([boot(), startupFailed]).then(
     throw error;
   },
 );
+ready.catch(() => {}); // said above (status, or snapshot-failed): not an unhandled rejection
 
 /** The JSON text lesson_code sent back, parsed. Anything but text means Python itself is
  * not sound (a cell replaced json.dumps, say): a Broken error, and the page replaces the
