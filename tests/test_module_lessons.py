@@ -9,6 +9,8 @@ about those values (who wins, what grows, what stays the same) hold.
 """
 
 import contextlib
+import copy
+import functools
 import io
 import html as html_lib
 import json
@@ -38,6 +40,15 @@ def page_source(name):
 
 
 def page_namespace(name):
+    """(namespace, body, meta) as the hook makes them; each call gets its own dicts."""
+    ns, body, meta = _page_namespace(name)
+    return dict(ns), body, copy.deepcopy(meta)
+
+
+@functools.cache
+def _page_namespace(name):
+    # computed once per page and process: evaluating a page's `define:` runs its races
+    # (practice.md's take seconds) and some thirty tests ask for the same page
     text = page_source(name)
     body, meta = lesson_hook.get_data(text)
     return (lesson_hook.namespace(meta, name, DOCS / "optimizers" / name),

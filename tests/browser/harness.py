@@ -92,11 +92,29 @@ for _owner in (Page, Frame):
     _owner.wait_for_function = _function_for_polling(_owner.wait_for_function)
 
 
-def open_context(browser, site_root, **options):
-    """A fresh browser context whose every request and error goes through a Guard."""
+# A context without the course's service worker: registering it is refused as a browser
+# that keeps no storage refuses it (sw-register.js then leaves the site online, as it
+# does in a private window). Playwright's own service_workers="block" makes register()
+# resolve to nothing, which the page does not expect.
+NO_SERVICE_WORKER = """if (self.ServiceWorkerContainer) {
+  ServiceWorkerContainer.prototype.register = () => Promise.reject(
+    new DOMException("service workers are off in this test context", "SecurityError"));
+}"""
+
+
+def open_context(browser, site_root, service_worker=False, **options):
+    """A fresh browser context whose every request and error goes through a Guard.
+
+    service_worker=False (the default): the page cannot register the course's service
+    worker. Registered, it installs after the load event by downloading and hashing
+    about 18 MB, and 20 MB more once Python starts, in every fresh context: most of a
+    test's work when the test is not about it. Tests of the worker and of offline use
+    (test_offline.py) pass service_worker=True and get the real one."""
     origin = re.match(r"https?://[^/]+", site_root).group(0)
     guard = Guard(origin)
     context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **options})
+    if not service_worker:
+        context.add_init_script(NO_SERVICE_WORKER)
     context.route("**/*", guard.route)
     context.expose_binding("__ravineCspViolation", lambda source, report: guard.violation(report))
     context.add_init_script(CSP_LISTENER)
@@ -158,6 +176,14 @@ def guarded_page(browser, site_root, python=True, **options):
     finally:
         context.close()
     guard.check()
+
+
+def without_motion(page):
+    """The reader's system asks for reduced motion: a navigator's Run then draws the
+    finished race at once instead of animating it for up to 4 s. For a test that checks
+    races' results, not their animation (test_navigator.py, test_loss_panel.py, the
+    momentum walkthrough and the ravine lesson's walk run animated races)."""
+    page.emulate_media(reduced_motion="reduce")
 
 
 def wait_navigator_live(page, selector, timeout=PYTHON_READY_MS):

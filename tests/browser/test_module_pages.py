@@ -9,7 +9,7 @@ import re
 
 import pytest
 import yaml
-from harness import check_axe, wait_python_ready
+from harness import check_axe, wait_python_ready, without_motion
 from paths import DOCS
 
 from lesson_code.browser import call
@@ -104,7 +104,9 @@ def commit_prediction(page, p, choice):
     return text
 
 
-def walk_lesson(page, site_root, path, page_name):
+def walk_lesson(page, site_root, path, page_name, motion=True):
+    if not motion:
+        without_motion(page)
     open_page(page, site_root, path)
     page.locator(".navigator-live").first.wait_for(timeout=LIVE_MS)
     wait_python_ready(page)
@@ -123,11 +125,12 @@ def walk_lesson(page, site_root, path, page_name):
 
 
 def test_ravine_lesson_exercises_and_prediction(page, site_root):
+    # animated: a committed prediction is answered after its race's animation ends
     walk_lesson(page, site_root, "optimizers/ravine/", "ravine.md")
 
 
 def test_adaptive_lesson_exercises_and_both_races(page, site_root):
-    walk_lesson(page, site_root, "optimizers/adaptive/", "adaptive.md")
+    walk_lesson(page, site_root, "optimizers/adaptive/", "adaptive.md", motion=False)
 
 
 def test_ravine_page_states_the_ceiling_and_the_cost_table(page, site_root):
@@ -149,6 +152,7 @@ def test_ravine_page_states_the_ceiling_and_the_cost_table(page, site_root):
 
 
 def test_playground_buttons_set_up_and_run_their_races(page, site_root):
+    without_motion(page)  # nine races' results, not their animation
     open_page(page, site_root, "optimizers/playground/")
     nav = page.locator("#playground-navigator")
     nav.locator(".navigator-live").or_(page.locator("#playground-navigator.navigator-live")).first \

@@ -128,6 +128,7 @@ PREDICTIONS = [
 
 
 def test_the_walkthrough_races_predicted_then_run(page, site_root):
+    # animated: while its race runs, a prediction says it is locked in (checked below)
     open_lesson(page, site_root)
     nav = page.locator("#walkthrough")
     for title, choice, right in PREDICTIONS:

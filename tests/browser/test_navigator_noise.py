@@ -96,7 +96,8 @@ def finish(page, nav, count):
 
 
 def test_noise_new_noise_and_a_schedule_race_as_in_cpython(browser, site_root):
-    context, guard = open_context(browser, site_root)
+    # reduced motion: the races' results, not their animation (harness.without_motion)
+    context, guard = open_context(browser, site_root, reduced_motion="reduce")
     # no clipboard here: Copy as Python shows its code in a text box instead
     context.add_init_script("Object.defineProperty(navigator, 'clipboard', {value: {writeText: () =>"
                             " Promise.reject(new Error('no clipboard'))}})")

@@ -9,7 +9,7 @@ import shutil
 import threading
 
 import pytest
-from harness import PYTHON_READY_MS, check_axe, open_context, wait_python_ready
+from harness import PYTHON_READY_MS, check_axe, guarded_page, open_context, wait_python_ready
 from paths import DOCS, ROOT, SITE
 
 from scripts import sw_hook
@@ -44,7 +44,12 @@ def run_first_cell(page):
 
 
 @pytest.mark.browser
-def test_after_one_visit_every_page_of_the_course_works_offline(page, site_root):
+def test_after_one_visit_every_page_of_the_course_works_offline(browser, site_root):
+    with guarded_page(browser, site_root, service_worker=True) as page:
+        after_one_visit_every_page_works_offline(page, site_root)
+
+
+def after_one_visit_every_page_works_offline(page, site_root):
     pages = course_pages()
     assert len(pages) == 8 and FIRST in pages and "" in pages
     page.goto(site_root + FIRST)
@@ -105,7 +110,7 @@ SAVED = "JSON.stringify(Object.entries(localStorage).filter(([k]) => k.startsWit
 @pytest.mark.browser
 def test_a_new_build_is_announced_and_served_whole_after_the_readers_reload(browser, site_copy):
     root, url = site_copy
-    context, guard = open_context(browser, url)
+    context, guard = open_context(browser, url, service_worker=True)
     page = context.new_page()
     try:
         page.goto(url + "optimizers/ravine/")
@@ -164,7 +169,7 @@ def test_a_new_build_is_announced_and_served_whole_after_the_readers_reload(brow
 
 
 def scope(browser, url):
-    context, guard = open_context(browser, url)
+    context, guard = open_context(browser, url, service_worker=True)
     try:
         page = context.new_page()
         page.goto(url)
@@ -183,3 +188,18 @@ def test_the_worker_scope_is_the_path_the_site_is_served_at(browser, site_root, 
     assert scope(browser, site_root) == (site_root, site_root + "sw.js")
     assert site_root.endswith("/ravine/")
     assert scope(browser, site_at_root) == (site_at_root, site_at_root + "sw.js")
+
+
+@pytest.mark.browser
+def test_a_test_context_has_no_service_worker_unless_it_asks(browser, site_root):
+    """harness.open_context refuses the worker by default (tests not about it skip its
+    18 MB install); the page then stays online-only, with no error."""
+    with guarded_page(browser, site_root) as page:
+        page.goto(site_root)
+        page.wait_for_load_state("load")
+        refused = page.evaluate("""navigator.serviceWorker.register('sw.js')
+            .then(() => 'registered', (e) => e.name)""")
+        assert refused == "SecurityError"
+        assert page.evaluate("navigator.serviceWorker.getRegistrations()"
+                             ".then(r => r.length)") == 0
+        assert page.evaluate("!!navigator.serviceWorker.controller") is False

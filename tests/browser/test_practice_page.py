@@ -10,7 +10,7 @@ import json
 import re
 
 import pytest
-from harness import check_axe, wait_python_ready
+from harness import check_axe, wait_python_ready, without_motion
 
 from lesson_code.browser import handle
 from paths import DOCS
@@ -64,6 +64,7 @@ PREDICTIONS = [
 
 
 def test_every_prediction_races_noise_and_schedule_as_cpython_does(page, site_root):
+    without_motion(page)  # five races' results, not their animation
     open_lesson(page, site_root)
     nav = page.locator(f"#{NAV}")
     noise_box = nav.get_by_label(re.compile("^Gradient noise"))
@@ -95,6 +96,7 @@ def test_every_prediction_races_noise_and_schedule_as_cpython_does(page, site_ro
 
 
 def test_new_noise_draws_another_race_and_the_url_keeps_it(page, site_root):
+    without_motion(page)
     open_lesson(page, site_root)
     nav = page.locator(f"#{NAV}")
     page.evaluate(f"""() => {{ window.finished = [];
