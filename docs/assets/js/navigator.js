@@ -17,6 +17,11 @@ import { keepReachable } from "./scroll-box.js";
 
 const grids = new Map(); // landscape name -> Promise of a prepared contour grid (per tab)
 const SITE_ROOT = new URL("../../", import.meta.url); // this file is <root>/assets/js/
+/** A file the build wrote, parsed; rejects on any answer but 200-299 or on bad JSON. */
+const fetchJson = (url) => fetch(url).then((response) => {
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  return response.json();
+});
 const h = (tag, props = {}, ...children) => {
   const el = Object.assign(document.createElement(tag), props);
   el.append(...children);
@@ -308,11 +313,7 @@ class Navigator {
       });
     });
     ready.catch(() => {}); // Python that cannot start is said by the loading line
-    return fetch(new URL(url, location.href))
-      .then((response) => {
-        if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        return response.json();
-      })
+    return fetchJson(new URL(url, location.href))
       .then((result) => {
         if (!Array.isArray(result?.runs) || !result.runs.length) throw new Error("not a race");
         return ready.then(() => ({ ok: true, result }));
@@ -334,11 +335,7 @@ class Navigator {
           if (!reply.ok) throw new Error(reply.error);
           return prepareGrid(reply.result);
         });
-      const fromBuild = () => fetch(new URL(`${dir}/${encodeURIComponent(name)}.json`, SITE_ROOT))
-        .then((response) => {
-          if (!response.ok) throw new Error(`HTTP ${response.status}`);
-          return response.json();
-        })
+      const fromBuild = () => fetchJson(new URL(`${dir}/${encodeURIComponent(name)}.json`, SITE_ROOT))
         .then((grid) => {
           const prepared = prepareGrid(grid);
           if (prepared.values.length !== nx * ny || !prepared.values.every(Number.isFinite)) {
