@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from harness import check_axe, open_context
 from test_navigator import listen as listen_to
-from test_navigator import loss_in, scores, seen, wait_seen
+from test_navigator import loss_in, scores, seen, wait_seen, wait_state
 
 from lesson_code import get_landscape, make_optimizer, race
 
@@ -176,15 +176,14 @@ def test_noise_new_noise_and_a_schedule_race_as_in_cpython(browser, site_root):
 
 def test_a_garbled_link_gets_messages_beside_the_controls_and_keeps_the_rest(page, site_root):
     nav = open_playground(page, site_root, f"?nav-{ID}=lr:0.05;noise:-2;sched:bogus")
-    listen(page, "navigator:result")
     assert "outside" in description(page, noise_box(nav)) and "Gradient noise" in description(page, noise_box(nav))
     assert "Unknown learning-rate schedule" in description(page, schedule_menu(nav))
     assert noise_box(nav).input_value() == "0" and schedule_menu(nav).input_value() == "constant"
     assert nav.get_by_role("textbox", name="Learning rate value").input_value() == "0.05"
     # the race is drawn and the page answers: a change is raced at once
     schedule_menu(nav).select_option("step")
-    detail = wait_seen(page, "navigator:result")[-1]
-    assert detail["state"]["lr"] == 0.05 and detail["state"]["schedule"] == "step"
+    detail = wait_state(page, f"#{ID}", schedule="step")
+    assert detail["state"]["lr"] == 0.05
     assert "Unknown" not in description(page, schedule_menu(nav))
 
 
