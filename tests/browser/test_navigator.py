@@ -203,6 +203,19 @@ def test_a_divergent_learning_rate_is_explained_and_the_page_stays_responsive(pa
     assert page.evaluate("1 + 1") == 2
 
 
+def test_a_typed_value_is_raced_once_and_enter_only_writes_the_link(page, site_root):
+    """Typing races each value as it stands; Enter then has nothing new to race."""
+    nav = open_harness(page, site_root)
+    listen(page, "navigator:result")
+    for lr in ("0.25", "0.1"):
+        type_into(nav, "Learning rate value", lr)
+        page.wait_for_function("lr => location.search.includes(`lr:${lr}`)", arg=lr)
+    page.wait_for_function("""() => { const n = document.querySelector('#harness').navigator;
+        return n.result?.state.lr === 0.1 && !n.busy && !n.wanted; }""")
+    assert [d["state"]["lr"] for d in seen(page, "navigator:result")] == [0.25, 0.1]
+    assert box(nav, "Learning rate value").input_value() == "0.1"
+
+
 def test_reloading_the_url_reproduces_the_race(page, site_root):
     nav = open_harness(page, site_root)
     nav.get_by_role("checkbox", name="Nesterov").check()

@@ -209,9 +209,22 @@ class Navigator {
       if (key in patch && next.runs) next.runs = next.runs.map(({ [key]: _, ...run }) => run);
     }
     this.state = next;
+    // A typed value is raced as it is typed; its change event (Enter, leaving the box)
+    // then only tidies the box and writes the URL: the race on screen is already that one.
+    if (!live && this.#showing(next)) {
+      this.controls.reflect(next);
+      this.#urlSoon(true);
+      return;
+    }
     if (!this.animating) this.shown = Infinity;
     this.request({ reflect: !live || Boolean(patch.landscape) });
     this.#urlSoon(!live);
+  }
+
+  /** Whether the race drawn now is state's, with no other race asked for or on its way. */
+  #showing(state) {
+    return Boolean(this.result) && !this.busy && !this.wanted && !this.stale
+      && JSON.stringify(raceArgs(state, this.contract)) === JSON.stringify(raceArgs(this.result.state, this.contract));
   }
 
   /**
