@@ -15,7 +15,7 @@ import re
 from urllib.parse import quote
 
 import pytest
-from harness import (PHONE, check_axe, guarded_page, next_frame, swipe, wait_navigator_live,
+from harness import (PHONE, check_axe, guarded_page, next_frame, swipe, wait_navigator_live, without_motion,
                     wait_python_failed)
 
 from lesson_code.browser import handle
@@ -214,6 +214,20 @@ def test_a_typed_value_is_raced_once_and_enter_only_writes_the_link(page, site_r
         return n.result?.state.lr === 0.1 && !n.busy && !n.wanted; }""")
     assert [d["state"]["lr"] for d in seen(page, "navigator:result")] == [0.25, 0.1]
     assert box(nav, "Learning rate value").input_value() == "0.1"
+
+
+def test_run_pressed_right_after_a_change_runs_the_changed_race(page, site_root):
+    """Run in the same moment as a change: the race still on its way is the one that runs."""
+    nav = open_harness(page, site_root)
+    without_motion(page)
+    listen(page, "navigator:finished")
+    steps, run = box(nav, "Steps"), nav.get_by_role("button", name="Run", exact=True)
+    page.evaluate("""([steps, run]) => { steps.value = '120'; steps.dispatchEvent(new Event('change'));
+        run.click(); }""", [steps.element_handle(), run.element_handle()])
+    finished = wait_seen(page, "navigator:finished")
+    assert len(finished) == 1 and finished[0]["state"]["num_steps"] == 120
+    expected = lesson("race", race_args(0.18, 0.9, (-8, 2), num_steps=120))["runs"]
+    assert [(r["label"], r["message"]) for r in finished[0]["runs"]] == [(r["label"], r["message"]) for r in expected]
 
 
 def test_reloading_the_url_reproduces_the_race(page, site_root):

@@ -221,10 +221,15 @@ class Navigator {
     this.#urlSoon(!live);
   }
 
+  /** Whether the race drawn now is state's. */
+  #drawn(state) {
+    return Boolean(this.result)
+      && JSON.stringify(raceArgs(state, this.contract)) === JSON.stringify(raceArgs(this.result.state, this.contract));
+  }
+
   /** Whether the race drawn now is state's, with no other race asked for or on its way. */
   #showing(state) {
-    return Boolean(this.result) && !this.busy && !this.wanted && !this.stale
-      && JSON.stringify(raceArgs(state, this.contract)) === JSON.stringify(raceArgs(this.result.state, this.contract));
+    return this.#drawn(state) && !this.busy && !this.wanted && !this.stale;
   }
 
   /**
@@ -516,6 +521,12 @@ class Navigator {
   // The buttons.
   run() {
     if (!this.result) return;
+    // Run pressed right after a change: the race on its way is the one asked for, and runs
+    // when it arrives (#accept), not the one still drawn.
+    if (!this.#drawn(this.state) && (this.busy || this.wanted)) {
+      this.pendingRun = true;
+      return;
+    }
     this.stopAnimation();
     this.detail.replaceChildren();
     if (this.shown >= this.maxSteps) this.shown = 0;
