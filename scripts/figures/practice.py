@@ -35,8 +35,9 @@ def cloud_runs():
 
 def noise_cloud():
     rows, cols = (2, 1) if narrow() else (1, 2)
+    # dpi: the resolution of the clouds' raster (below); the SVG's text and lines stay vector
     fig, axes = plt.subplots(rows, cols, figsize=size((7, 3.4), 5.6), layout="constrained",
-                             sharey=True)
+                             sharey=True, dpi=200)
     for ax, (name, opt) in zip(axes, cloud_runs()):
         draw_contours(ax, RAVINE)
         ax.set_xlim(-4, 4)
@@ -44,8 +45,10 @@ def noise_cloud():
         traj = run(opt, RAVINE, start=(0.0, 0.0), num_steps=CLOUD_STEPS, noise=SIGMA, seed=11)
         pts = traj.points[CLOUD_BURN + 1:]
         colour = STYLES[name][0]
+        # ~5,000 points each: drawn as one embedded image, not 10,000 SVG elements that a
+        # phone's browser styles (twice: the wide file, then the narrow one) on every load
         ax.plot([p[0] for p in pts], [p[1] for p in pts], linestyle="none", marker=".",
-                markersize=2, color=colour, alpha=0.35)
+                markersize=2, color=colour, alpha=0.35, rasterized=True)
         # two standard deviations along each direction, from the closed form
         sx, sy = (math.sqrt(noise_variance(opt, lam, SIGMA)) for lam in RAVINE.eigenvalues)
         ax.add_patch(Ellipse((0, 0), 4 * sx, 4 * sy, fill=False, edgecolor=INK,
