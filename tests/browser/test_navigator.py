@@ -204,16 +204,44 @@ def test_a_divergent_learning_rate_is_explained_and_the_page_stays_responsive(pa
 
 
 def test_a_typed_value_is_raced_once_and_enter_only_writes_the_link(page, site_root):
-    """Typing races each value as it stands; Enter then has nothing new to race."""
+    """Typing races each value as it stands; Enter then has nothing new to race, whether
+    that race is already drawn or still on its way (Enter in the same task as the typing,
+    as a fast typist or a slow machine meets it)."""
     nav = open_harness(page, site_root)
     listen(page, "navigator:result")
-    for lr in ("0.25", "0.1"):
-        type_into(nav, "Learning rate value", lr)
-        page.wait_for_function("lr => location.search.includes(`lr:${lr}`)", arg=lr)
-    page.wait_for_function("""() => { const n = document.querySelector('#harness').navigator;
-        return n.result?.state.lr === 0.1 && !n.busy && !n.wanted; }""")
+    field = box(nav, "Learning rate value")
+
+    def settled(lr):
+        page.wait_for_function("""lr => { const n = document.querySelector('#harness').navigator;
+            return n.result?.state.lr === lr && !n.busy && !n.wanted && location.search.includes(`lr:${lr}`); }""",
+                               arg=lr)
+
+    # Enter once the race is drawn
+    type_into(nav, "Learning rate value", "0.25")
+    settled(0.25)
+    # Enter while the race is on its way
+    field.evaluate("""box => { box.value = '0.1';
+        box.dispatchEvent(new Event('input', { bubbles: true }));
+        box.dispatchEvent(new Event('change', { bubbles: true })); }""")
+    settled(0.1)
     assert [d["state"]["lr"] for d in seen(page, "navigator:result")] == [0.25, 0.1]
-    assert box(nav, "Learning rate value").input_value() == "0.1"
+    assert field.input_value() == "0.1"
+
+
+def test_a_move_that_leaves_the_start_where_it_was_asks_for_no_race(page, site_root):
+    """An arrow key against the plot's edge (or a drag that stays inside one rounding step)
+    leaves the start where it is: nothing new to race, so Python is not asked again."""
+    nav = open_harness(page, site_root)
+    listen(page, "navigator:result")
+    type_into(nav, "Start x", "-10")  # the ravine's left edge
+    wait_state(page, start=[-10, 2])
+    page.wait_for_function("() => { const n = document.querySelector('#harness').navigator; return !n.busy && !n.wanted; }")
+    map_plot(nav).focus()
+    page.keyboard.press("ArrowLeft")  # against the edge: the start stays at x = -10
+    assert box(nav, "Start x").input_value() == "-10"
+    page.keyboard.press("ArrowRight")
+    wait_state(page, start=[-9.6, 2])
+    assert [d["state"]["start"] for d in seen(page, "navigator:result")] == [[-10, 2], [-9.6, 2]]
 
 
 def test_run_pressed_right_after_a_change_runs_the_changed_race(page, site_root):

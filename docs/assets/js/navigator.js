@@ -54,6 +54,9 @@ export function raceArgs(state, contract, packed = false) {
   };
 }
 
+/** Whether two states ask Python for the same race (what lesson_code is handed). */
+const sameRace = (a, b, contract) => JSON.stringify(raceArgs(a, contract)) === JSON.stringify(raceArgs(b, contract));
+
 class Navigator {
   constructor(el) {
     this.el = el;
@@ -74,6 +77,7 @@ class Navigator {
     this.animating = false;
     this.wanted = null; // the newest state waiting for Python (coalesced)
     this.busy = false;
+    this.asking = null; // the state of the race in flight
     this.timings = []; // ms from a change to its redraw (read by the benchmark)
     this.profile = []; // the same, split: waiting, in Python (round trip), in the page
     this.python = getPython();
@@ -209,11 +213,12 @@ class Navigator {
       if (key in patch && next.runs) next.runs = next.runs.map(({ [key]: _, ...run }) => run);
     }
     this.state = next;
-    // A typed value is raced as it is typed; its change event (Enter, leaving the box)
-    // then only tidies the box and writes the URL: the race on screen is already that one.
-    if (!live && this.#showing(next)) {
-      this.controls.reflect(next);
-      this.#urlSoon(true);
+    // Nothing new to race: a typed value is raced as it is typed, so its change event
+    // (Enter, leaving the box) only tidies the box and writes the URL; so does a value
+    // typed again ("0.10" after "0.1").
+    if (this.#coming(next)) {
+      if (!live) this.controls.reflect(next);
+      this.#urlSoon(!live);
       return;
     }
     if (!this.animating) this.shown = Infinity;
@@ -223,13 +228,18 @@ class Navigator {
 
   /** Whether the race drawn now is state's. */
   #drawn(state) {
-    return Boolean(this.result)
-      && JSON.stringify(raceArgs(state, this.contract)) === JSON.stringify(raceArgs(this.result.state, this.contract));
+    return Boolean(this.result) && sameRace(state, this.result.state, this.contract);
   }
 
-  /** Whether the race drawn now is state's, with no other race asked for or on its way. */
-  #showing(state) {
-    return this.#drawn(state) && !this.busy && !this.wanted && !this.stale;
+  /**
+   * Whether state's race is the one the reader will see with nothing more asked: the newest
+   * asked for (waiting, else in flight), or, with none, the one drawn (unless Python's last
+   * reply failed: then asking again is the retry).
+   */
+  #coming(state) {
+    const newest = this.wanted?.state ?? (this.busy ? this.asking : null);
+    if (newest) return sameRace(newest, state, this.contract);
+    return this.#drawn(state) && !this.stale;
   }
 
   /**
@@ -290,6 +300,7 @@ class Navigator {
     this.wanted = null;
     if (!job) return;
     this.busy = true;
+    this.asking = job.state;
     try {
       job.asked = performance.now();
       // The contour grid (once per landscape) and the race are asked for together.
@@ -306,6 +317,7 @@ class Navigator {
       }
     } finally {
       this.busy = false;
+      this.asking = null;
       if (this.wanted && this.el.isConnected) this.#next();
     }
   }
@@ -489,8 +501,8 @@ class Navigator {
    */
   #captionNow() {
     if (!this.captionNow) return;
-    const s = this.state, key = (state) => JSON.stringify(raceArgs(state, this.contract));
-    const changed = key(s) !== key(this.declared);
+    const s = this.state;
+    const changed = !sameRace(s, this.declared, this.contract);
     this.captionNow.hidden = !changed;
     if (!changed) return;
     const runs = s.runs ?? s.optimizers.map((name) => ({ name }));
@@ -647,8 +659,11 @@ class Navigator {
     this.state = { ...this.state, start: [round(x, x0, x1), round(y, y0, y1)] };
     this.controls.show("start", "");
     this.controls.reflect(this.state);
-    if (!this.animating) this.shown = Infinity;
-    this.request();
+    // an arrow key against the edge, or a drag within one rounding step: nothing new to race
+    if (!this.#coming(this.state)) {
+      if (!this.animating) this.shown = Infinity;
+      this.request();
+    }
     this.#urlSoon(commit);
   }
 
