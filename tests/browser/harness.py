@@ -22,6 +22,9 @@ CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-dev-shm-usage",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
     "--no-first-run",
+    # No host name resolves but the local server's address: nothing can reach the internet,
+    # even in a context whose requests are watched rather than intercepted (open_context).
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
@@ -51,13 +54,22 @@ class Guard:
         """Expect console errors matching this regular expression (the test provokes them)."""
         self.allowed.append(re.compile(pattern))
 
+    def local(self, url):
+        return url.startswith(self.origin + "/") or url.startswith(("data:", "blob:"))
+
     def route(self, route):
         url = route.request.url
-        if url.startswith(self.origin + "/") or url.startswith(("data:", "blob:")):
+        if self.local(url):
             route.continue_()
         else:
             self.outside.append(url)
             route.abort()
+
+    def watch(self, request):
+        """For a context whose requests are not intercepted: an outside request is still a
+        failure (the browser's resolver refuses it, CHROMIUM_ARGS)."""
+        if not self.local(request.url):
+            self.outside.append(request.url)
 
     def error(self, text):
         if not any(p.search(text) for p in self.allowed):
@@ -102,20 +114,29 @@ NO_SERVICE_WORKER = """if (self.ServiceWorkerContainer) {
 }"""
 
 
-def open_context(browser, site_root, service_worker=False, **options):
+def open_context(browser, site_root, service_worker=False, http_cache=False, **options):
     """A fresh browser context whose every request and error goes through a Guard.
 
     service_worker=False (the default): the page cannot register the course's service
     worker. Registered, it installs after the load event by downloading and hashing
     about 18 MB, and 20 MB more once Python starts, in every fresh context: most of a
     test's work when the test is not about it. Tests of the worker and of offline use
-    (test_offline.py) pass service_worker=True and get the real one."""
+    (test_offline.py) pass service_worker=True and get the real one.
+
+    http_cache=False (the default): every request is intercepted and refused unless it is
+    the local server's; intercepting turns the browser's HTTP cache off (Playwright), so
+    every visit downloads everything. http_cache=True: requests are watched instead (an
+    outside one still fails the test, and cannot resolve), so a second visit is served
+    from the cache as a returning reader's is."""
     origin = re.match(r"https?://[^/]+", site_root).group(0)
     guard = Guard(origin)
     context = browser.new_context(**{"viewport": {"width": 1280, "height": 900}, **options})
     if not service_worker:
         context.add_init_script(NO_SERVICE_WORKER)
-    context.route("**/*", guard.route)
+    if http_cache:
+        context.on("request", guard.watch)
+    else:
+        context.route("**/*", guard.route)
     context.expose_binding("__ravineCspViolation", lambda source, report: guard.violation(report))
     context.add_init_script(CSP_LISTENER)
     context.on("weberror", lambda error: guard.error(f"page error: {error.error}"))
