@@ -4,7 +4,7 @@ import json
 import re
 
 import pytest
-from harness import PYTHON_READY_MS, check_axe, guarded_page, open_context, wait_python_ready
+from harness import PYTHON_READY_MS, check_axe, guarded_page, open_context, wait_python_ready, without_motion
 from paths import SITE
 
 from lesson_code.browser import handle
@@ -179,7 +179,10 @@ def live_widgets(page):
 def test_no_policy_violation_with_widgets_live_through_instant_navigation(page, site_root):
     """Page after page in one tab (Material's instant navigation, which re-runs the next
     page's inline scripts under the first page's policy), every cell and navigator live:
-    the guard hears no violation, and one policy, the built one, stays in force."""
+    the guard hears no violation, and one policy, the built one, stays in force. Races are
+    run with reduced motion: drawn finished at once, not animated for seconds each (the
+    animation is test_navigator.py's and test_loss_panel.py's)."""
+    without_motion(page)
     page.goto(site_root)
     page.evaluate("window.samePage = true")
     policy = policy_of("")
