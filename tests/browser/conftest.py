@@ -6,7 +6,7 @@ See harness.py for the guards every page runs under.
 import os
 
 import pytest
-from harness import CHROMIUM, CHROMIUM_ARGS, open_context
+from harness import CHROMIUM, CHROMIUM_ARGS, TEST_ARGS, open_context
 from paths import SITE
 from playwright.sync_api import sync_playwright
 from site_server import busy_message, no_site_message, start
@@ -58,7 +58,7 @@ def browser():
     if not os.access(CHROMIUM, os.X_OK):
         pytest.fail(f"Chromium not found at {CHROMIUM}: as root run `apt-get install chromium`")
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + TEST_ARGS)
         yield browser
         browser.close()
 

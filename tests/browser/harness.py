@@ -26,6 +26,14 @@ CHROMIUM_ARGS = [
     # even in a context whose requests are watched rather than intercepted (open_context).
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
+# The tests' browser only (the benchmarks run Chromium as readers get it): WebAssembly
+# compiled by V8's baseline compiler alone. Every test's fresh context compiles Pyodide's
+# 9.6 MB module anew, and the optimizing compiler's tier-up of the hot functions (CPython's
+# interpreter loop above all) cost about 0.7 CPU-s per Python start, on a suite that keeps
+# both cores busy. The code's behaviour is the same; only its speed differs, and speed is
+# the benchmarks' to measure. Measured: test_momentum_page.py + test_cells.py, -n 2, two
+# runs each: 104-106 s and 203-209 CPU-s without, 92-94 s and 181-183 CPU-s with.
+TEST_ARGS = ["--js-flags=--liftoff-only"]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 PYTHON_READY_MS = 60_000
