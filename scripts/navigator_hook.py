@@ -248,6 +248,29 @@ def first_race(spec):
     return json.dumps(reply["result"], separators=(",", ":"))
 
 
+# The navigator's buttons (action, label) and how to move its start: in the page's HTML
+# from the start, where navigator.js (navigator-controls.js) finds them and brings them to
+# life, so nothing is inserted above the rest of the navigator when its script runs and
+# nothing below it moves, however the row wraps at the reader's width.
+BUTTONS = (("run", "Run"), ("pause", "Pause"), ("step", "Step"), ("reset", "Reset"),
+           ("copy", "Copy as Python"))
+MOVE_START = ("Drag the white handle, or focus the plot and use the arrow keys (Shift: larger "
+              "steps), to move the start point.")
+
+
+def buttons_and_keys(nav_id):
+    """The buttons row (disabled until navigator.js runs), the scoreboard (empty until the
+    first race) and the keys line."""
+    row = "".join(
+        f'<button type="button" class="md-button navigator-button'
+        f'{" md-button--primary" if action == "run" else ""}" data-action="{action}" disabled>'
+        f"{html.escape(label)}</button>" for action, label in BUTTONS)
+    return (f'<div class="navigator-buttons" data-nav-buttons>{row}</div>'
+            '<div class="navigator-scoreboard" role="status" aria-label="Scoreboard"></div>'
+            f'<p class="navigator-keys" id="{html.escape(nav_id)}-keys" data-nav-keys>'
+            f"{html.escape(MOVE_START)}</p>")
+
+
 def format_navigator(source, language, class_name, options, md, **kwargs):
     where = _page.file.src_uri if _page else "?"
     line = _lines.pop(0) if _lines else "?"
@@ -287,8 +310,12 @@ def format_navigator(source, language, class_name, options, md, **kwargs):
         f'data-navigator="{html.escape(json.dumps(data), quote=True)}">'
         # the caption above the plot, where navigator.js keeps it: nothing moves at mount
         '<figure class="navigator-figure">'
-        + (f"<figcaption>{caption}</figcaption>" if caption else "")
+        # (empty without one: navigator.js writes what is racing now into it)
+        + f"<figcaption>{caption}</figcaption>"
         + f'<div class="navigator-plot-box">'
         f'<img class="navigator-static" src="{html.escape(src)}" alt="{html.escape(alt)}" '
         f'width="880" height="550"></div>'
-        '</figure><p class="navigator-loading" data-nav-loading>Loading Python…</p></div>')
+        # the legend navigator.js fills, where it keeps it
+        '<ul class="navigator-legend" aria-label="Legend"></ul>'
+        '</figure>' + buttons_and_keys(spec["id"])
+        + '<p class="navigator-loading" data-nav-loading>Loading Python…</p></div>')

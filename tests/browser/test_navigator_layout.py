@@ -139,3 +139,36 @@ def test_back_to_top_never_covers_the_plot(browser, site_root, path, nav_id):
     assert overlap_x <= 0 or overlap_y <= 0, (top, plot)
     context.close()
     guard.check()
+
+
+# Where each part of a navigator's upper half stands, relative to the navigator's top: the
+# figure, the buttons row, the keys line and the text of the loading line.
+UPPER = """nav => { const top = nav.getBoundingClientRect().top;
+    const at = (el) => Math.round(el.getBoundingClientRect().top - top);
+    const text = document.createRange();
+    text.selectNodeContents(nav.querySelector('.navigator-loading'));
+    return {figure: at(nav.querySelector('.navigator-figure')), buttons: at(nav.querySelector('.navigator-buttons')),
+            keys: at(nav.querySelector('.navigator-keys')), loading: at(text)}; }"""
+
+
+@pytest.mark.parametrize("width", [320, 412, 600, 1280])
+@pytest.mark.parametrize("path", ["optimizers/playground/", "optimizers/momentum/"])
+def test_nothing_above_the_loading_line_moves_when_the_navigator_mounts(browser, site_root, path, width):
+    """The page as its HTML draws it (no script has run: JavaScript off) and the mounted
+    navigator stand the same, at every width the buttons row wraps differently: the buttons,
+    the scoreboard, the legend and the keys line are in the HTML (navigator_hook.py), not
+    inserted above the loading line. The playground's navigator is in the first screen, where
+    an insertion was a layout shift (Lighthouse, 412 px: 0.036)."""
+    where = {}
+    for script in (False, True):
+        context, guard = open_context(browser, site_root, java_script_enabled=script,
+                                      viewport={"width": width, "height": 800})
+        page = context.new_page()
+        page.goto(site_root + path)
+        nav = page.locator(".ravine-navigator").first
+        if script:
+            nav.locator(".navigator-controls").wait_for(state="attached")
+        where[script] = nav.evaluate(UPPER)
+        context.close()
+        guard.check()
+    assert where[True] == where[False], where

@@ -71,11 +71,16 @@ export function buildControls(root, { id, facts, contract, noiseAndSchedule = fa
   }
   group.append(message("optimizers"));
 
-  const button = (name, label) => h("button", { type: "button", className: "md-button navigator-button", textContent: label,
-    onclick: () => onAction(name) });
-  const buttons = { run: button("run", "Run"), pause: button("pause", "Pause"), step: button("step", "Step"),
-    reset: button("reset", "Reset"), copy: button("copy", "Copy as Python") };
-  buttons.run.classList.add("md-button--primary");
+  // Run, Pause, Step, Reset and Copy as Python are in the page's HTML (navigator_hook.py
+  // BUTTONS), disabled until now: nothing is inserted above the navigator's lower part.
+  const row = root.querySelector("[data-nav-buttons]");
+  if (!row) throw new Error("the navigator's HTML has no buttons row (scripts/navigator_hook.py)");
+  const buttons = {};
+  for (const button of row.querySelectorAll("button[data-action]")) {
+    buttons[button.dataset.action] = button;
+    button.addEventListener("click", () => onAction(button.dataset.action));
+    button.disabled = false;
+  }
   const copyArea = h("textarea", { className: "navigator-copy", readOnly: true, rows: 10, hidden: true, id: ids("copy") });
   copyArea.setAttribute("aria-label", "Python code for this race");
 
@@ -83,7 +88,8 @@ export function buildControls(root, { id, facts, contract, noiseAndSchedule = fa
   const NOISE_RANGE = contract.limits.noise;
   const noiseBox = h("input", { type: "number", id: ids("noise"), min: NOISE_RANGE[0], max: NOISE_RANGE[1],
     step: "any", inputMode: "decimal", autocomplete: "off" });
-  const newNoise = button("newNoise", "New noise");
+  const newNoise = h("button", { type: "button", className: "md-button navigator-button", textContent: "New noise",
+    onclick: () => onAction("newNoise") });
   const seedNote = h("span", { className: "navigator-seed", id: ids("seed") });
   newNoise.setAttribute("aria-describedby", ids("seed"));
   const schedule = h("select", { id: ids("schedule") });
@@ -108,7 +114,6 @@ export function buildControls(root, { id, facts, contract, noiseAndSchedule = fa
         unit("σ ="), noiseBox, newNoise, seedNote), noiseMsg),
       field("navigator-schedule", label("schedule", "Learning-rate schedule"), schedule, scheduleMsg),
     ] : []),
-    h("div", { className: "navigator-buttons" }, ...Object.values(buttons)),
     message("copy"), copyArea);
   const described = { lr: lrBox, beta: betaBox, start: startX, landscape, steps, noise: noiseBox, schedule };
   for (const [name, input] of Object.entries({ ...described, y: startY })) {

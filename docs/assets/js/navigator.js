@@ -124,8 +124,9 @@ class Navigator {
     this.canvas.setAttribute("aria-label", "Optimizer race (loading)");
     this.canvas.setAttribute("aria-describedby", `${this.id}-keys`);
     this.box.append(this.canvas);
-    this.legend = h("ul", { className: "navigator-legend", ariaLabel: "Legend" });
-    this.box.after(this.legend);
+    // The legend, the buttons, the scoreboard and the keys line are in the page's HTML
+    // (navigator_hook.py), empty or disabled until now: nothing above the loading line moves.
+    this.legend = el.querySelector(".navigator-legend");
     this.lossPanel = new LossPanel(this.id); // shown once live (ravine.css)
     this.legend.after(this.lossPanel.el);
     this.general = h("p", { className: "navigator-msg navigator-general", id: `${this.id}-general` });
@@ -136,13 +137,11 @@ class Navigator {
       onChange: (patch, how) => this.change(patch, how),
       onAction: (name) => this[name](),
     });
-    this.scoreboard = h("div", { className: "navigator-scoreboard", role: "status" });
-    this.scoreboard.setAttribute("aria-label", "Scoreboard");
+    this.scoreboard = el.querySelector(".navigator-scoreboard");
     keepReachable(this.scoreboard); // on a phone it scrolls (ravine.css)
     this.detail = h("div", { className: "navigator-detail" });
     this.detail.setAttribute("aria-live", "polite");
-    const keys = h("p", { className: "navigator-keys", id: `${this.id}-keys`,
-      textContent: "Drag the white handle, or focus the plot and use the arrow keys (Shift: larger steps), to move the start point." });
+    const keys = el.querySelector("[data-nav-keys]");
     // Layout: what a race needs in one screen comes first, the plot, Run and the scoreboard
     // (the caption above the plot); then how to move the start, the loss panel and the
     // settings (issue 15: at 1280×800 and 375×740 the three are in view together).
@@ -152,8 +151,8 @@ class Navigator {
     this.captionNow = h("span", { className: "navigator-now", hidden: true });
     caption.append(this.captionNow);
     const copyNote = el.querySelector(`#${CSS.escape(this.id)}-copy-msg`);
-    this.figure.after(this.controls.buttons.run.parentElement, copyNote, this.controls.copyArea, this.scoreboard,
-      keys, this.lossPanel.el);
+    this.controls.buttons.run.parentElement.after(copyNote, this.controls.copyArea, this.scoreboard, keys,
+      this.lossPanel.el);
     el.append(this.detail); // after the controls: pressing Step does not move them
     this.plot = new Plot(this.canvas);
     this.#pointer();
