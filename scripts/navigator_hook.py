@@ -258,6 +258,13 @@ MOVE_START = ("Drag the white handle, or focus the plot and use the arrow keys (
               "steps), to move the start point.")
 
 
+def legend(runs):
+    """The legend's list: one item per run, its swatch left for navigator.js to draw."""
+    items = "".join('<li><span class="navigator-swatch" aria-hidden="true"></span>'
+                    f'<span>{html.escape(run["label"])}</span></li>' for run in runs)
+    return f'<ul class="navigator-legend" aria-label="Legend">{items}</ul>'
+
+
 def buttons_and_keys(nav_id):
     """The buttons row (disabled until navigator.js runs), the scoreboard (empty until the
     first race) and the keys line."""
@@ -315,7 +322,8 @@ def format_navigator(source, language, class_name, options, md, **kwargs):
         + f'<div class="navigator-plot-box">'
         f'<img class="navigator-static" src="{html.escape(src)}" alt="{html.escape(alt)}" '
         f'width="880" height="550"></div>'
-        # the legend navigator.js fills, where it keeps it
-        '<ul class="navigator-legend" aria-label="Legend"></ul>'
-        '</figure>' + buttons_and_keys(spec["id"])
+        # the legend of the declared race (its labels are lesson_code's, as in the race the
+        # page is handed; navigator.js draws the swatches): the same size before and after
+        + legend(result["runs"])
+        + '</figure>' + buttons_and_keys(spec["id"])
         + '<p class="navigator-loading" data-nav-loading>Loading Python…</p></div>')

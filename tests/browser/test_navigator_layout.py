@@ -155,10 +155,11 @@ UPPER = """nav => { const top = nav.getBoundingClientRect().top;
 @pytest.mark.parametrize("path", ["optimizers/playground/", "optimizers/momentum/"])
 def test_nothing_above_the_loading_line_moves_when_the_navigator_mounts(browser, site_root, path, width):
     """The page as its HTML draws it (no script has run: JavaScript off) and the mounted
-    navigator stand the same, at every width the buttons row wraps differently: the buttons,
-    the scoreboard, the legend and the keys line are in the HTML (navigator_hook.py), not
-    inserted above the loading line. The playground's navigator is in the first screen, where
-    an insertion was a layout shift (Lighthouse, 412 px: 0.036)."""
+    navigator, then the live one, stand the same, at every width the buttons row and the
+    legend wrap differently: the buttons, the scoreboard, the legend (with lesson_code's
+    labels) and the keys line are in the HTML (navigator_hook.py), not inserted above the
+    loading line. The playground's navigator is in the first screen, where the insertion at
+    mount and the legend filled when live were layout shifts (Lighthouse, 412 px: 0.036)."""
     where = {}
     for script in (False, True):
         context, guard = open_context(browser, site_root, java_script_enabled=script,
@@ -168,7 +169,14 @@ def test_nothing_above_the_loading_line_moves_when_the_navigator_mounts(browser,
         nav = page.locator(".ravine-navigator").first
         if script:
             nav.locator(".navigator-controls").wait_for(state="attached")
-        where[script] = nav.evaluate(UPPER)
+        where["mounted" if script else "html"] = nav.evaluate(UPPER)
+        if script:  # and once live: the legend, in the HTML with lesson_code's labels, is drawn
+            nav.and_(page.locator(".navigator-live")).wait_for(timeout=60_000)
+            where["live"] = nav.evaluate(UPPER)
         context.close()
         guard.check()
-    assert where[True] == where[False], where
+    assert where["html"] == where["mounted"], where
+    # live, the scoreboard under the buttons fills and the loading line goes: above them,
+    # nothing moves
+    assert {k: where["live"][k] for k in ("figure", "buttons")} == \
+        {k: where["mounted"][k] for k in ("figure", "buttons")}, where
