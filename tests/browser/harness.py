@@ -153,10 +153,11 @@ def open_context(browser, site_root, service_worker=False, http_cache=False, **o
     return context, guard
 
 
-def open_context_without_python(browser, site_root):
+def open_context_without_python(browser, site_root, **options):
     """A context in which Pyodide's runtime cannot be downloaded, as on a broken network:
-    the page must say so and keep working; the errors this causes are expected."""
-    context, guard = open_context(browser, site_root)
+    the page must say so and keep working; the errors this causes are expected. options:
+    as open_context's."""
+    context, guard = open_context(browser, site_root, **options)
     guard.allow(r"pyodide\.asm\.wasm|Failed to load resource|Failed to fetch"
                 r"|Python could not start")
     context.route("**/pyodide.asm.wasm", lambda route: route.abort())
@@ -246,3 +247,24 @@ def swipe(page, points, frame_by_frame=False):
             next_frame(page)
     touch("touchEnd", [])
     cdp.detach()
+
+
+# Static figures load lazily (scripts/figures_hook.py): a figure below the fold is fetched
+# when the reader scrolls near it.
+def show_figure(img):
+    """Scrolls a figure (an <img> locator) into view, as a reader does, and waits until it
+    has loaded."""
+    img.scroll_into_view_if_needed()
+    img.page.wait_for_function("i => i.complete && i.naturalWidth > 0", arg=img.element_handle())
+
+
+def load_every_image(page, selector="img"):
+    """For a test about what every figure shows, not about when it loads: the lazy images
+    matching selector are made eager (as if the reader had scrolled past each), then
+    awaited. Returns how many there are."""
+    return page.evaluate("""async (selector) => {
+      const images = [...document.querySelectorAll(selector)];
+      for (const img of images) img.loading = "eager";
+      await Promise.all(images.map((img) => img.decode().catch(() => {})));
+      return images.length;
+    }""", selector)

@@ -21,7 +21,7 @@ it before Python is ready (the rate map's figure is replaced once it is live).
 import re
 
 import pytest
-from harness import open_context
+from harness import load_every_image, open_context
 from paths import SITE
 
 pytestmark = pytest.mark.browser
@@ -64,6 +64,7 @@ def test_every_figure_text_is_at_least_the_minimum(browser, site_root, path, wid
     narrow, dark = width == "375", scheme == "dark"
     suffix = ("-narrow" if narrow else "") + ("-dark" if dark else "") + ".svg"
     # figures-theme.js shows each figure's variant for this column and theme
+    load_every_image(page, "article img[src*='figures/']:not(.navigator-static)")
     page.wait_for_function("([sel, suffix]) => [...document.querySelectorAll(sel)].every(i =>"
                            " i.getAttribute('src').endsWith(suffix) && i.complete && i.naturalWidth > 0)",
                            arg=["article img[src*='figures/']:not(.navigator-static)", suffix])

@@ -5,7 +5,7 @@ theme switches the file; the alt text is the page's one, unchanged."""
 import io
 
 import pytest
-from harness import guarded_page
+from harness import guarded_page, load_every_image
 from PIL import Image, ImageStat
 
 pytestmark = pytest.mark.browser
@@ -20,6 +20,7 @@ def brightness(locator):
 
 
 def loaded(page):
+    load_every_image(page, FIGURES)
     page.wait_for_function("sel => [...document.querySelectorAll(sel)].every(i => i.complete && i.naturalWidth > 0)",
                            arg=FIGURES)
 

@@ -9,7 +9,7 @@ import re
 
 import pytest
 import yaml
-from harness import check_axe, wait_python_ready, without_motion
+from harness import check_axe, show_figure, wait_python_ready, without_motion
 from paths import DOCS
 
 from lesson_code.browser import call
@@ -148,7 +148,7 @@ def test_ravine_page_states_the_ceiling_and_the_cost_table(page, site_root):
         assert cells == [str(kappa), str(measured), str(measured)]
     for img in page.locator("article img[src*='figures/lesson1']").all():
         assert len(img.get_attribute("alt")) > 80
-        assert img.evaluate("i => i.complete && i.naturalWidth > 0")
+        show_figure(img)
 
 
 def test_playground_buttons_set_up_and_run_their_races(page, site_root):

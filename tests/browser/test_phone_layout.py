@@ -4,7 +4,7 @@ reaches (a tab stop with a name), never cut off.
 """
 
 import pytest
-from harness import check_axe, open_context
+from harness import check_axe, load_every_image, open_context
 from paths import SITE
 
 pytestmark = pytest.mark.browser
@@ -32,6 +32,7 @@ def test_nothing_is_wider_than_a_phone_and_wide_math_scrolls(browser, site_root,
     context, guard = open_context(browser, site_root, **PHONE)
     page = context.new_page()
     page.goto(site_root + path)
+    load_every_image(page)
     page.wait_for_function("[...document.querySelectorAll('.katex-display')].every(d => d.ravineTeardown)"
                            " && [...document.images].every(i => i.complete)")
     width = page.evaluate("({scroll: document.documentElement.scrollWidth, inner: innerWidth})")

@@ -7,6 +7,22 @@
 const FIGURE = /\/figures\/([^/]+?)(-narrow)?(-dark)?\.svg$/;
 const NARROW_BELOW = 640; // CSS px of column: the wide figures are drawn for 640 px and up
 const IMAGES = "article img:not(.navigator-static)";
+const sizes = new WeakMap(); // img -> Map(file -> [width, height]), from the built <picture>
+
+/** Each variant's size, from the <picture>'s sources and the <img> (their width and height
+ * attributes), read once: the sources are then removed. */
+function variantSizes(img, picture) {
+  if (!sizes.has(img)) {
+    const known = new Map();
+    for (const el of [...(picture?.querySelectorAll(":scope > source") ?? []), img]) {
+      const url = el.getAttribute(el.localName === "source" ? "srcset" : "src");
+      const [width, height] = [el.getAttribute("width"), el.getAttribute("height")];
+      if (url && width && height) known.set(url.slice(url.lastIndexOf("/") + 1), [width, height]);
+    }
+    sizes.set(img, known);
+  }
+  return sizes.get(img);
+}
 
 function showVariant() {
   const dark = document.body.getAttribute("data-md-color-scheme") === "slate";
@@ -14,11 +30,16 @@ function showVariant() {
     const src = img.getAttribute("src");
     const match = src && FIGURE.exec(new URL(src, location.href).pathname);
     if (!match) continue;
-    const column = img.parentElement.clientWidth;
+    const picture = img.parentElement.localName === "picture" ? img.parentElement : null;
+    const column = (picture ?? img).parentElement.clientWidth;
     if (column === 0) continue; // not laid out (a hidden panel): decide once it is
     const file = `${match[1]}${column < NARROW_BELOW ? "-narrow" : ""}${dark ? "-dark" : ""}.svg`;
     const slash = src.lastIndexOf("/");
+    const size = variantSizes(img, picture).get(file);
+    // the box keeps the shape of the file coming, before it has arrived (a lazy figure)
+    if (size) img.setAttribute("width", size[0]), img.setAttribute("height", size[1]);
     if (src.slice(slash + 1) !== file) img.setAttribute("src", src.slice(0, slash + 1) + file);
+    for (const source of picture?.querySelectorAll(":scope > source") ?? []) source.remove();
   }
 }
 
