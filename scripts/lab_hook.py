@@ -10,18 +10,31 @@ mkdocs-jupyter; listed under `hooks:` in mkdocs.yml).
   uses neither (KaTeX typesets its math, as on every page), so both are removed and the
   page fetches nothing from another origin.
 - The notebook's outputs are wrapped in a container scoped by ravine.css (contrast).
+- Of the JupyterLab stylesheets mkdocs-jupyter inlines (574 KB), the finished page keeps
+  the rules that can match it (scripts/unused_css.py): a phone parses all of it before it
+  paints.
 """
 
+import json
+import os
 import pathlib
 import re
+import sys
 
 import jupytext
 from mkdocs.structure.files import File
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # MkDocs loads this file by path
+    sys.path.insert(0, str(ROOT))
+
+from scripts.unused_css import without_unused  # noqa: E402
 
 LAB = "optimizers/lab.py"
 NOTEBOOK = "optimizers/lab.ipynb"
 SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S)
 MATHJAX = re.compile(r"<!-- Load mathjax -->.*?<!-- End of mathjax configuration -->", re.S)
+STYLE = re.compile(r"(<style\b[^>]*>)(.*?)(</style>)", re.S)
 MERMAID_STYLE = re.compile(r"<style>\s*\.jp-Mermaid:not.*?</style>\s*"
                            r"<!-- End of mermaid configuration -->", re.S)
 
@@ -64,3 +77,20 @@ def on_page_content(html, page, config, files):
     else:
         html = link + html
     return f'<div class="ravine-lab">{html}</div>'
+
+
+# The lab's whole stylesheets, kept beside the site (not in it) for the test that checks
+# the trimmed ones style the page as they did (tests/browser/test_lab_code.py).
+WHOLE_STYLES = ROOT / os.environ.get("RAVINE_BUILD", "build") / "lab-whole-styles.json"
+
+
+def with_used_styles(html):
+    """The page with its inline stylesheets cut to the rules that can match the page."""
+    whole = [m.group(2) for m in STYLE.finditer(html)]
+    WHOLE_STYLES.write_text(json.dumps(whole), encoding="utf-8")
+    sheets = iter(without_unused(whole, html))
+    return STYLE.sub(lambda m: m.group(1) + next(sheets) + m.group(3), html)
+
+
+def on_post_page(output, page, config):
+    return with_used_styles(output) if page.file.src_uri == LAB else output

@@ -2,8 +2,11 @@
 sideways (a wrapped Python line makes its indentation ambiguous), each scrolling region
 is reachable by keyboard, and the page itself never scrolls sideways."""
 
+import json
+
 import pytest
 from harness import check_axe, guarded_page
+from paths import BUILD
 
 pytestmark = pytest.mark.browser
 REGIONS = ".ravine-lab .highlight-ipynb pre, .ravine-lab .jp-OutputArea-output pre"
@@ -28,3 +31,44 @@ def test_lab_code_scrolls_sideways_and_the_keyboard_reaches_it(browser, site_roo
         first.focus()
         page.keyboard.press("ArrowRight")
         page.wait_for_function("el => el.scrollLeft > 0", arg=first.element_handle())
+
+
+# Every computed property (custom properties aside: one that nothing uses styles nothing)
+# of every element of the page, and of its ::before and ::after where they are drawn.
+STYLES = """() => [...document.querySelectorAll('*')].flatMap((el, i) => [null, '::before', '::after'].map(pseudo => {
+  const style = getComputedStyle(el, pseudo);
+  if (pseudo && style.content === 'none') return `${i}${pseudo} none`;
+  return `${i}${pseudo ?? ''} ${el.localName}.${el.className}: ` +
+    [...style].filter(p => !p.startsWith('--')).map(p => `${p}=${style.getPropertyValue(p)}`).join(';');
+}))"""
+
+# Fonts in, and no transition running (Material's colours and header ease in as it loads).
+SETTLED = "document.fonts.status === 'loaded' && document.getAnimations().every(a => a.playState !== 'running')"
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_trimmed_stylesheets_style_the_lab_as_the_whole_ones_did(browser, site_root, scheme):
+    """The build keeps only the rules of JupyterLab's CSS that can match the lab
+    (scripts/unused_css.py). Put the whole sheets back in their place: no computed style of
+    any element of the page changes."""
+    whole = json.loads((BUILD / "lab-whole-styles.json").read_text())
+    # the policy allows the trimmed sheets' hashes only: this test puts other text in them
+    with guarded_page(browser, site_root, color_scheme=scheme, bypass_csp=True,
+                      viewport={"width": 1280, "height": 900}) as page:
+        page.goto(site_root + "optimizers/lab/")
+        sheets = page.locator("article style")
+        assert sheets.count() == len(whole) >= 2
+        trimmed = sum(len(t) for t in sheets.evaluate_all("els => els.map(e => e.textContent)"))
+        assert trimmed < sum(len(t) for t in whole) / 10, "most of JupyterLab's CSS matches nothing"
+        page.wait_for_function(SETTLED)
+        count = page.evaluate(f"() => (window.__before = ({STYLES})()).length")
+        sheets.evaluate_all("(els, whole) => els.forEach((e, i) => { e.textContent = whole[i]; })", whole)
+        page.wait_for_function(SETTLED)
+        changed = page.evaluate(f"""() => {{
+          const after = ({STYLES})();
+          return [after.length, after.filter((a, i) => a !== window.__before[i]).slice(0, 3)
+            .map(a => [window.__before[after.indexOf(a)], a])];
+        }}""")
+    assert changed[0] == count > 3000
+    assert not changed[1], f"styles differ, e.g. {changed[1][0][0][:200]}: " + "; ".join(
+        f"{x} -> {y}" for x, y in zip(changed[1][0][0].split(";"), changed[1][0][1].split(";")) if x != y)
