@@ -10,15 +10,21 @@ mkdocs-jupyter; listed under `hooks:` in mkdocs.yml).
   uses neither (KaTeX typesets its math, as on every page), so both are removed and the
   page fetches nothing from another origin.
 - The notebook's outputs are wrapped in a container scoped by ravine.css (contrast).
+- The notebook's figures, which nbconvert inlines as base64 PNG (half the page's bytes),
+  are written beside the page as files and shown sized and lazily, so the text arrives
+  first and a figure is fetched when the reader nears it.
 - Of the JupyterLab stylesheets mkdocs-jupyter inlines (574 KB), the finished page keeps
   the rules that can match it (scripts/unused_css.py): a phone parses all of it before it
   paints.
 """
 
+import base64
+import hashlib
 import json
 import os
 import pathlib
 import re
+import struct
 import sys
 
 import jupytext
@@ -65,10 +71,29 @@ def strip_cdn_scripts(html):
     return SCRIPT.sub(lambda m: "" if "mermaid" in m.group(0) else m.group(0), html)
 
 
+INLINE_PNG = re.compile(r'(<img\b[^>]*?\s)src="data:image/png;base64,([A-Za-z0-9+/=\s]+)"([^>]*>)')
+
+
+def with_figure_files(html, folder):
+    """html with each inline PNG written to folder (the page's own, in the site) as
+    output-<hash>.png, and shown from there with its size, lazily."""
+    def written(m):
+        data = base64.b64decode(m.group(2))
+        width, height = struct.unpack(">II", data[16:24])  # the PNG's IHDR
+        name = f"output-{hashlib.sha256(data).hexdigest()[:12]}.png"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_bytes(data)
+        return (f'{m.group(1)}src="{name}" width="{width}" height="{height}" loading="lazy"'
+                f' decoding="async"{m.group(3)}')
+    return INLINE_PNG.sub(written, html)
+
+
 def on_page_content(html, page, config, files):
     if page.file.src_uri != LAB:
         return html
     html = strip_cdn_scripts(html)
+    folder = pathlib.Path(config["site_dir"]) / pathlib.PurePosixPath(page.file.dest_uri).parent
+    html = with_figure_files(html, folder)
     link = download_link()
     # right after the notebook's title, else at the top
     match = re.search(r"</h1>", html)

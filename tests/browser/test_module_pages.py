@@ -17,6 +17,8 @@ from scripts import lesson_hook
 
 pytestmark = pytest.mark.browser
 LIVE_MS = 90_000
+# The lab's figures: the notebook's PNG outputs, files beside the page (scripts/lab_hook.py)
+LAB_FIGURES = "article .ravine-lab img[src$='.png']"
 
 
 def page_text(page_name):
@@ -238,11 +240,15 @@ def test_the_wide_navigator_uses_the_full_content_width(page, site_root):
 def test_the_lab_shows_its_executed_outputs_and_its_notebook_downloads(page, site_root):
     open_page(page, site_root, "optimizers/lab/")
     article = page.locator("article")
-    images = article.locator("img[src^='data:image/png']").all()
+    images = page.locator(LAB_FIGURES).all()
     assert len(images) == 3
     for img in images:
         assert len(img.get_attribute("alt")) > 80
-        assert img.evaluate("i => i.complete && i.naturalWidth > 200")
+        assert img.get_attribute("loading") == "lazy"
+        show_figure(img)
+        # the size it was given is the file's, so the box held the figure's shape before
+        assert img.evaluate("i => i.naturalWidth > 200 && i.naturalWidth == i.getAttribute('width')"
+                            " && i.naturalHeight == i.getAttribute('height')")
     assert re.search(r"condition number κ = \d+", article.inner_text())
     link = article.get_by_role("link", name="Download this lab as a Jupyter notebook")
     href = link.get_attribute("href")
@@ -291,6 +297,6 @@ def test_instant_navigation_through_the_module_and_the_lab_twice(page, site_root
         title = "Lab: the ravine in a real model" if path.endswith("lab/") else name
         page.get_by_role("heading", name=title, level=1).wait_for()
         if path == "optimizers/lab/":
-            page.locator("article img[src^='data:image/png']").nth(2).wait_for()
-            assert page.locator("article img[src^='data:image/png']").count() == 3
+            page.locator(LAB_FIGURES).nth(2).wait_for()
+            assert page.locator(LAB_FIGURES).count() == 3
     assert page.evaluate("window.samePage") is True
