@@ -37,7 +37,9 @@ function showVariant() {
     const slash = src.lastIndexOf("/");
     const size = variantSizes(img, picture).get(file);
     // the box keeps the shape of the file coming, before it has arrived (a lazy figure)
-    if (size) img.setAttribute("width", size[0]), img.setAttribute("height", size[1]);
+    for (const [i, name] of ["width", "height"].entries()) {
+      if (size && img.getAttribute(name) !== size[i]) img.setAttribute(name, size[i]);
+    }
     if (src.slice(slash + 1) !== file) img.setAttribute("src", src.slice(0, slash + 1) + file);
     for (const source of picture?.querySelectorAll(":scope > source") ?? []) source.remove();
   }
