@@ -50,7 +50,10 @@ export function styleRuns(runs, { styles, extra }) {
 
 /** base64 little-endian float64s (lesson_code's packed payloads) -> Float64Array. */
 export function decode(packed) {
-  return new Float64Array(Uint8Array.from(atob(packed), (c) => c.charCodeAt(0)).buffer);
+  const text = atob(packed);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return new Float64Array(bytes.buffer);
 }
 
 const hex = (c) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16));
@@ -79,33 +82,38 @@ export function niceTicks(lo, hi, count) {
 }
 
 // Marching squares: contour segments of one level on the grid, in data coordinates.
+// Each cell's corners a (i, j), b (i + 1, j), c (i + 1, j + 1), d (i, j + 1); its edges
+// 0 bottom (a-b), 1 right (b-c), 2 top (d-c), 3 left (a-d). PAIRS[code]: the edges each
+// segment joins, for the corners above the level (bit 1 a, 2 b, 4 c, 8 d); the two saddles
+// (5 and 10) are split by the cell's mean. No allocation per cell: a grid of a few
+// hundred thousand cells and a dozen levels is prepared while the page loads.
+const PAIRS = [
+  [], [3, 0], [0, 1], [3, 1], [1, 2], null, [0, 2], [3, 2],
+  [2, 3], [0, 2], null, [1, 2], [1, 3], [0, 1], [3, 0], [],
+];
+const SADDLES = { 5: [[3, 2, 0, 1], [3, 0, 1, 2]], 10: [[0, 3, 1, 2], [0, 1, 2, 3]] };
+
 function isoSegments(grid, level) {
   const { nx, ny, values, bounds } = grid;
   const [[x0, x1], [y0, y1]] = bounds;
   const dx = (x1 - x0) / (nx - 1), dy = (y1 - y0) / (ny - 1);
   const out = [];
-  const at = (i, j) => values[j * nx + i];
-  const cross = (a, b) => (level - a) / (b - a);
+  let a, b, c, d, xa, ya;
+  const push = (edge) => {
+    if (edge === 0) out.push(xa + ((level - a) / (b - a)) * dx, ya);
+    else if (edge === 1) out.push(xa + dx, ya + ((level - b) / (c - b)) * dy);
+    else if (edge === 2) out.push(xa + ((level - d) / (c - d)) * dx, ya + dy);
+    else out.push(xa, ya + ((level - a) / (d - a)) * dy);
+  };
   for (let j = 0; j < ny - 1; j++) {
     for (let i = 0; i < nx - 1; i++) {
-      const a = at(i, j), b = at(i + 1, j), c = at(i + 1, j + 1), d = at(i, j + 1);
+      const k = j * nx + i;
+      a = values[k]; b = values[k + 1]; c = values[k + nx + 1]; d = values[k + nx];
       const code = (a > level) | ((b > level) << 1) | ((c > level) << 2) | ((d > level) << 3);
       if (code === 0 || code === 15) continue;
-      const xa = x0 + i * dx, ya = y0 + j * dy;
-      // edge points: bottom (a-b), right (b-c), top (d-c), left (a-d)
-      const e = [
-        () => [xa + cross(a, b) * dx, ya],
-        () => [xa + dx, ya + cross(b, c) * dy],
-        () => [xa + cross(d, c) * dx, ya + dy],
-        () => [xa, ya + cross(a, d) * dy],
-      ];
-      const center = (a + b + c + d) / 4 > level;
-      const pairs = {
-        1: [[3, 0]], 2: [[0, 1]], 3: [[3, 1]], 4: [[1, 2]], 5: center ? [[3, 2], [0, 1]] : [[3, 0], [1, 2]],
-        6: [[0, 2]], 7: [[3, 2]], 8: [[2, 3]], 9: [[0, 2]], 10: center ? [[0, 3], [1, 2]] : [[0, 1], [2, 3]],
-        11: [[1, 2]], 12: [[1, 3]], 13: [[0, 1]], 14: [[3, 0]],
-      }[code];
-      for (const [p, q] of pairs) out.push(...e[p](), ...e[q]());
+      xa = x0 + i * dx; ya = y0 + j * dy;
+      const edges = PAIRS[code] ?? SADDLES[code][(a + b + c + d) / 4 > level ? 0 : 1];
+      for (let e = 0; e < edges.length; e++) push(edges[e]);
     }
   }
   return out;
