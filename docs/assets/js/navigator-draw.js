@@ -223,13 +223,20 @@ export class Plot {
     // Filled bands, pixel by pixel at device resolution: bilinear in the grid, then the band.
     const W = Math.round(a.width * dpr), H = Math.round(a.height * dpr);
     const image = ctx.createImageData(W, H);
-    const palette = rampColors(colors.ramp, levels.length + 1);
+    const palette = rampColors(colors.ramp, levels.length + 1).flat(); // r, g, b of each band
+    const data = image.data;
+    // The grid column and the weight within it of each pixel column, once, not per pixel.
+    const columns = new Int32Array(W), weights = new Float64Array(W);
+    for (let px = 0; px < W; px++) {
+      const gx = ((px + 0.5) / W) * (nx - 1);
+      columns[px] = Math.min(nx - 2, Math.floor(gx));
+      weights[px] = gx - columns[px];
+    }
     for (let py = 0; py < H; py++) {
       const gy = (1 - (py + 0.5) / H) * (ny - 1);
       const j = Math.min(ny - 2, Math.floor(gy)), fy = gy - j;
       for (let px = 0; px < W; px++) {
-        const gx = ((px + 0.5) / W) * (nx - 1);
-        const i = Math.min(nx - 2, Math.floor(gx)), fx = gx - i;
+        const i = columns[px], fx = weights[px];
         const k = j * nx + i;
         const v = (values[k] * (1 - fx) + values[k + 1] * fx) * (1 - fy) +
           (values[k + nx] * (1 - fx) + values[k + nx + 1] * fx) * fy;
@@ -239,9 +246,8 @@ export class Plot {
           if (levels[mid] <= v) lo = mid + 1;
           else hi = mid;
         }
-        const [r, g, b] = palette[lo];
-        const o = (py * W + px) * 4;
-        image.data[o] = r; image.data[o + 1] = g; image.data[o + 2] = b; image.data[o + 3] = 255;
+        const o = (py * W + px) * 4, c = lo * 3;
+        data[o] = palette[c]; data[o + 1] = palette[c + 1]; data[o + 2] = palette[c + 2]; data[o + 3] = 255;
       }
     }
     ctx.putImageData(image, Math.round(a.left * dpr), Math.round(a.top * dpr));
