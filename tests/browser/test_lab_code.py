@@ -44,6 +44,20 @@ STYLES = """() => [...document.querySelectorAll('*')].flatMap((el, i) => [null, 
 
 # Fonts in, and no transition running (Material's colours and header ease in as it loads).
 SETTLED = "document.fonts.status === 'loaded' && document.getAnimations().every(a => a.playState !== 'running')"
+# The styles once two snapshots a frame apart agree: on a busy machine the page may still
+# be settling after SETTLED (the header's margins were once caught mid-change). A style
+# that the sheets change stays changed, so it is still found.
+STABLE = f"""async () => {{
+  const snapshot = {STYLES};
+  let last = snapshot();
+  for (let tries = 0; tries < 20; tries++) {{
+    await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 50)));
+    const now = snapshot();
+    if (now.length === last.length && now.every((style, i) => style === last[i])) return now;
+    last = now;
+  }}
+  throw new Error("the page's styles never settled");
+}}"""
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
@@ -61,11 +75,11 @@ def test_the_trimmed_stylesheets_style_the_lab_as_the_whole_ones_did(browser, si
         trimmed = sum(len(t) for t in sheets.evaluate_all("els => els.map(e => e.textContent)"))
         assert trimmed < sum(len(t) for t in whole) / 10, "most of JupyterLab's CSS matches nothing"
         page.wait_for_function(SETTLED)
-        count = page.evaluate(f"() => (window.__before = ({STYLES})()).length")
+        count = page.evaluate(f"async () => (window.__before = await ({STABLE})()).length")
         sheets.evaluate_all("(els, whole) => els.forEach((e, i) => { e.textContent = whole[i]; })", whole)
         page.wait_for_function(SETTLED)
-        changed = page.evaluate(f"""() => {{
-          const after = ({STYLES})();
+        changed = page.evaluate(f"""async () => {{
+          const after = await ({STABLE})();
           return [after.length, after.filter((a, i) => a !== window.__before[i]).slice(0, 3)
             .map(a => [window.__before[after.indexOf(a)], a])];
         }}""")
