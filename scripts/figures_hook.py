@@ -28,7 +28,8 @@ from mkdocs.exceptions import PluginError
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 FIGURES = ROOT / os.environ.get("RAVINE_BUILD", "build") / "assets" / "figures"
 
-# figures-theme.js draws the narrow variant in a column under NARROW_BELOW CSS px. A
+# The narrow variant is for a column under NARROW_BELOW CSS px (figures-theme.js reads it
+# from each figure's data-narrow-below, so the number is only here). A
 # lesson's column is the viewport less 2 x 0.8rem of margin (Material, 20 px root font)
 # below 1220 px, and at least 640 px from a viewport of 672 px up (sidebars included):
 # measured from 300 to 1400 px on the Momentum page (tests/browser/test_figures_load.py
@@ -73,7 +74,8 @@ def picture(img):
                        f' width="{width}" height="{height}">')
     width, height = svg_size(f"{name}.svg")
     body = img[:-2] if img.endswith("/>") else img[:-1]
-    img = f'{body.rstrip()} width="{width}" height="{height}" loading="lazy" decoding="async">'
+    img = (f'{body.rstrip()} width="{width}" height="{height}" loading="lazy" decoding="async"'
+           f' data-narrow-below="{NARROW_BELOW}">')
     return f"<picture>{''.join(sources)}{img}</picture>"
 
 

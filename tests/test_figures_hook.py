@@ -24,6 +24,8 @@ def test_a_figure_becomes_a_picture_of_its_four_variants_with_their_sizes():
         assert size == (round(w * 4 / 3), round(h * 4 / 3)), file
     assert sizes[0] != sizes[1], "the narrow variant has its own shape"
     assert 'alt="a &gt; b, as drawn"' in html and 'loading="lazy"' in html
+    # the page's script reads the column width for the narrow file from the figure
+    assert f'data-narrow-below="{figures_hook.NARROW_BELOW}"' in html
 
 
 def test_other_images_are_left_alone():

@@ -5,7 +5,6 @@
 // on every page, whenever the reader switches theme and whenever the column changes width.
 // Either way a figure's text is at least 11 CSS px (scripts/figures/common.py).
 const FIGURE = /\/figures\/([^/]+?)(-narrow)?(-dark)?\.svg$/;
-const NARROW_BELOW = 640; // CSS px of column: the wide figures are drawn for 640 px and up
 const IMAGES = "article img:not(.navigator-static)";
 const sizes = new WeakMap(); // img -> Map(file -> [width, height]), from the built <picture>
 
@@ -33,7 +32,10 @@ function showVariant() {
     const picture = img.parentElement.localName === "picture" ? img.parentElement : null;
     const column = (picture ?? img).parentElement.clientWidth;
     if (column === 0) continue; // not laid out (a hidden panel): decide once it is
-    const file = `${match[1]}${column < NARROW_BELOW ? "-narrow" : ""}${dark ? "-dark" : ""}.svg`;
+    // CSS px of column under which the narrow file is drawn (scripts/figures_hook.py)
+    const narrowBelow = Number(img.dataset.narrowBelow);
+    if (!narrowBelow) continue; // not a figure the build made a <picture> of
+    const file = `${match[1]}${column < narrowBelow ? "-narrow" : ""}${dark ? "-dark" : ""}.svg`;
     const slash = src.lastIndexOf("/");
     const size = variantSizes(img, picture).get(file);
     // the box keeps the shape of the file coming, before it has arrived (a lazy figure)
