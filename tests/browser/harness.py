@@ -258,6 +258,17 @@ def show_figure(img):
     img.page.wait_for_function("i => i.complete && i.naturalWidth > 0", arg=img.element_handle())
 
 
+# A widget's canvas is drawn when it nears the screen (docs/assets/js/near-screen.js): far
+# below, a live navigator or rate map has owed drawings and no pixels.
+def show_canvas(canvas):
+    """Scrolls a widget's canvas (a locator) into view, as a reader does, and waits for the
+    two frames in which it is drawn: the first reports it near the screen, and its drawing
+    runs before the second."""
+    canvas.scroll_into_view_if_needed()
+    next_frame(canvas.page)
+    next_frame(canvas.page)
+
+
 def load_every_image(page, selector="img"):
     """For a test about what every figure shows, not about when it loads: the lazy images
     matching selector are made eager (as if the reader had scrolled past each), then

@@ -10,7 +10,8 @@ import json
 import re
 
 import pytest
-from harness import PHONE, check_axe, guarded_page, swipe, wait_navigator_live, wait_python_ready
+from harness import (PHONE, check_axe, guarded_page, show_canvas, swipe, wait_navigator_live,
+                     wait_python_ready)
 
 from lesson_code.browser import call, handle
 from lesson_code.theory import regime
@@ -137,7 +138,7 @@ def test_a_held_key_does_not_flood_the_status_line(page, site_root):
 
 def test_pointing_reads_and_a_click_races_that_point(page, site_root):
     rate_map, grid = open_map(page, site_root)
-    rate_map.scroll_into_view_if_needed()
+    show_canvas(rate_map)
     i, j = nearest(grid, 0.15, 0.8)
     lr, beta = grid["lrs"][i], grid["betas"][j]
     x, y = page.evaluate("([lr, b]) => document.querySelector('#rate-map').rateMap.plot.toPixel(lr, b)",
@@ -150,7 +151,8 @@ def test_pointing_reads_and_a_click_races_that_point(page, site_root):
 
 
 def pixel(page, lr, beta):
-    """The canvas's colour where (η, β) is drawn."""
+    """The canvas's colour where (η, β) is drawn, once the reader has scrolled to the map."""
+    show_canvas(page.get_by_role("application", name="Rate map"))
     return page.evaluate("""([lr, b]) => {
         const map = document.querySelector('#rate-map').rateMap, c = map.canvas;
         const [x, y] = map.plot.toPixel(lr, b), dpr = c.width / c.getBoundingClientRect().width;
@@ -222,6 +224,7 @@ def test_light_and_dark_are_sharp_and_redrawn(browser, site_root, width):
                       device_scale_factor=2) as page:
         rate_map, grid = open_map(page, site_root)
         el = page.locator("#rate-map")
+        show_canvas(rate_map)
         assert page.locator("#rate-map img").is_hidden() and rate_map.is_visible()
         size = rate_map.evaluate("c => [c.width, c.height, c.getBoundingClientRect().width,"
                                  " c.getBoundingClientRect().height]")

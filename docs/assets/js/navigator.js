@@ -13,6 +13,7 @@ import { buildControls, fmt, usedValues } from "./navigator-controls.js";
 import { Plot, decode, prepareGrid, styleRuns, swatch, themeName } from "./navigator-draw.js";
 import { LossPanel } from "./navigator-loss.js";
 import { checkState, contractOf, readUrl, scheduleName, writeUrl } from "./navigator-url.js";
+import { NearScreen } from "./near-screen.js";
 import { keepReachable } from "./scroll-box.js";
 
 const grids = new Map(); // landscape name -> Promise of a prepared contour grid (per tab)
@@ -106,6 +107,7 @@ class Navigator {
     this.unsubscribe?.();
     this.resizeObserver.disconnect();
     this.themeObserver.disconnect();
+    this.nearScreen.disconnect();
     this.animating = false;
     cancelAnimationFrame(this.frame);
     clearTimeout(this.urlTimer);
@@ -168,6 +170,7 @@ class Navigator {
       this.#legend();
     });
     this.themeObserver.observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
+    this.nearScreen = new NearScreen(this.el, () => this.draw()); // drawn once near the screen
   }
 
   #status({ phase, percent, message }) {
@@ -444,7 +447,7 @@ class Navigator {
   }
 
   draw() {
-    if (!this.live || !this.result) return;
+    if (!this.live || !this.result || !this.nearScreen.allows()) return;
     this.plot.draw({ runs: this.result.runs, shown: this.shown, start: this.state.start,
       focused: document.activeElement === this.canvas, theme: themeName() });
     this.lossPanel.draw({ shown: this.shown, theme: themeName() });

@@ -17,6 +17,7 @@
 //   following: each navigator:result moves the markers of the navigator's races.
 import { findNavigator } from "./find-navigator.js";
 import { decode, themeName } from "./navigator-draw.js";
+import { NearScreen } from "./near-screen.js";
 import { getPython } from "./python.js";
 import { RateMapPlot, swatch } from "./rate-map-draw.js";
 
@@ -66,6 +67,7 @@ class RateMap {
     this.nav?.removeEventListener("navigator:finished", this.onFinished);
     this.resizeObserver.disconnect();
     this.themeObserver.disconnect();
+    this.nearScreen.disconnect();
     clearTimeout(this.readTimer);
   }
 
@@ -117,6 +119,7 @@ class RateMap {
       this.draw();
     });
     this.themeObserver.observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
+    this.nearScreen = new NearScreen(this.el, () => this.draw()); // drawn once near the screen
   }
 
   #status({ phase, percent, message }) {
@@ -159,7 +162,7 @@ class RateMap {
   }
 
   draw() {
-    if (!this.grid || this.canvas.hidden) return;
+    if (!this.grid || this.canvas.hidden || !this.nearScreen.allows()) return;
     const showCursor = this.hover || document.activeElement === this.canvas;
     this.plot.draw({ markers: this.#markers(), cursor: showCursor ? this.cursor : null, theme: themeName() });
   }
