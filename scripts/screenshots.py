@@ -35,13 +35,28 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-dev-shm-us
         "--no-first-run"]
 HEIGHTS = {1280: 800, 375: 740}
 SCHEMES = {"light": "light", "dark": "dark"}
-WIDGETS = "[data-ravine-navigator], [data-ravine-cell], [data-ravine-ratemap], [data-ravine-smoke]"
-# Settled: every image decoded; Python ready or failed where a widget needs it; every
-# navigator live. (python.js sets data-python; navigator.js adds .navigator-live.)
-SETTLED = """sel => [...document.images].every(i => i.complete)
-  && (!document.querySelector(sel) || ['ready', 'error'].includes(document.documentElement.dataset.python))
+WIDGETS = "[data-navigator], [data-ravine-cell], [data-ravine-ratemap], [data-ravine-smoke]"
+# Live: Python ready or failed where a widget needs it; every navigator live. (python.js
+# sets data-python; navigator.js adds .navigator-live.)
+LIVE = """sel => (!document.querySelector(sel) || ['ready', 'error'].includes(document.documentElement.dataset.python))
   && [...document.querySelectorAll('.ravine-navigator')].every(n => n.classList.contains('navigator-live')
                                                               || document.documentElement.dataset.python === 'error')"""
+# Every image shown decoded (once REVEAL has brought the lazy ones near the screen; a
+# hidden one, such as a live navigator's static figure, is never fetched).
+IMAGES = "() => [...document.images].every(i => i.complete || !i.checkVisibility())"
+# A full-page shot shows the page as a reader who scrolled through it saw it: lazy figures
+# load, and a widget's canvas is drawn, only near the screen (figures_hook.py,
+# near-screen.js). One screen at a time, two frames each, then back to the top.
+REVEAL = """async () => {
+  const frame = () => new Promise(requestAnimationFrame);
+  for (let y = 0; y < document.documentElement.scrollHeight; y += innerHeight) {
+    scrollTo(0, y);
+    await frame();
+    await frame();
+  }
+  scrollTo(0, 0);
+  await frame();
+}"""
 FACTS = """() => ({scrollWidth: document.documentElement.scrollWidth, innerWidth,
   scheme: document.body.dataset.mdColorScheme, python: document.documentElement.dataset.python || '-',
   height: document.documentElement.scrollHeight})"""
@@ -61,7 +76,9 @@ def shoot(browser, root, page_path, width, scheme, out, slices):
                   or route.request.url.startswith(("data:", "blob:")) else route.abort())
     page = context.new_page()
     page.goto(root + page_path)
-    page.wait_for_function(SETTLED, arg=WIDGETS, timeout=90_000)
+    page.wait_for_function(LIVE, arg=WIDGETS, timeout=90_000)
+    page.evaluate(REVEAL)
+    page.wait_for_function(IMAGES, timeout=90_000)
     name = (page_path.strip("/").replace("/", "-") or "home") + f"-{width}-{scheme}"
     path = out / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
