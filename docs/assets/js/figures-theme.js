@@ -23,8 +23,12 @@ function variantSizes(img, picture) {
   return sizes.get(img);
 }
 
+/** Each figure's file for this theme and its column's width: every width is read first,
+ * then the figures changed (a change between two reads would make the browser lay the
+ * page out again for the next; issue 16). */
 function showVariant() {
   const dark = document.body.getAttribute("data-md-color-scheme") === "slate";
+  const chosen = [];
   for (const img of document.querySelectorAll(IMAGES)) {
     const src = img.getAttribute("src");
     const match = src && FIGURE.exec(new URL(src, location.href).pathname);
@@ -35,7 +39,10 @@ function showVariant() {
     // CSS px of column under which the narrow file is drawn (scripts/figures_hook.py)
     const narrowBelow = Number(img.dataset.narrowBelow);
     if (!narrowBelow) continue; // not a figure the build made a <picture> of
-    const file = `${match[1]}${column < narrowBelow ? "-narrow" : ""}${dark ? "-dark" : ""}.svg`;
+    chosen.push([img, picture, `${match[1]}${column < narrowBelow ? "-narrow" : ""}${dark ? "-dark" : ""}.svg`]);
+  }
+  for (const [img, picture, file] of chosen) {
+    const src = img.getAttribute("src");
     const slash = src.lastIndexOf("/");
     const size = variantSizes(img, picture).get(file);
     // the box keeps the shape of the file coming, before it has arrived (a lazy figure)
@@ -60,8 +67,10 @@ function watch() {
   resized.disconnect();
   lastWidth = 0;
   const article = document.querySelector("article");
+  // its first report, once the article is laid out, shows the variants (and so does
+  // every change of its width)
   if (article) resized.observe(article);
-  showVariant();
+  else showVariant();
 }
 
 new MutationObserver(showVariant).observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });

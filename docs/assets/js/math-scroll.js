@@ -6,25 +6,39 @@
 // The box that scrolls is Material's div.arithmatex around the display (it shrinks the
 // display to its content's width and scrolls it, overflow: auto); a display outside one
 // scrolls itself (ravine.css).
+//
+// Whether a box is too wide is read in one ResizeObserver's report, for every box whose
+// size changed, after the browser has laid the page out: all the widths are read first,
+// then the boxes marked. Reading each at mount, between another box's marks, made the
+// browser lay the page out again for each (on a phone, a long task at load; issue 16).
+const boxOf = (el) => el.closest("div.arithmatex") ?? el;
+
+function mark(box, wide) {
+  if (wide && !box.hasAttribute("tabindex")) {
+    box.tabIndex = 0;
+    box.setAttribute("role", "region");
+    box.setAttribute("aria-label", "Wide equation, scrolls sideways");
+    box.classList.add("ravine-math-wide");
+  } else if (!wide && box.hasAttribute("tabindex")) {
+    box.removeAttribute("tabindex");
+    box.removeAttribute("role");
+    box.removeAttribute("aria-label");
+    box.classList.remove("ravine-math-wide");
+  }
+}
+
+const observer = new ResizeObserver((entries) => {
+  const boxes = new Set(entries.map((entry) => boxOf(entry.target)));
+  const wide = [...boxes].map((box) => [box, box.scrollWidth > box.clientWidth + 1]);
+  for (const [box, isWide] of wide) mark(box, isWide);
+});
+
 export function mountMathScroll(display) {
-  const box = display.closest("div.arithmatex") ?? display;
-  const check = () => {
-    const wide = box.scrollWidth > box.clientWidth + 1;
-    if (wide && !box.hasAttribute("tabindex")) {
-      box.tabIndex = 0;
-      box.setAttribute("role", "region");
-      box.setAttribute("aria-label", "Wide equation, scrolls sideways");
-      box.classList.add("ravine-math-wide");
-    } else if (!wide && box.hasAttribute("tabindex")) {
-      box.removeAttribute("tabindex");
-      box.removeAttribute("role");
-      box.removeAttribute("aria-label");
-      box.classList.remove("ravine-math-wide");
-    }
-  };
-  check();
-  const observer = new ResizeObserver(check);
+  const box = boxOf(display);
   observer.observe(box);
   observer.observe(display);
-  display.ravineTeardown = () => observer.disconnect();
+  display.ravineTeardown = () => {
+    observer.unobserve(box);
+    observer.unobserve(display);
+  };
 }

@@ -4,10 +4,12 @@
 // Material's wrapper of a wide table scrolls too (on a phone) and is not focusable.
 const REGIONS = ".ravine-lab .highlight-ipynb pre, .ravine-lab .jp-OutputArea-output pre, .md-typeset__scrollwrap";
 
+// Every region's overflow is read first, then the new tab stops set: a change between two
+// reads would make the browser lay the page out again for the next (issue 16).
 function focusable() {
-  for (const pre of document.querySelectorAll(REGIONS)) {
-    const overflows = pre.scrollWidth > pre.clientWidth + 1;
-    if (overflows && !pre.hasAttribute("tabindex")) {
+  const overflowing = [...document.querySelectorAll(REGIONS)].filter((pre) => pre.scrollWidth > pre.clientWidth + 1);
+  for (const pre of overflowing) {
+    if (!pre.hasAttribute("tabindex")) {
       pre.tabIndex = 0;
       pre.setAttribute("role", "region");
       pre.setAttribute("aria-label", pre.matches(".md-typeset__scrollwrap") ? "Table, scrolls sideways"
@@ -17,8 +19,8 @@ function focusable() {
 }
 
 const resized = new ResizeObserver(focusable);
+// Each region's first report, once it is laid out, checks them all (and so does every resize).
 const watch = () => {
-  focusable();
   resized.disconnect();
   for (const pre of document.querySelectorAll(REGIONS)) resized.observe(pre);
 };
