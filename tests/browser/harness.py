@@ -164,12 +164,19 @@ def open_context_without_python(browser, site_root, **options):
     return context, guard
 
 
+TRANSITIONS_DONE = """() => document.getAnimations()
+  .every((a) => !(a instanceof CSSTransition) || a.playState !== "running")"""
+
+
 def check_axe(page, selector=None):
     """Runs axe-core (vendored from npm) and fails on any WCAG 2.2 A/AA violation."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         # evaluated through the DevTools protocol: an inline <script> tag would (rightly)
         # be refused by the page's Content Security Policy
         page.evaluate(AXE.read_text())
+    # A change of theme (or a hover) starts Material's colour transitions (125-250 ms):
+    # the colours are judged as the reader sees them once they settle, never midway.
+    page.wait_for_function(TRANSITIONS_DONE)
     result = page.evaluate(
         "([selector, tags]) => axe.run(selector || document,"
         " {runOnly: {type: 'tag', values: tags}})", [selector, WCAG])
