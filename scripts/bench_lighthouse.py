@@ -1,6 +1,7 @@
 """Lighthouse 12 (mobile preset) on every page of the built site (a script, not a test).
 
 Usage: .venv/bin/python scripts/bench_lighthouse.py [--runs 3] [--page optimizers/ ...]
+                                                  [--site DIR ...]
 
 Builds nothing. Serves the already built site (build/site, or $RAVINE_SITE_DIR) with
 scripts/serve.py, as GitHub Pages serves it (gzip, max-age=600), on a free port under the
@@ -14,6 +15,10 @@ CLS and the DOM's element count, the median of the runs for each figure; then th
 that cost accessibility, best-practices or SEO points, by page. A same-run baseline comes
 first: a bare HTML page (a heading and a paragraph) served the same way, so the floor
 that this machine's load puts under TBT and performance is in the same table.
+
+--site DIR, repeated, compares builds (a copy of the last one, a variant) in one run:
+each run of a page goes to every site in turn, so the machine's load falls on them alike,
+and a table is printed per site. The pages are the first site's.
 
 Lighthouse: `npm exec lighthouse@12.2.3` (Lighthouse 13 needs Node 22; 12.2.3 is the 12.x
 whose lock `npm ci` accepts here). It is fetched into npm's cache on first use and taken
@@ -102,37 +107,10 @@ def figures(report):
     return row, failing
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=1, help="runs per page (medians)")
-    parser.add_argument("--page", action="append", help="only this page (e.g. optimizers/)")
-    parser.add_argument("--out", type=pathlib.Path, default=ROOT / "build" / "lighthouse")
-    args = parser.parse_args()
-    if not (SITE / "sitemap.xml").is_file():
-        sys.exit(f"no built site at {SITE}: run `make site` first (this script builds nothing)")
-    args.out.mkdir(parents=True, exist_ok=True)
-    _, prefix = site_address(SITE)
-    server, root = serve(SITE, prefix)
-    with tempfile.TemporaryDirectory() as bare:
-        (pathlib.Path(bare) / "index.html").write_text(BASELINE)
-        bare_server, bare_root = serve(bare, prefix)
-        targets = [("(baseline: a bare page)", bare_root)]
-        targets += [(page or "(home)", root + page) for page in args.page or site_pages(SITE)]
-        rows, failing = {}, {}
-        for name, url in targets:
-            runs = []
-            for n in range(args.runs):
-                slug = re.sub(r"\W+", "-", name).strip("-") or "home"
-                print(f"lighthouse {url} (run {n + 1}/{args.runs})", file=sys.stderr)
-                row, fails = figures(lighthouse(url, args.out / f"{slug}-{n + 1}.json"))
-                runs.append(row)
-                failing.setdefault(name, set()).update(fails)
-            rows[name] = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
-        bare_server.shutdown()
-    server.shutdown()
-
-    print(f"Lighthouse {LIGHTHOUSE.split('@')[1]}, mobile preset, {args.runs} run(s) per page "
-          f"(medians), site {SITE} served gzipped under {prefix}")
+def table(site, prefix, runs, rows, failing):
+    """Prints one site's table of medians and the audits that cost it points."""
+    print(f"Lighthouse {LIGHTHOUSE.split('@')[1]}, mobile preset, {runs} run(s) per page "
+          f"(medians), site {site} served gzipped under {prefix}")
     columns = ["page", *CATEGORIES.values(), "LCP s", "TBT ms", "CLS", "DOM"]
     widths = [max(len(c), *(len(n) for n in rows)) if c == "page" else max(len(c), 6)
               for c in columns]
@@ -147,6 +125,55 @@ def main():
           + ("" if lost else " none"))
     for name, fails in lost.items():
         print(f"  {name}:\n" + "\n".join(f"    {fail}" for fail in sorted(fails)))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=1, help="runs per page (medians)")
+    parser.add_argument("--page", action="append", help="only this page (e.g. optimizers/)")
+    parser.add_argument("--site", action="append", type=pathlib.Path,
+                        help="a built site to measure (repeat it to compare builds in one run)")
+    parser.add_argument("--out", type=pathlib.Path, default=ROOT / "build" / "lighthouse")
+    args = parser.parse_args()
+    sites = args.site or [SITE]
+    for site in sites:
+        if not (site / "sitemap.xml").is_file():
+            sys.exit(f"no built site at {site}: run `make site` first (this script builds nothing)")
+    args.out.mkdir(parents=True, exist_ok=True)
+    pages = args.page or site_pages(sites[0])
+    served = []  # (site, prefix, server, root) for each site
+    for site in sites:
+        _, prefix = site_address(site)
+        served.append((site, prefix, *serve(site, prefix)))
+    with tempfile.TemporaryDirectory() as bare:
+        (pathlib.Path(bare) / "index.html").write_text(BASELINE)
+        bare_server, bare_root = serve(bare, served[0][1])
+        # Each run of a page goes to every site in turn, so a spell of load on this shared
+        # machine falls on the builds alike; the baseline is measured the same way.
+        targets = [("(baseline: a bare page)", [bare_root] * len(sites))]
+        targets += [(page or "(home)", [root + page for *_, root in served]) for page in pages]
+        runs = [{} for _ in sites]
+        failing = [{} for _ in sites]
+        for name, urls in targets:
+            slug = re.sub(r"\W+", "-", name).strip("-") or "home"
+            for n in range(args.runs):
+                for i, url in enumerate(urls):
+                    print(f"lighthouse {url} (run {n + 1}/{args.runs})", file=sys.stderr)
+                    out = args.out / (f"{slug}-{n + 1}.json" if len(sites) == 1
+                                      else f"site{i + 1}-{slug}-{n + 1}.json")
+                    row, fails = figures(lighthouse(url, out))
+                    runs[i].setdefault(name, []).append(row)
+                    failing[i].setdefault(name, set()).update(fails)
+        bare_server.shutdown()
+    for server in (server for _, _, server, _ in served):
+        server.shutdown()
+
+    for i, (site, prefix, *_) in enumerate(served):
+        rows = {name: {key: statistics.median(run[key] for run in page_runs) for key in page_runs[0]}
+                for name, page_runs in runs[i].items()}
+        if i:
+            print()
+        table(site, prefix, args.runs, rows, failing[i])
 
 
 if __name__ == "__main__":
