@@ -32,11 +32,11 @@ def ask(op, **args):
 DEFAULT_RACE = {"landscape": "ravine", "num_steps": 500,
                 "optimizers": [{"name": "sgd", "lr": 0.19},
                                {"name": "momentum", "lr": 0.1, "beta": 0.9}]}
-EVERY_OPTIMIZER = [{"name": "sgd", "lr": 0.01},
-                   {"name": "momentum", "lr": 0.01, "beta": 0.9},
-                   {"name": "nesterov", "lr": 0.01, "beta": 0.9},
-                   {"name": "rmsprop", "lr": 0.01},
-                   {"name": "adam", "lr": 0.05}]
+# Every registered optimizer, a course author's new one included (Pyodide and CPython
+# both import this source tree's lesson_code), with β where it takes one.
+EVERY_OPTIMIZER = [{"name": name, "lr": 0.05 if name == "adam" else 0.01,
+                    **({"beta": 0.9} if entry.takes_beta else {})}
+                   for name, entry in lesson_code.optimizers.REGISTRY.items()]
 
 
 def snippet_runs():

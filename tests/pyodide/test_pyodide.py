@@ -84,6 +84,13 @@ def test_every_optimizer_and_seeded_noise_agree(pyodide, cpython, key):
     assert pyodide[key] == cpython[key]
 
 
+def test_the_probe_races_every_registered_optimizer(pyodide):
+    """A course author's new optimizer is checked in Pyodide with no edit here."""
+    from lesson_code.optimizers import REGISTRY
+    runs = json.loads(pyodide["race_every_optimizer_rosenbrock"])["result"]["runs"]
+    assert [run["name"] for run in runs] == list(REGISTRY)
+
+
 @pytest.mark.parametrize("key", ["contour", "contour_saddle", "landscapes",
                                  "step_detail", "errors", "hostile"])
 def test_contours_details_and_error_replies_agree(pyodide, cpython, key):
