@@ -13,8 +13,13 @@ from harness import PHONE, guarded_page, wait_navigator_live
 from harness import swipe as touch_swipe
 
 from lesson_code.browser import handle
+from lesson_code.optimizers import REGISTRY
 
 PAGE = "dev/navigator/"
+# The harness navigator's controls: Run, Pause, Step, Reset, Copy as Python, the landscape
+# menu, η's and β's sliders and boxes, start x and y and the steps (13), and one check box
+# per registered optimizer, a course author's new one included. The map is a tab stop too.
+CONTROLS = 13 + len(REGISTRY)
 pytestmark = pytest.mark.browser
 
 
@@ -121,7 +126,7 @@ def test_every_control_shows_its_focus_and_none_is_under_the_header(page, site_r
     page.locator("h2#the-ravine-race a.headerlink").focus()
     for key in ("Tab", "Shift+Tab"):
         stops = tab_stops(page, key)
-        assert len(stops) == 19, [name for name, _, _ in stops]
+        assert len(stops) == CONTROLS + 1, [name for name, _, _ in stops]  # and the map
         for name, focused, where in stops:
             assert focused != unfocused[name], f"{name}: focus changes nothing"
             visible = (focused["style"] != "none" and focused["width"] >= 2) or focused["shadow"] != "none"
@@ -166,7 +171,7 @@ def test_on_a_phone_every_control_is_a_24_px_target_and_text_boxes_do_not_zoom(p
         const r = el.getBoundingClientRect();
         return {name: el.getAttribute('aria-label') || el.id, type: el.type, w: r.width, h: r.height,
                 font: parseFloat(getComputedStyle(el).fontSize)}; })""")
-    assert len(sizes) == 18
+    assert len(sizes) == CONTROLS, sizes
     small = [s for s in sizes if s["w"] < 24 or s["h"] < 24]
     assert not small, small
     typing = [s for s in sizes if s["type"] in ("text", "select-one") and s["font"] < 16]
