@@ -165,7 +165,7 @@ def main():
                     runs[i].setdefault(name, []).append(row)
                     failing[i].setdefault(name, set()).update(fails)
         bare_server.shutdown()
-    for server in (server for _, _, server, _ in served):
+    for _, _, server, _ in served:
         server.shutdown()
 
     for i, (site, prefix, *_) in enumerate(served):
