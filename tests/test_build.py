@@ -67,3 +67,18 @@ def test_a_broken_link_fails_the_strict_build(tmp_path, broken, message):
     result = small_site(tmp_path, f"# Broken\n\n{broken}\n")
     assert result.returncode != 0
     assert message in result.stdout + result.stderr
+
+
+def test_the_figures_are_rendered_again_when_a_page_they_read_changes():
+    """A figure script that reads a lesson's `define:` settings (its race, its κ list)
+    names that page; the Makefile's figure rule must depend on it, or a changed setting
+    leaves the figure drawn from the old one beside a page that states the new one."""
+    import re
+    makefile = (ROOT / "Makefile").read_text()
+    rule = re.search(r"^FIGURE_SRC\s*:=((?:.*\\\n)*.*)$", makefile, re.M)[1]
+    read = {f"docs/optimizers/{page}"
+            for script in (ROOT / "scripts" / "figures").glob("*.py")
+            for page in re.findall(r'"(\w+\.md)"', script.read_text())}
+    assert read >= {"docs/optimizers/ravine.md", "docs/optimizers/adaptive.md",
+                    "docs/optimizers/practice.md"}
+    assert read <= set(rule.split()), sorted(read - set(rule.split()))
