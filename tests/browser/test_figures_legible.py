@@ -47,8 +47,9 @@ MEASURE = """async (img) => {
 
 
 def test_the_pages_with_figures_are_found():
-    assert PAGES == ["optimizers/adaptive/", "optimizers/momentum/", "optimizers/practice/",
-                     "optimizers/ravine/"]
+    """The pages are found in the built site (a new lesson's figures are checked too)."""
+    assert set(PAGES) >= {"optimizers/adaptive/", "optimizers/momentum/",
+                          "optimizers/practice/", "optimizers/ravine/"}
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -23,8 +23,9 @@ BOX = "i => ({top: i.getBoundingClientRect().top + scrollY, height: i.getBoundin
 
 
 def test_the_pages_with_figures_are_found():
-    assert PAGES == ["optimizers/adaptive/", "optimizers/momentum/", "optimizers/practice/",
-                     "optimizers/ravine/"]
+    """The pages are found in the built site (a new lesson's figures are checked too)."""
+    assert set(PAGES) >= {"optimizers/adaptive/", "optimizers/momentum/",
+                          "optimizers/practice/", "optimizers/ravine/"}
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
