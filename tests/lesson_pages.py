@@ -102,7 +102,7 @@ def assert_numbers_in_page_order(body, ns, text, where, skip_lines=()):
 
 # Fields of widget fences that a reader reads as prose; the other fields are settings
 # (a navigator's state, a prediction's race, an exercise's answer expression).
-PROSE_FIELDS = {"exercise": ("title", "question", "hint", "solution"),
+PROSE_FIELDS = {"exercise": ("title", "question", "choices", "hint", "solution"),
                 "predict": ("title", "question", "choices", "explain"),
                 "navigator": ("caption",)}
 
@@ -144,5 +144,10 @@ def reader_prose(body):
     text = re.sub(r"(`+).+?\1", " ", text, flags=re.S)
     text = re.sub(r"\]\([^)]*\)", "]", text)
     text = re.sub(r"\{\s*[.#][^}\n]*\}", " ", text)
-    text = re.sub(r"<[^>]*>", " ", text)
-    return text
+    text = re.sub(r"<!--.*?-->", " ", text, flags=re.S)
+    return TAG.sub(" ", text)
+
+
+# An HTML tag: a name right after `<` (or `</`), then attributes; `$a < b$` and `$x<y$`
+# are math, not a tag, and the text after them is prose.
+TAG = re.compile(r"</?[A-Za-z][\w-]*(?:\s[^<>]*)?/?>")

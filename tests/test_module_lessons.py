@@ -8,6 +8,7 @@ evaluates, that the built pages show its value, and that the *claims* the prose 
 about those values (who wins, what grows, what stays the same) hold.
 """
 
+import ast
 import contextlib
 import copy
 import functools
@@ -31,8 +32,12 @@ from lesson_code import (adam, condition_number, ema, gd_contraction, gd_max_lr,
                          rmsprop, rotated_ravine, run, sgd, steps_to_shrink)
 from lesson_code.runner import FAR
 from scripts import lesson_hook
+from scripts.lessons.numbers import split_spec
 
-PAGES = ["index.md", "ravine.md", "adaptive.md", "playground.md", "practice.md"]
+# Pages whose numbers and claims have a test file of their own; every other page of the
+# module is checked here (PAGES), so a new lesson is checked without being listed.
+OWN_TESTS = {"momentum.md": "tests/test_momentum_lesson.py"}
+PAGES = sorted({p.name for p in (DOCS / "optimizers").glob("*.md")} - set(OWN_TESTS))
 RAVINE = get_landscape("ravine")
 
 
@@ -120,7 +125,7 @@ RAVINE_DEFINITION = {  # the ravine ½(0.1x² + 10y²) from (−8, 2): its defin
 ALLOWED = {
     "index.md": {**STRUCTURAL, **RAVINE_DEFINITION},
     "ravine.md": {**STRUCTURAL, **RAVINE_DEFINITION},
-    "momentum.md": None,  # its own tests (tests/test_momentum_lesson.py) own its prose
+    "momentum.md": {**STRUCTURAL, **RAVINE_DEFINITION},
     "adaptive.md": {**STRUCTURAL, **RAVINE_DEFINITION,
                     "0.01": "the learning rate of the first-step demos and exercise",
                     "0.99": "torch's default α", "0.9": "torch's default β₁",
@@ -137,14 +142,16 @@ ALLOWED = {
 }
 ALLOWED_WORDS = {
     "index.md": {"five": "the course's optimizers"},
-    "ravine.md": {"two": "the ravine's two directions (a 2-D landscape)"},
-    "momentum.md": None,
+    "ravine.md": {"two": "the ravine's two directions (a 2-D landscape)",
+                  "tenfold": "a tenfold shrink, the definition of `tenfold` and its exercise",
+                  "ten": "the cost table's condition numbers are factors of ten (its test)"},
+    "momentum.md": {},
     "adaptive.md": {"five": "the course's optimizers", "two": "the two ravines / averages",
                     "three": "the three steps of the bias table and its exercise"},
     "playground.md": {"five": "the course's optimizers", "four": "Himmelblau's minima"},
     "practice.md": {"two": "error and velocity; two standard deviations in a figure",
                     "three": "the page's three topics; a 2×2 covariance's three entries",
-                    "four": "four times the batch halves σ (√4 = 2)",
+                    "four": "four times the batch: σ halves (√4 = 2) and the floor quarters",
                     "six": "the six schedules of lesson_code.schedules"},
 }
 
@@ -169,8 +176,69 @@ def test_the_allowed_definitions_are_the_landscapes_and_optimizers_they_name():
     assert len(ema([1, 1, 1], 0.9)) == 3  # the bias table's three steps
 
 
+def test_every_page_has_its_numbers_checked_here_or_in_its_own_file():
+    assert {"index.md", "ravine.md", "adaptive.md", "playground.md", "practice.md"} <= set(PAGES)
+    for name, tests in OWN_TESTS.items():
+        assert (DOCS / "optimizers" / name).is_file() and (ROOT / tests).is_file()
+        assert "def test_every_build_time_number_shows_in_page_order" in (ROOT / tests).read_text()
+
+
 def test_every_lesson_page_is_covered_by_the_typed_number_scan():
     assert set(ALLOWED) == set(ALLOWED_WORDS) == set(LESSON_PAGES)
+    assert all(ALLOWED[name] is not None for name in LESSON_PAGES)
+
+
+def test_the_scan_reads_the_prose_between_two_inequalities_in_math():
+    """`<` and `>` in math are not a tag: the prose between them is scanned (a pattern
+    that took `< 2/λ$ … $|y| >` for one tag once hid 115 lines of the ravine lesson)."""
+    body = ("Stable for $\\eta < 2/\\lambda_{\\max}$, and $x<y$.\n\nIt took 116 steps.\n\n"
+            "Then $|y| > 1$ and <em class=\"x\">twelve</em> <!-- 13 --> <br/> more.")
+    prose = reader_prose(body)
+    assert NUMBER.findall(prose) == ["2", "116", "1"]
+    assert "twelve" in prose and "<em" not in prose and "<br" not in prose
+
+
+def test_the_scan_reads_every_field_a_reader_reads_in_a_widget():
+    """An exercise's choices are read like its question; settings are not."""
+    body = ("```exercise\nid: e\nquestion: Which?\nchoices: [\"0.2\", \"7\"]\n"
+            "answer: nearest(x, [0.2, 7])\n```\n")
+    assert sorted(NUMBER.findall(reader_prose(body))) == ["0.2", "7"]
+
+
+def literal_only(expression):
+    """True when a `{{ }}` expression types a number and names no value: `2000`,
+    `1 - 0.9`, `effective_window(0.99)` compute nothing from the page's definitions, so
+    the number is typed all the same. (An index, `[-1]`, a name in quotes,
+    `sched('step')`, and the STRUCTURAL constants 0, 1 and 2 are not typed numbers.)"""
+    tree = ast.parse(split_spec(expression)[0].strip(), mode="eval")
+    nodes = list(ast.walk(tree))
+    called = {id(n.func) for n in nodes if isinstance(n, ast.Call)}
+    indices = {id(i) for n in nodes if isinstance(n, ast.Subscript) for i in ast.walk(n.slice)}
+    names = [n for n in nodes if isinstance(n, ast.Name) and id(n) not in called]
+    numbers = [n for n in nodes if isinstance(n, ast.Constant) and id(n) not in indices
+               and type(n.value) in (int, float) and str(n.value) not in STRUCTURAL]
+    return bool(numbers) and not names
+
+
+def test_the_literal_check_tells_a_typed_value_from_a_computed_one():
+    for typed in (" 2000 | , ", " 1 - 0.9 | .1f ", " effective_window(0.99) | .0f ",
+                  " 0.9 * velocity_after([1.0, -1.0] * 24, 0.9) "):
+        assert literal_only(typed), typed
+    for computed in (" lr ", " 1 / lam_max | g ", " effective_window(beta) | .0f ",
+                     " defaults_rms['alpha'] ", " best_gd(kappas[1]).step | , ",
+                     " sched('step')['every'] ", " race_button('rotated-ravine') ",
+                     " clean('step').losses[-1] ", " rot_first(0, 'adam') "):
+        assert not literal_only(computed), computed
+
+
+@pytest.mark.parametrize("name", LESSON_PAGES)
+def test_a_number_typed_inside_braces_is_still_typed(name):
+    """`{{ 2000 | , }}` or `{{ 1 - 0.9 }}` computes nothing: the value is named once in
+    `define:` and the page uses the name."""
+    _, body, _ = page_namespace(name)
+    literal = [(line, inner) for line, inner in lesson_hook.expressions(body)
+               if literal_only(inner)]
+    assert not literal, (name, literal)
 
 
 @pytest.mark.parametrize("name", [n for n in LESSON_PAGES if ALLOWED[n] is not None])
@@ -252,10 +320,12 @@ def test_measured_steps_equal_the_prediction_for_every_kappa(kappa):
 
 
 def test_steps_grow_in_proportion_to_kappa():
+    assert FIGURES.KAPPAS == (1, 10, 100, 1000, 10000)  # the table's rows, factors of ten
     counts = [FIGURES.measured_steps(k) for k in FIGURES.KAPPAS]
     assert counts[0] == 1  # "one step lands exactly on the minimum"
+    assert counts[1] / counts[0] > 40  # "from there to κ = 10 the count jumps 45-fold"
     for small, large in zip(counts[1:], counts[2:]):
-        assert 8 < large / small < 12  # "about ten times the steps"
+        assert 8 < large / small < 12  # "after that, about ten times the steps"
 
 
 def test_ravine_exercise_answers():

@@ -105,8 +105,8 @@ class LeastSquares:
         self.rng = np.random.default_rng(seed)
         # The Hessian of L is constant: H = XᵀX / N
         self.hessian = X.T @ X / len(y)
-        best = np.linalg.lstsq(X, y, rcond=None)[0]
-        self.f_min = self.f(best)
+        self.best = np.linalg.lstsq(X, y, rcond=None)[0]
+        self.f_min = self.f(self.best)
 
     def f(self, w):
         # L(w) = ‖Xw − y‖² / (2N), on every example
@@ -225,13 +225,18 @@ report(raw_runs, f"Raw features (κ = {kappa_raw:.0f})", "raw")
 # pinned by the steep direction, so it crawls along the flat one. Momentum, with the same
 # $\eta$, builds up speed along the flat direction and is far lower after 50 steps. Adam
 # starts slowest, because each of its steps moves a coordinate by about $\eta = 0.5$
-# and the intercept has to travel from 0 to the mean price. It ends lowest: dividing each
+# and the best weights lie many such steps from the start at 0 (the cell below prints
+# how many). It ends lowest: dividing each
 # coordinate by its own gradient size undoes the difference in scale between the
 # features. It cannot undo the coupling between the intercept and the weights, because
 # that part of the ravine does not lie along a coordinate axis.
 
 # %%
 end = {label: np.median(gaps[-100:]) for label, gaps in raw_runs.items()}
+far = np.abs(raw.best).max() / ADAM_LR
+print(f"best weights on the raw features: {np.array2string(raw.best, precision=2)}; "
+      f"the farthest is {far:.0f} of Adam's steps of {ADAM_LR} from 0")
+claim(far > 20, "the best weights lie many of Adam's steps from the start")
 claim(raw_runs["Momentum"][50] < raw_runs["GD"][50] / 2,
       "momentum is far lower than gradient descent after 50 steps")
 claim(raw_runs["Adam"][50] == max(g[50] for g in raw_runs.values()), "Adam starts slowest")
@@ -280,7 +285,10 @@ report(scaled_runs, f"Standardized features (κ = {kappa_scaled:.2f})", "standar
 # %%
 end_s = {label: np.median(gaps[-100:]) for label, gaps in scaled_runs.items()}
 claim(kappa_scaled < 1.5, "the eigenvalues now sit close together near one")
-claim(end_s["GD"] == min(end_s.values()), "plain mini-batch SGD is now the fastest")
+claim(end_s["GD"] == min(end_s.values())
+      and all(scaled_runs["GD"][k] == min(g[k] for g in scaled_runs.values())
+              for k in (10, 25, 50, 100, 200)),
+      "plain mini-batch SGD is now the fastest, all the way")
 claim(end_s["Momentum"] > end_s["GD"] and scaled_runs["Momentum"][50] > scaled_runs["GD"][50],
       "momentum now hurts")
 claim(scaled_runs["Adam"][50] == max(g[50] for g in scaled_runs.values()),
@@ -345,7 +353,8 @@ print(f"mini-batches: momentum is at {scaled_runs['Momentum'][EARLY]:.3g} after 
 adam_steps = int(np.ceil(price.mean() / ADAM_LR))
 print(f"Adam's intercept travels {price.mean():.1f} at about {ADAM_LR} per step: "
       f"at least {adam_steps} steps")
-claim(gd_factor < 0.2 < momentum_factor, "GD's factor |1 - ηλ| is small, momentum's is √β")
+claim(gd_factor < 0.2 < momentum_factor and abs(momentum_factor - BETA ** 0.5) < 1e-9,
+      "GD's factor |1 - ηλ| is small, momentum's is √β")
 claim(gd_exact.status == "converged" and momentum_exact.step > 10 * gd_exact.step
       and abs(decay - BETA) < 0.01, "without noise, momentum still spirals in slowly")
 claim(scaled_runs["Momentum"][EARLY] > 100 * momentum_gaps[EARLY],

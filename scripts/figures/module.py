@@ -1,8 +1,8 @@
 """Static figures of the optimizers module's lessons 1 and 3 (ravine.md, adaptive.md).
 
-Every value comes from lesson_code. Lesson 3's race settings and rotation angles are
-stated once, in the `define:` front matter of docs/optimizers/adaptive.md, and read from
-there (the tests in tests/test_module_lessons.py check the figures against the pages).
+Every value comes from lesson_code. Lesson 1's condition numbers and lesson 3's race
+settings and rotation angles are stated once, in the `define:` front matter of
+docs/optimizers/ravine.md and adaptive.md, and read from there (the tests in tests/test_module_lessons.py check the figures against the pages).
 """
 
 import pathlib
@@ -15,7 +15,8 @@ from lesson_code import (adaptive_limit, condition_number, effective_lr, gd_max_
                          make_optimizer, narrow_ravine, optimal_gd, rotated_ravine, run, sgd,
                          steps_to_shrink)
 
-ADAPTIVE = pathlib.Path(__file__).resolve().parents[2] / "docs" / "optimizers" / "adaptive.md"
+LESSONS = pathlib.Path(__file__).resolve().parents[2] / "docs" / "optimizers"
+RAVINE, ADAPTIVE = LESSONS / "ravine.md", LESSONS / "adaptive.md"
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
 from common import STYLES, fewer_ticks, narrow, size, title  # noqa: E402  (loaded by path)
 
@@ -25,8 +26,9 @@ def page_define(path):
     front = path.read_text().split("---")[1]
     return yaml.safe_load(front)["define"]
 
-# Lesson 1: the condition numbers of the cost table, and the tolerance on the loss.
-KAPPAS = (1, 10, 100, 1000, 10000)
+# Lesson 1: the condition numbers of the cost table, as ravine.md states them, and the
+# tolerance on the loss.
+KAPPAS = tuple(page_define(RAVINE)["kappas"])
 TOL = 1e-6
 # Lesson 3: the race settings (one learning rate per optimizer) and the rotation angles,
 # as adaptive.md states them.
@@ -142,7 +144,7 @@ def rotation_figure():
 
 
 # Lesson 3: how long the effective-rate figure follows RMSProp and Adam.
-LONG_STEPS = 10_000
+LONG_STEPS = page_define(ADAPTIVE)["long_steps"]  # the long race of the lesson
 
 
 def effective_rate_figure():
