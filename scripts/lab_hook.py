@@ -16,6 +16,9 @@ mkdocs-jupyter; listed under `hooks:` in mkdocs.yml).
 - Of the JupyterLab stylesheets mkdocs-jupyter inlines (574 KB), the finished page keeps
   the rules that can match it (scripts/unused_css.py): a phone parses all of it before it
   paints.
+- The table of contents points at the headings' own anchors: mkdocs-jupyter builds it
+  from the Markdown with another slug rule, which drops a heading's code (`lesson_code`)
+  and links nowhere (tests/test_fragments.py).
 """
 
 import base64
@@ -26,6 +29,8 @@ import pathlib
 import re
 import struct
 import sys
+
+import html as html_lib
 
 import jupytext
 from mkdocs.structure.files import File
@@ -88,9 +93,36 @@ def with_figure_files(html, folder):
     return INLINE_PNG.sub(written, html)
 
 
+HEADING = re.compile(r'<h([1-6])\b[^>]*\bid="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+
+
+def anchors(toc):
+    """The table of contents' entries, depth first, in page order."""
+    for link in toc:
+        yield link
+        yield from anchors(link.children)
+
+
+def with_heading_anchors(toc, html):
+    """Points each entry of the table of contents at its heading in html, in order, and
+    titles it with the heading's text. The entries are the page's headings, one for one,
+    or the build stops: a guess could send a reader to the wrong section."""
+    headings = [(level, hid, re.sub(r"<[^>]+>|¶", "", text).strip())
+                for level, hid, text in HEADING.findall(html)]
+    entries = list(anchors(toc))
+    found = [(e.level, e.title) for e in entries]
+    if len(entries) != len(headings) or any(
+            e.level != int(level) for e, (level, _, _) in zip(entries, headings)):
+        raise ValueError(f"{LAB}: its table of contents {found} does not match its headings "
+                         f"{[(int(h[0]), h[2]) for h in headings]}")
+    for entry, (_, hid, text) in zip(entries, headings):
+        entry.id, entry.title = html_lib.unescape(hid), html_lib.unescape(text)
+
+
 def on_page_content(html, page, config, files):
     if page.file.src_uri != LAB:
         return html
+    with_heading_anchors(page.toc, html)
     html = strip_cdn_scripts(html)
     folder = pathlib.Path(config["site_dir"]) / pathlib.PurePosixPath(page.file.dest_uri).parent
     html = with_figure_files(html, folder)
