@@ -7,6 +7,8 @@ import html
 import re
 from html.parser import HTMLParser
 
+from paths import DOCS
+
 from scripts import lesson_hook as hook
 
 
@@ -79,6 +81,15 @@ def article_text(built_html):
     article = re.sub(r'<img\b[^>]*?\balt="([^"]*)"[^>]*>', r" \1 ", article)
     plain = html.unescape(re.sub(r"<[^>]+>", " ", article))
     return re.sub(r"\s+", " ", plain)
+
+
+def substituted_page(page_name, module="optimizers"):
+    """(Markdown body with its build-time numbers in, namespace), as the hook renders the
+    page: its widget fences then parse as on the site."""
+    path = DOCS / module / page_name
+    body, meta = hook.get_data(path.read_text())
+    ns = hook.namespace(meta, page_name, path)
+    return hook.substitute(body, ns, page_name), ns
 
 
 def assert_numbers_in_page_order(body, ns, text, where, skip_lines=()):

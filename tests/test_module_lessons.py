@@ -125,7 +125,20 @@ RAVINE_DEFINITION = {  # the ravine ½(0.1x² + 10y²) from (−8, 2): its defin
 ALLOWED = {
     "index.md": {**STRUCTURAL, **RAVINE_DEFINITION},
     "ravine.md": {**STRUCTURAL, **RAVINE_DEFINITION},
-    "momentum.md": {**STRUCTURAL, **RAVINE_DEFINITION},
+    "momentum.md": {**STRUCTURAL, **RAVINE_DEFINITION,
+                    "-6": "the runner's tolerance 10⁻⁶ (run's default tol), the definition of arrival",
+                    "3": "the number of a race and of a derivation step (**3. …**)",
+                    "4": "the formulas' constant (η* = 4/(√λ_max + √λ_min)², 4β, ηλ < 4) "
+                         "and a derivation step (**4. …**, Using step 4)",
+                    "60": "the heading's \"60-second refresher\", a manner of speaking",
+                    "2004": "a citation's year", "2.1": "Theorem 2.1.13 of the 2004 citation",
+                    "2017": "a citation's year",
+                    "0.01": "the rate figure's η axis from 0.01 (scripts/figures/momentum.py)",
+                    "0.4": "the rate figures' η axes to 0.4 (scripts/figures/momentum.py)",
+                    "0.75": "the rate figure's middle β (momentum.py BETAS)",
+                    "0.99": "the rate-map and regime figures' β axes to 0.99",
+                    "0.001": "the regime figure's ηλ axis from 0.001",
+                    "5": "the regime figure's ηλ axis to about 5 (10^0.7)"},
     "adaptive.md": {**STRUCTURAL, **RAVINE_DEFINITION,
                     "0.01": "the learning rate of the first-step demos and exercise",
                     "0.99": "torch's default α", "0.9": "torch's default β₁",
@@ -145,7 +158,20 @@ ALLOWED_WORDS = {
     "ravine.md": {"two": "the ravine's two directions (a 2-D landscape)",
                   "tenfold": "a tenfold shrink, the definition of `tenfold` and its exercise",
                   "ten": "the cost table's condition numbers are factors of ten (its test)"},
-    "momentum.md": {},
+    "momentum.md": {"two": "the ravine's two directions (a 2-D landscape), a quadratic's two "
+                           "roots, the two conventions, two-panel figures",
+                    "three": "the three gradients of the by-hand exercise (claimed), the "
+                             "walk-through's three races, three decimals (claimed)",
+                    "four": "lesson_code.REGIMES (claimed: len(REGIMES) == 4), the "
+                            "derivation's four steps",
+                    "ten": "the effective window of β = 0.9 (claimed: ema_window == 10)",
+                    "tenfold": "steps_to_shrink's default factor 10, the unit of the step counts",
+                    "dozen": "the bounce is gone within the first few dozen steps (claimed: "
+                             "24 <= calm(gd_run) < 48)",
+                    "hundred": "κ = 100 (claimed); the effective window of β = 0.99 (claimed)",
+                    "thousand": "the embedding model's λ ratio (claimed: lam_the / lam_rare)",
+                    "thousandth": "calm_level, the bounce threshold (claimed: == 1e-3)",
+                    "millionth": "dir_level, the error figure's threshold (claimed: == 1e-6)"},
     "adaptive.md": {"five": "the course's optimizers", "two": "the two ravines / averages",
                     "three": "the three steps of the bias table and its exercise"},
     "playground.md": {"five": "the course's optimizers", "four": "Himmelblau's minima"},

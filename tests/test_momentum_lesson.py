@@ -7,7 +7,10 @@ looked up in the built page's text: a test fails when the prose and the mathemat
 Needs the built site (`make site`, or RAVINE_BUILD=<folder> after `make site BUILD=...`).
 """
 
+import contextlib
 import html
+import inspect
+import io
 import json
 import math
 import os
@@ -18,9 +21,9 @@ import numpy as np
 import pytest
 import yaml
 from nbclient import NotebookClient
-from lesson_pages import article_text, assert_numbers_in_page_order
+from lesson_pages import article_text, assert_numbers_in_page_order, setting_lines
 from mkdocs.utils.meta import get_data
-from paths import DOCS, SITE
+from paths import DOCS, SITE, load_figures
 
 from scripts import lesson_hook as hook
 
@@ -57,10 +60,14 @@ def says(text, phrase, *values):
 # ---------------------------------------------------------------- the hook's numbers
 
 def test_every_build_time_number_shows_in_page_order(text, built_html):
+    """A widget's settings (the navigator's state, a prediction's race) are not text a
+    reader sees: test_the_numbers_in_fences_agree_with_the_page_settings checks them."""
     ns = hook.namespace(META, "momentum.md")
     found = hook.expressions(BODY)
+    skip = setting_lines(BODY)
     assert len(found) > 60, "the page states its numbers with {{ … }}"
-    assert assert_numbers_in_page_order(BODY, ns, text, "momentum.md") == found
+    assert assert_numbers_in_page_order(BODY, ns, text, "momentum.md", skip) == \
+        [(line, inner) for line, inner in found if line not in skip]
     assert "{{" not in built_html and "RAVINE-LESSON-SLOT" not in built_html
 
 
@@ -68,8 +75,14 @@ def test_the_numbers_in_fences_agree_with_the_page_settings():
     define = META["define"]
     assert (define["lr"], define["steps"]) == (LR, STEPS)
     assert eval(define["start"]) == START
+    assert (define["beta"], define["beta_short"], define["beta_long"]) == (0.9, 0.5, 0.99)
+    # the races take the page's names ({{ lr }}, {{ beta }}, …), never a typed copy
+    for m in hook.FENCE.finditer(BODY):
+        if m["lang"] in ("navigator", "predict"):
+            assert not re.search(r"\b(lr|beta|num_steps): *[\d.]", m["body"]), m["body"]
+    substituted = hook.substitute(BODY, hook.namespace(META, "momentum.md", PAGE))
     fences = {m["lang"] + str(i): yaml.safe_load(m["body"])
-              for i, m in enumerate(hook.FENCE.finditer(BODY))
+              for i, m in enumerate(hook.FENCE.finditer(substituted))
               if m["lang"] in ("navigator", "predict")}
     nav = next(f for k, f in fences.items() if k.startswith("navigator"))
     assert (nav["landscape"], nav["lr"], tuple(nav["start"]), nav["num_steps"]) == \
@@ -81,6 +94,71 @@ def test_the_numbers_in_fences_agree_with_the_page_settings():
     assert setups[0]["optimizers"] == ["sgd"]
     assert setups[1]["optimizers"] == ["sgd", "momentum"] and setups[1]["beta"] == 0.9
     assert [r["beta"] for r in setups[2]["runs"]] == [0.5, 0.99]
+    assert nav["beta"] == 0.9
+
+
+def test_what_the_page_may_type_is_what_lesson_code_defines():
+    """The few numbers and words momentum.md types (tests/test_module_lessons.py, ALLOWED
+    and ALLOWED_WORDS) are definitions, checked here against lesson_code."""
+    from lesson_code import REGIMES, run, steps_to_shrink
+    assert inspect.signature(run).parameters["tol"].default == TOL == 1e-6  # 10^{-6}
+    assert inspect.signature(steps_to_shrink).parameters["factor"].default == 10  # tenfold
+    assert len(REGIMES) == 4  # "four regimes", "Four ways a direction can move"
+
+
+def test_the_velocity_cell_is_the_one_the_prose_reports():
+    """The cell of "What β controls" is plain Python (no {{ }}); the prose after it quotes
+    its output at the page's β and number of gradients, so the cell must use those."""
+    cell = next(m["body"] for m in hook.FENCE.finditer(BODY)
+                if m["lang"] == "python" and "flipping" in m["body"])
+    ns = {}
+    with contextlib.redirect_stdout(io.StringIO()):
+        exec(cell, ns)
+    define = META["define"]
+    beta, n = define["beta"], define["demo_n"]
+    assert ns["beta"] == beta == 0.9 and n == 50
+    assert ns["steady"] == pytest.approx(sum(beta ** k for k in range(n)))
+    assert ns["flipping"] == pytest.approx(sum((-1) ** (k + 1) * beta ** k for k in range(n)))
+
+
+def test_the_figures_draw_what_their_alt_texts_say():
+    """The alt texts name the page's η and β with {{ }} and type a few axis ranges; the
+    figures (scripts/figures/momentum.py) hold their own copies, which must agree."""
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig_module = load_figures("momentum")
+    define = META["define"]
+    assert fig_module.LR == define["lr"] and fig_module.START == eval(define["start"])
+    # "for momentum with beta 0.5, 0.75 and 0.9" (0.75 is the figure's own, typed)
+    assert fig_module.BETAS == (define["beta_short"], 0.75, define["beta"])
+    # the rate figure: "the learning rate from 0.01 to 0.4"
+    fig = fig_module.rate_figure()
+    xs = [x for line in fig.axes[0].get_lines() for x in line.get_xdata()
+          if len(line.get_xdata()) > 20]
+    assert (min(xs), max(xs)) == pytest.approx((0.01, 0.4))
+    plt.close(fig)
+    # the rate map: "(horizontal, 0 to 0.4) and beta (vertical, 0 to 0.99)"
+    fig = fig_module.rate_map_figure()
+    ax = fig.axes[0]
+    assert ax.get_xlim() == pytest.approx((0, 0.4))
+    walk = [line for line in ax.get_lines() if "walk-through" in line.get_label()][0]
+    assert sorted(walk.get_ydata()) == [define["beta_short"], define["beta"],
+                                        define["beta_long"]]  # "the three races"
+    mesh = [c for c in ax.collections if hasattr(c, "get_coordinates")][0]
+    betas = mesh.get_coordinates()[:, 0, 1]
+    assert (min(betas), max(betas)) == pytest.approx((0, 0.99), abs=0.01)
+    plt.close(fig)
+    # the regimes: "log scale from 0.001 to about 5", "beta (vertical, 0 to 0.99)", the
+    # ravine's directions at the page's η and β
+    fig = fig_module.regimes_figure()
+    ax = fig.axes[0]
+    low, high = ax.get_xlim()
+    assert low == pytest.approx(0.001, rel=0.05) and round(high) == 5
+    assert ax.get_ylim() == pytest.approx((0, 0.99))
+    notes = [t.get_text() for t in ax.texts if "ravine" in t.get_text()]
+    assert notes and all(f"β = {define['beta']:g}" in t for t in notes)
+    plt.close(fig)
 
 
 # ---------------------------------------------------------------- independent oracles
@@ -219,25 +297,41 @@ def test_the_walkthrough_races(text, built_html):
     says(text, r"reaching \(x \approx {}\)", f"{overshoot:.1f}")
     mom_first = first_within(LR, 0.9)[1]
     assert mom_first < mom_steps
+    # "while the spiral is still crossing the minimum": x changes sign after mom_first
+    assert any(p[0] * q[0] < 0 for p, q in zip(mom_points[mom_first:mom_steps],
+                                             mom_points[mom_first + 1:mom_steps + 1]))
     says(text, r"first dips within \(10^{{-6}}\) at step {}, while the spiral is still "
          "crossing the minimum, and stays from step {}: that is when it has arrived, "
          "against step {} for gradient descent", mom_first, mom_steps, gd_steps)
     says(text, r"\(\beta = 0.5\) arrives after {} steps, \(\beta = 0.99\) after {}",
          half_steps, f"{long_steps:,}")
     long_first = first_within(LR, 0.99)[1]
+    assert long_[long_first - 1][0] * long_[long_first][0] < 0  # "as the orbit crosses"
+    assert round(1 / (1 - 0.99)) == 100
+    says(text, r"With \(\beta = 0.99\) the velocity remembers about a hundred steps")
     says(text, r"first dips within \(10^{{-6}}\) at step {}, as the orbit crosses the "
          "minimum, and climbs back out: it stays only from step {}", long_first,
          f"{long_steps:,}")
     says(text, r"\(x \approx {}\)", f"{max(p[0] for p in long_):.1f}")
+    # "The bouncing across the ravine is gone within the first few dozen" (steps)
+    calm = next(k for k in range(len(gd_points))
+                if all(abs(p[1]) < 1e-3 for p in gd_points[k:]))
+    assert 24 <= calm < 48
+    says(text, "The bouncing across the ravine is gone within the first few dozen;")
     # the predictions' answers: About 400; yes, it overshoots; β = 0.5
     answers = [int(a) for a in re.findall(r'data-ravine-predict data-navigator-id="'
                                           r'walkthrough"[^>]*data-answer="(\d)"', built_html)]
     closest = min(range(3), key=lambda i: abs(math.log([40, 400, 4000][i] / gd_steps)))
     assert answers == [closest, 0, 0] == [1, 0, 0]
+    for choice in ("About 40", "About 400", "About 4000", "β = 0.5", "β = 0.99"):
+        assert f"> {choice}</label>" in built_html, choice
 
 
 def test_what_beta_controls(text):
     beta = 0.9
+    says(text, r"\(\beta = 0.9\) means {} of each update is the previous update",
+         f"{beta:.0%}")
+    says(text, "The velocity keeps {} of its old value", f"{beta:.0%}")
     steady = sum(beta ** k for k in range(50))
     flipping = sum((-1) ** (k + 1) * beta ** k for k in range(50))
     says(text, r"\(v = {}\) , close to the limit {}", f"{steady:.3f}", f"{1 / (1 - beta):.0f}")
@@ -330,7 +424,8 @@ def test_measured_rates_match_the_prediction(text):
         points, _ = heavy_ball(LR, beta, num_steps=600, tol=-1)
         l0, l1 = f(*points[300]), f(*points[600])
         return (l1 / l0) ** (1 / 600)
-    says(text, r"shrink the error by \({}\) per step for gradient descent (predicted \({}\))",
+    says(text, r"steps 300 to 600 shrink the error by \({}\) per step for gradient descent "
+         r"(predicted \({}\))",
          f"{rate(0.0):.4f}", f"{1 - LR * LAM_MIN:.4f}")
     says(text, r"and \({}\) for momentum with \(\beta = 0.9\) (predicted \({}\))",
          f"{rate(0.9):.4f}", f"{math.sqrt(0.9):.4f}")
@@ -447,6 +542,11 @@ def test_the_derivation_exercises_have_independent_answers():
         mid = (lo + hi) / 2
         lo, hi = (mid, hi) if spectral_radius(mid, 0.8, LAM_MAX) < 1 else (lo, mid)
     assert ex["momentum-ceiling"]["answer"] == pytest.approx(lo, abs=1e-9)
+    # at the ceiling itself the run never converges (|z| = 1): no largest η exists, so
+    # the question asks for the rate below which it converges
+    assert spectral_radius((2 + 2 * 0.8) / LAM_MAX, 0.8, LAM_MAX) == pytest.approx(1.0)
+    question = ex["momentum-ceiling"]["question"]
+    assert "learning rate below" in question and "largest" not in question
     # κ = 10,000: tenfold steps for best GD over best momentum, by counting
     ratio = tenfold((1e4 - 1) / (1e4 + 1)) / tenfold((100 - 1) / (100 + 1))
     assert ex["kappa-against-root-kappa"]["answer"] == pytest.approx(ratio)

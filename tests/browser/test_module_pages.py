@@ -10,7 +10,8 @@ import re
 import pytest
 import yaml
 from harness import check_axe, show_figure, wait_python_ready, without_motion
-from paths import DOCS, course_pages
+from lesson_pages import substituted_page
+from paths import course_pages
 
 from lesson_code.browser import call
 from scripts import lesson_hook
@@ -21,12 +22,7 @@ LIVE_MS = 90_000
 LAB_FIGURES = "article .ravine-lab img[src$='.png']"
 
 
-def page_text(page_name):
-    """The page's Markdown with its build-time numbers in, as the hook renders it."""
-    path = DOCS / "optimizers" / page_name
-    body, meta = lesson_hook.get_data(path.read_text())
-    ns = lesson_hook.namespace(meta, page_name, path)
-    return lesson_hook.substitute(body, ns, page_name), ns
+page_text = substituted_page
 
 
 def fences(page_name, lang):

@@ -11,23 +11,16 @@ import re
 
 import pytest
 from harness import check_axe, wait_python_ready, without_motion
+from lesson_pages import substituted_page
 
 from lesson_code.browser import handle
-from paths import DOCS
 from scripts import lesson_hook as hook
 
 PAGE = "optimizers/practice/"
 NAV = "practice-navigator"
 pytestmark = pytest.mark.browser
-def _navigators():
-    """The page's navigator fences as the build reads them: its {{ }} numbers substituted."""
-    source = (DOCS / "optimizers" / "practice.md").read_text()
-    body, meta = hook.get_data(source)
-    ns = hook.namespace(meta, "practice.md", DOCS / "optimizers" / "practice.md")
-    return hook.page_navigators(hook.substitute(body, ns, "practice.md"))
-
-
-NAVIGATORS = _navigators()
+# the page's navigator fences as the build reads them: its {{ }} numbers substituted
+NAVIGATORS = hook.page_navigators(substituted_page("practice.md")[0])
 
 
 def cpython_race(setup):

@@ -12,15 +12,15 @@ import re
 import pytest
 from harness import (PHONE, check_axe, guarded_page, show_canvas, swipe, wait_navigator_live,
                      wait_python_ready)
+from lesson_pages import substituted_page
 
 from lesson_code.browser import call, handle
 from lesson_code.theory import regime
-from paths import DOCS
 from scripts import lesson_hook as hook
 
 PAGE = "optimizers/momentum/"
 pytestmark = pytest.mark.browser
-NAVIGATORS = hook.page_navigators((DOCS / "optimizers" / "momentum.md").read_text())
+NAVIGATORS = hook.page_navigators(substituted_page("momentum.md")[0])
 WORDS = {"creep": "creeps (never changes sign)", "spiral": "spirals",
          "flip": "flips sign every step", "diverge": "diverges"}
 
