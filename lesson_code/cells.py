@@ -115,18 +115,32 @@ class _NoInput:
 
 
 def _output_to(write):
-    """write(stream, text), capped at MAX_OUTPUT characters per run."""
+    """write(stream, text), capped at MAX_OUTPUT characters per run.
+
+    The first character past the cap, whenever it comes (within a write, or in a
+    write after one that ended exactly on the cap), is replaced by a line that
+    says where the output was cut; every later character is dropped."""
     used = [0]
+    cut = [False]
+    last = [""]  # the last character written: the note starts on a line of its own
 
     def output(stream, text):
-        if used[0] >= MAX_OUTPUT:
+        if cut[0] or not text:
             return
         room = MAX_OUTPUT - used[0]
-        used[0] += len(text)
-        if len(text) > room:
-            text = text[:room] + (f"\n[output cut after {MAX_OUTPUT:,} "
-                                  "characters]\n")
-        write(stream, text)
+        if len(text) <= room:
+            used[0] += len(text)
+            last[0] = text[-1]
+            write(stream, text)
+            return
+        kept = text[:room]
+        used[0] = MAX_OUTPUT
+        cut[0] = True
+        if kept:
+            last[0] = kept[-1]
+        newline = "" if last[0] in ("", "\n") else "\n"
+        write(stream, f"{kept}{newline}[output cut after {MAX_OUTPUT:,} "
+                      "characters]\n")
     return output
 
 

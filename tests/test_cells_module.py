@@ -73,6 +73,62 @@ def test_output_is_capped(page):
     assert text.endswith(f"[output cut after {MAX_OUTPUT:,} characters]\n")
 
 
+CUT = f"[output cut after {MAX_OUTPUT:,} characters]"
+
+
+def written(page, *writes):
+    """What the page receives when a cell writes each (stream, text) in turn."""
+    received, write = collect()
+    source = "import sys\n" + "".join(f"sys.{stream}.write({text!r})\n" for stream, text in writes)
+    assert run_cell(source, page, "cell 1", write)["ok"]
+    return received
+
+
+def shown(received):
+    return "".join(text for _, text in received)
+
+
+@pytest.mark.parametrize("sizes", [
+    [MAX_OUTPUT, 1],              # the cap reached on a write's last character, then more
+    [MAX_OUTPUT - 1, 1, 1],       # one under, then exactly at the cap, then more
+    [MAX_OUTPUT - 1, 2],          # one under, then one over
+    [MAX_OUTPUT + 1],             # one over in a single write
+    [MAX_OUTPUT, 0, 1, 5],        # an empty write at the cap is not a cut
+])
+def test_output_over_the_cap_always_says_where_it_was_cut(page, sizes):
+    writes = [("stdout", "x" * (n - 1) + "\n" if n else "") for n in sizes]
+    text = shown(written(page, *writes))
+    assert text[:MAX_OUTPUT] == "".join(t for _, t in writes)[:MAX_OUTPUT]
+    assert text[MAX_OUTPUT:] == CUT + "\n" or text[MAX_OUTPUT:] == "\n" + CUT + "\n"
+    assert text.count(CUT) == 1
+
+
+def test_output_that_ends_exactly_at_the_cap_is_not_said_to_be_cut(page):
+    text = shown(written(page, ("stdout", "x" * (MAX_OUTPUT - 1)), ("stdout", "\n"), ("stdout", "")))
+    assert text == "x" * (MAX_OUTPUT - 1) + "\n"
+
+
+def test_the_readers_loop_that_fills_the_cap_on_a_write_boundary_is_told(page):
+    """print(i, 'x' * 20) writes str(i), ' ', the x's and '\n' apart: the cap falls on the
+    end of one of them, and nothing was said (the auditor's run: its last line was 7734)."""
+    received, write = collect()
+    run_cell("for i in range(300000): print(i, 'x'*20)", page, "cell 1", write)
+    text = shown(received)
+    assert text.endswith(f"\n{CUT}\n") and text.count(CUT) == 1
+    assert len(text) == MAX_OUTPUT + len(CUT) + 1  # a line of its own, no blank line before it
+
+
+def test_the_cap_counts_stdout_and_stderr_together_and_cuts_whichever_comes(page):
+    half = MAX_OUTPUT // 2
+    received = written(page, ("stdout", "o" * half), ("stderr", "e" * half),
+                       ("stdout", "late"), ("stderr", "later"))
+    assert shown(received) == "o" * half + "e" * half + "\n" + CUT + "\n"
+    streams = [stream for stream, text in received if CUT in text]
+    assert streams == ["stdout"]  # said where the cut fell, once
+    received = written(page, ("stderr", "e" * (half + 1)), ("stdout", "o" * half))
+    assert shown(received) == "e" * (half + 1) + "o" * (half - 1) + "\n" + CUT + "\n"
+
+
 def test_a_traceback_keeps_only_the_readers_cells(page):
     run_cell("def slope(a):\n    return 1 / a", page, "cell 1")
     error = run_cell("x = 1\nslope(0)", page, "cell 2")["error"]

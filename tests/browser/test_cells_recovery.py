@@ -9,6 +9,8 @@ import re
 
 import pytest
 from harness import check_axe, wait_python_ready
+
+from lesson_code.cells import MAX_OUTPUT
 from test_cells import (RUN_MS, cell, limit_fired_after_ms, open_cells, output, run, set_code,
                         wait_ran, watch_run)
 
@@ -83,6 +85,19 @@ def test_output_just_over_the_kept_head_is_shown_whole(page, site_root):
     shown = [line for line in output(page, 1).inner_text().splitlines() if line.strip()]
     assert shown == [str(i) for i in range(1_050)]
     assert output(page, 1).get_attribute("aria-busy") is None
+
+
+def test_output_cut_by_python_on_a_write_boundary_says_so_as_its_last_line(page, site_root):
+    """print(i, 'x' * 20) fills lesson_code.cells.MAX_OUTPUT exactly at the end of line
+    7734: the lines after it were once dropped without a word (the page's own note only
+    counts the lines it keeps out of the DOM)."""
+    open_cells(page, site_root)
+    set_code(page, 1, "for i in range(300000): print(i, 'x'*20)")
+    run(page, 1)
+    assert wait_ran(page, 1) == "ok"
+    shown = [line for line in output(page, 1).inner_text().splitlines() if line.strip()]
+    assert shown[-2:] == ["7734 " + "x" * 20, f"[output cut after {MAX_OUTPUT:,} characters]"]
+    assert output(page, 1).get_by_text(re.compile(r"^Output truncated")).is_visible()
 
 
 def test_a_printing_loop_is_still_stopped_by_its_time_limit(page, site_root):
