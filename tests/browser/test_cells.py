@@ -340,6 +340,92 @@ def test_cells_work_from_the_keyboard(page, site_root):
     assert not editor.evaluate("el => el.contains(document.activeElement)")
 
 
+# Every element that holds the keyboard focus, in order, sampled at each change of focus
+# and at every frame (a focused control that is disabled or hidden loses the focus to the
+# page without a focus event): "BODY" when the page has it.
+FOCUS_TRAIL = """() => {
+    const trail = window.focusTrail = [];
+    const name = () => {
+        const el = document.activeElement;
+        if (!el || el === document.body) return "BODY";
+        return el.getAttribute("aria-label") || el.textContent.trim().slice(0, 60) || el.tagName;
+    };
+    const sample = () => { const now = name(); if (trail.at(-1) !== now) trail.push(now); };
+    for (const type of ["focusin", "focusout"]) document.addEventListener(type, () => queueMicrotask(sample), true);
+    const frame = () => { sample(); requestAnimationFrame(frame); };
+    frame();
+}"""
+
+
+def follow_focus(page):
+    """Starts the focus trail (FOCUS_TRAIL); read it with focus_trail(page)."""
+    page.evaluate(FOCUS_TRAIL)
+
+
+def focus_trail(page):
+    page.evaluate("() => new Promise(requestAnimationFrame)")  # the latest frame sampled
+    return page.evaluate("window.focusTrail")
+
+
+def focused(page):
+    return page.evaluate("""() => document.activeElement === document.body ? "BODY"
+        : document.activeElement.getAttribute("aria-label")""")
+
+
+def wait_idle(page, n, timeout=RUN_MS):
+    page.wait_for_function(
+        "n => document.querySelectorAll('[data-ravine-cell]')[n - 1].dataset.busy === 'false'",
+        arg=n, timeout=timeout)
+
+
+def press(page, n, name):
+    """Focuses cell n's button by its name and presses Enter on it, as a keyboard does."""
+    cell(page, n).get_by_role("button", name=f"{name} cell {n}").focus()
+    page.keyboard.press("Enter")
+
+
+@pytest.mark.browser
+def test_run_from_the_keyboard_moves_the_focus_to_stop_and_back_to_run(page, site_root):
+    """Run is disabled while its cell runs: the focus it had goes to Stop, the control that
+    matters then, and comes back to Run when the cell is done, never to the page."""
+    open_cells(page, site_root)
+    follow_focus(page)
+    press(page, 1, "Run")
+    assert focused(page) == "Stop cell 1"  # Python is starting: the cell waits for it
+    assert wait_ran(page, 1) == "ok"
+    wait_idle(page, 1)
+    assert focused(page) == "Run cell 1"
+    # The time limit stops a cell run from the keyboard: Stop keeps the focus while the
+    # earlier cells run again, then Run has it.
+    set_code(page, 6, "while True:\n    pass")
+    follow_focus(page)
+    press(page, 6, "Run")
+    assert focused(page) == "Stop cell 6"
+    output(page, 6).get_by_text("reached its time limit of 2 s").wait_for(timeout=RUN_MS)
+    assert focused(page) == "Stop cell 6"
+    output(page, 6).get_by_text("Cells 1, 2, 3, 4 and 5 ran again").wait_for(timeout=RUN_MS)
+    wait_idle(page, 6)
+    assert focused(page) == "Run cell 6"
+    trail = focus_trail(page)  # from the editor of cell 6
+    assert trail[-3:] == ["Run cell 6", "Stop cell 6", "Run cell 6"] and "BODY" not in trail, trail
+
+
+@pytest.mark.browser
+def test_stop_from_the_keyboard_keeps_the_focus_until_run_is_back(page, site_root):
+    open_cells(page, site_root)
+    set_code(page, 6, "print('looping')\nwhile True:\n    pass")
+    run(page, 6)
+    output(page, 6).get_by_text("looping").wait_for(timeout=RUN_MS)
+    follow_focus(page)
+    press(page, 6, "Stop")
+    output(page, 6).get_by_text("Stopped cell 6: Python was restarted").wait_for()
+    assert focused(page) == "Stop cell 6"  # the earlier cells run again: Stop stays
+    output(page, 6).get_by_text("Cells 1, 2, 3, 4 and 5 ran again").wait_for(timeout=RUN_MS)
+    wait_idle(page, 6)
+    assert focused(page) == "Run cell 6"
+    assert focus_trail(page) == ["Stop cell 6", "Run cell 6"], focus_trail(page)
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_cells_meet_wcag_in_light_and_dark_after_running(browser, site_root, scheme):

@@ -244,7 +244,8 @@ class Cell {
     if (this.busy) return Promise.resolve(false);
     this.#clear();
     this.#busy(true, "Waiting…");
-    return enqueue(() => this.#runAfterEarlier()).finally(() => this.#busy(false));
+    // Stopped, it stays busy: stop() restores the earlier cells next (Stop keeps the focus)
+    return enqueue(() => this.#runAfterEarlier()).finally(() => this.stopReason || this.#busy(false));
   }
 
   async #runAfterEarlier(rerun = false, again = false) {
@@ -360,6 +361,7 @@ class Cell {
       target.stopReason = requester.stopReason = null;
       requester.#busy(true, "Restoring…");
       return enqueue(() => requester.#runAfterEarlier(true)).finally(() => {
+        if (requester.stopReason) return; // stopped again: the next restore follows
         requester.#busy(false);
         requester.state.textContent = reason === "time limit" ? "Stopped (time limit)" : "Stopped";
       });
@@ -368,13 +370,19 @@ class Cell {
 
   // ----- output -----
 
+  /** Run is disabled and Stop shown while the cell is busy. The keyboard focus on the
+   * one that goes away moves to the other (read before either changes: a focused button
+   * that is disabled or hidden hands the focus to the page), so a keyboard or screen
+   * reader user carries on from where they were. */
   #busy(on, words) {
+    const from = on ? this.runButton : this.stopButton;
+    const had = from === document.activeElement;
     this.busy = on;
     this.runButton.disabled = on;
     this.stopButton.hidden = !on;
     this.el.dataset.busy = on ? "true" : "false";
     if (words) this.state.textContent = words;
-    if (!on && this.stopButton.contains(document.activeElement)) this.runButton.focus();
+    if (had) (on ? this.stopButton : this.runButton).focus({ preventScroll: true });
   }
 
   #clear() {
