@@ -256,6 +256,44 @@ def swipe(page, points, frame_by_frame=False):
     cdp.detach()
 
 
+# Keyboard focus: a focused control that is disabled, hidden or replaced hands the focus to
+# the page (<body>) without a focus event; a keyboard or screen-reader user is then lost.
+FOCUS_TRAIL = """() => {
+    const trail = window.focusTrail = [];
+    const name = () => {
+        const el = document.activeElement;
+        if (!el || el === document.body) return "BODY";
+        return el.getAttribute("aria-label") || el.textContent.trim().slice(0, 60) || el.tagName;
+    };
+    const sample = () => { const now = name(); if (trail.at(-1) !== now) trail.push(now); };
+    for (const type of ["focusin", "focusout"]) document.addEventListener(type, () => queueMicrotask(sample), true);
+    const frame = () => { sample(); requestAnimationFrame(frame); };
+    frame();
+}"""
+
+
+def follow_focus(page):
+    """Records from now on every element that holds the keyboard focus, in order (its
+    aria-label, else its text; "BODY" when the page has it), sampled at each focus event and
+    at every frame. Read it with focus_trail(page)."""
+    page.evaluate(FOCUS_TRAIL)
+
+
+def focus_trail(page):
+    next_frame(page)  # the latest frame sampled
+    return page.evaluate("window.focusTrail")
+
+
+def has_focus(locator):
+    return locator.evaluate("el => el === document.activeElement")
+
+
+def press_enter(locator):
+    """Focuses a control and presses Enter on it, as a keyboard user does."""
+    locator.focus()
+    locator.page.keyboard.press("Enter")
+
+
 # Static figures load lazily (scripts/figures_hook.py): a figure below the fold is fetched
 # when the reader scrolls near it.
 def show_figure(img):

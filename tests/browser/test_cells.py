@@ -10,7 +10,8 @@ import time
 import urllib.parse
 
 import pytest
-from harness import check_axe, guarded_page, wait_python_ready
+from harness import (check_axe, focus_trail, follow_focus, guarded_page, press_enter,
+                     wait_python_ready)
 
 from lesson_code import cells as cells_module
 from lesson_code import get_landscape, momentum
@@ -340,33 +341,6 @@ def test_cells_work_from_the_keyboard(page, site_root):
     assert not editor.evaluate("el => el.contains(document.activeElement)")
 
 
-# Every element that holds the keyboard focus, in order, sampled at each change of focus
-# and at every frame (a focused control that is disabled or hidden loses the focus to the
-# page without a focus event): "BODY" when the page has it.
-FOCUS_TRAIL = """() => {
-    const trail = window.focusTrail = [];
-    const name = () => {
-        const el = document.activeElement;
-        if (!el || el === document.body) return "BODY";
-        return el.getAttribute("aria-label") || el.textContent.trim().slice(0, 60) || el.tagName;
-    };
-    const sample = () => { const now = name(); if (trail.at(-1) !== now) trail.push(now); };
-    for (const type of ["focusin", "focusout"]) document.addEventListener(type, () => queueMicrotask(sample), true);
-    const frame = () => { sample(); requestAnimationFrame(frame); };
-    frame();
-}"""
-
-
-def follow_focus(page):
-    """Starts the focus trail (FOCUS_TRAIL); read it with focus_trail(page)."""
-    page.evaluate(FOCUS_TRAIL)
-
-
-def focus_trail(page):
-    page.evaluate("() => new Promise(requestAnimationFrame)")  # the latest frame sampled
-    return page.evaluate("window.focusTrail")
-
-
 def focused(page):
     return page.evaluate("""() => document.activeElement === document.body ? "BODY"
         : document.activeElement.getAttribute("aria-label")""")
@@ -379,9 +353,8 @@ def wait_idle(page, n, timeout=RUN_MS):
 
 
 def press(page, n, name):
-    """Focuses cell n's button by its name and presses Enter on it, as a keyboard does."""
-    cell(page, n).get_by_role("button", name=f"{name} cell {n}").focus()
-    page.keyboard.press("Enter")
+    """Presses Enter on cell n's button of that name, as a keyboard user does."""
+    press_enter(cell(page, n).get_by_role("button", name=f"{name} cell {n}"))
 
 
 @pytest.mark.browser

@@ -11,7 +11,8 @@ import re
 
 import nbformat
 import pytest
-from harness import check_axe, guarded_page, wait_python_ready
+from harness import (check_axe, focus_trail, follow_focus, guarded_page, has_focus, press_enter,
+                     wait_python_ready)
 from lesson_pages import substituted_page
 
 from lesson_code import effective_window, velocity_after
@@ -153,12 +154,16 @@ def test_the_walkthrough_races_predicted_then_run(page, site_root):
         predict.get_by_role("button", name="Commit my prediction and run").click()
         status.filter(has_text="Choose one").wait_for()  # nothing chosen yet
         predict.get_by_role("radio", name=choice, exact=True).check()
-        predict.get_by_role("button", name="Commit my prediction and run").click()
+        follow_focus(page)
+        press_enter(predict.get_by_role("button", name="Commit my prediction and run"))
         status.filter(has_text="Prediction locked in").wait_for()
         assert predict.get_by_role("radio", name=choice, exact=True).is_disabled()
+        # the disabled button's focus goes where the race's result will be said
+        assert has_focus(status)
 
         page.wait_for_function(f"document.querySelector('#{predict.get_attribute('id')}')"
                                ".dataset.state !== 'running'", timeout=120_000)
+        assert has_focus(status) and "BODY" not in focus_trail(page), focus_trail(page)
         said = status.inner_text()
         for run in expected:
             assert f"{run['label']}: {run['message']}" in said, said
@@ -293,8 +298,9 @@ def test_when_python_cannot_start_a_prediction_shows_the_built_result(browser, s
             assert f"{run['label']}: {run['message']}" in status.inner_text()
         # committing still works and gives the verdict from the build's result
         predict.get_by_role("radio", name=choice, exact=True).check()
-        predict.get_by_role("button", name="Commit my prediction and run").click()
+        press_enter(predict.get_by_role("button", name="Commit my prediction and run"))
         status.filter(has_text="You predicted").wait_for()
+        assert has_focus(status)  # where the verdict is said
         assert predict.get_attribute("data-state") == ("right" if right else "wrong")
         assert predict.get_by_role("radio", name=choice, exact=True).is_enabled()
         assert predict.get_by_role("button", name="Commit my prediction and run").is_enabled()

@@ -10,7 +10,8 @@ import json
 import re
 
 import pytest
-from harness import check_axe, wait_python_ready, without_motion
+from harness import (check_axe, focus_trail, follow_focus, has_focus, press_enter, wait_python_ready,
+                     without_motion)
 from lesson_pages import substituted_page
 
 from lesson_code.browser import handle
@@ -74,9 +75,12 @@ def test_every_prediction_races_noise_and_schedule_as_cpython_does(page, site_ro
         assert float(noise_box.first.input_value()) == float(setup.get("noise", 0))
         assert schedule.input_value() == setup.get("schedule", "constant")
         predict.get_by_role("radio", name=choice, exact=True).check()
-        predict.get_by_role("button", name="Commit my prediction and run").click()
+        follow_focus(page)
+        press_enter(predict.get_by_role("button", name="Commit my prediction and run"))
         page.wait_for_function(f"document.querySelector('#{predict.get_attribute('id')}')"
                                ".dataset.state !== 'running'", timeout=120_000)
+        # the focus is where the result is said, never lost to the page
+        assert has_focus(status) and "BODY" not in focus_trail(page), (title, focus_trail(page))
         said = status.inner_text()
         assert ("right" in said.split("You predicted")[1]) == right, (title, said)
         lines = scores(nav)

@@ -30,9 +30,15 @@ export function mountPredict(el) {
   const navigator = () => findNavigator(el.dataset.navigatorId);
   let armed = null; // the committed choice, while its race runs
 
+  // Emptied, then written in the next frame, so that a live region says even a repeated
+  // message again; but the feedback holding the keyboard focus (below) is written at once:
+  // an empty feedback is not displayed (ravine.css), and would hand the focus to the page.
+  let saying = 0;
   const say = (text) => {
+    cancelAnimationFrame(saying);
+    if (feedback === document.activeElement) return void (feedback.textContent = text);
     feedback.textContent = "";
-    requestAnimationFrame(() => (feedback.textContent = text));
+    saying = requestAnimationFrame(() => (feedback.textContent = text));
   };
   const send = (run) => {
     const nav = navigator();
@@ -44,6 +50,7 @@ export function mountPredict(el) {
     return nav;
   };
 
+  feedback.tabIndex = -1; // focusable by the script, not a tab stop
   // Until the reader has committed, the answer stays out of sight (it is readable
   // without JavaScript).
   reveal.hidden = true;
@@ -62,10 +69,18 @@ export function mountPredict(el) {
     const nav = send(true);
     if (!nav) return;
     armed = chosen;
+    const locked = `Prediction locked in: ${choiceText(chosen)}. The race is running in the navigator…`;
+    // The button is disabled while the race runs: its keyboard focus goes to the feedback,
+    // where the race's result will be said (a disabled button hands the focus to the page),
+    // and stays there; the revealed explanation is the next tab stop.
+    if (commitButton === document.activeElement) {
+      feedback.textContent = locked; // displayed, so it can take the focus
+      feedback.focus({ preventScroll: true });
+    }
     radios.forEach((radio) => (radio.disabled = true));
     commitButton.disabled = true;
     el.dataset.state = "running";
-    say(`Prediction locked in: ${choiceText(chosen)}. The race is running in the navigator…`);
+    say(locked);
     // the plot's top under the header (html scroll-padding-top), Run and the scoreboard below it
     (nav.querySelector(".navigator-figure") ?? nav).scrollIntoView({ block: "start",
       behavior: matchMedia("(prefers-reduced-motion: reduce)").matches ? "auto" : "smooth" });
