@@ -10,7 +10,7 @@ import time
 import urllib.parse
 
 import pytest
-from harness import (check_axe, focus_trail, follow_focus, guarded_page, press_enter,
+from harness import (check_axe, focus_trail, follow_focus, guarded_page, has_focus, press_enter,
                      wait_python_ready)
 
 from lesson_code import cells as cells_module
@@ -397,6 +397,27 @@ def test_stop_from_the_keyboard_keeps_the_focus_until_run_is_back(page, site_roo
     wait_idle(page, 6)
     assert focused(page) == "Run cell 6"
     assert focus_trail(page) == ["Stop cell 6", "Run cell 6"], focus_trail(page)
+
+
+@pytest.mark.browser
+def test_an_output_being_read_keeps_the_focus_in_its_cell_when_a_restore_clears_it(page, site_root):
+    """A reader reads a long output (a tab stop) while another cell hits its time limit:
+    the restore runs the earlier cells again, clearing that output; the focus stays in
+    that cell, on its buttons, not on the page."""
+    open_cells(page, site_root)
+    set_code(page, 2, "for i in range(200):\n    print(i)")
+    run(page, 2)
+    assert wait_ran(page, 2) == "ok"
+    set_code(page, 6, "while True:\n    pass")
+    run(page, 6)
+    printed = output(page, 2).locator("pre").first
+    printed.focus()  # the reader scrolls it from the keyboard
+    assert has_focus(printed)
+    follow_focus(page)
+    output(page, 6).get_by_text("Cells 1, 2, 3, 4 and 5 ran again").wait_for(timeout=RUN_MS)
+    wait_idle(page, 6)
+    trail = focus_trail(page)
+    assert "BODY" not in trail and trail[-1] == "Run cell 2", trail
 
 
 @pytest.mark.browser

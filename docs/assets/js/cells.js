@@ -386,6 +386,11 @@ class Cell {
   }
 
   #clear() {
+    // A reader reading the output (a long one is a tab stop) as it is cleared, when Stop
+    // or the time limit runs the page's earlier cells again: the focus stays in the cell.
+    if (this.output.contains(document.activeElement)) {
+      (this.busy ? this.stopButton : this.runButton).focus({ preventScroll: true });
+    }
     this.output.replaceChildren();
     this.view = new OutputView(this.output);
     delete this.el.dataset.ran;
