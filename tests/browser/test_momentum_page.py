@@ -129,6 +129,34 @@ PREDICTIONS = [
 ]
 
 
+def test_a_prediction_interrupted_by_another_race_is_run_again_by_set_up(page, site_root):
+    """The reader commits, then runs another race before this one ends: the prediction
+    says so, and "Set up this race" runs its race again, so the verdict still comes."""
+    open_lesson(page, site_root)
+    title, choice, right = PREDICTIONS[0]
+    predict = page.get_by_role("region", name=f"Predict {title}")
+    page.locator(f"#{predict.get_attribute('id')}[data-ready]").wait_for()
+    nav = page.locator("#walkthrough")
+    status = predict.get_by_role("status")
+    predict.get_by_role("radio", name=choice, exact=True).check()
+    predict.get_by_role("button", name="Commit my prediction and run").click()
+    status.filter(has_text="Prediction locked in").wait_for()
+    lr_box = nav.get_by_role("textbox", name="Learning rate value", exact=True)
+    lr_box.fill("0.1")
+    lr_box.press("Enter")
+    nav.get_by_role("button", name="Run", exact=True).click()
+    status.filter(has_text="ran a different race").wait_for(timeout=60_000)
+    assert predict.get_attribute("data-state") == "running"
+    predict.get_by_role("button", name="Set up this race").click()
+    page.wait_for_function(f"document.querySelector('#{predict.get_attribute('id')}')"
+                           ".dataset.state !== 'running'", timeout=60_000)
+    expected = cpython_race(json.loads(predict.get_attribute("data-setup")))
+    said = status.inner_text()
+    assert all(f"{run['label']}: {run['message']}" in said for run in expected), said
+    assert predict.get_attribute("data-state") == ("right" if right else "wrong")
+    assert predict.get_by_role("radio", name=choice, exact=True).is_enabled()
+
+
 def test_the_walkthrough_races_predicted_then_run(page, site_root):
     # animated: while its race runs, a prediction says it is locked in (checked below)
     open_lesson(page, site_root)

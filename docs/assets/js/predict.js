@@ -56,6 +56,12 @@ export function mountPredict(el) {
   reveal.hidden = true;
 
   setupButton.addEventListener("click", () => {
+    // a committed prediction whose race another one replaced: run its race again, so the
+    // verdict comes (the choices stay locked until it does)
+    if (armed !== null) {
+      if (send(true)) say(`Prediction locked in: ${choiceText(armed)}. The race is running again in the navigator…`);
+      return;
+    }
     if (send(false)) say("The navigator is set up for this race. Make your prediction, then commit it to run the race.");
   });
 
@@ -91,7 +97,7 @@ export function mountPredict(el) {
     const runs = event.detail?.runs ?? [];
     const results = runs.map((run) => `${run.label}: ${run.message}`).join("; ");
     if (!same(runs, expected)) {
-      say(`The navigator ran a different race (${results}). Press “Set up this race” to restore this one.`);
+      say(`The navigator ran a different race (${results}). Press “Set up this race” to run this one again.`);
       return;
     }
     const right = armed === answer;
