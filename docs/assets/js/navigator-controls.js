@@ -8,8 +8,12 @@
 //   "Reset", "Copy as Python"; with `noiseAndSchedule`, the number box "Gradient noise"
 //   (σ), the button "New noise" (a new seed, and a run) and the select "Learning-rate
 //   schedule" (lesson_code's schedules, by their labels).
-// Controls report checked values through onChange(patch, {commit}); a bad value gets a
-// message next to its control and changes nothing.
+// Controls report checked values through onChange(patch, {live, typing}); a bad value gets
+// a message next to its control and changes nothing. A text box is raced as it is typed,
+// whenever its whole text is a valid value (onChange with `typing`: the box's name); a
+// text that is not (refused, or not finished: "1e", "-") calls onRevert(name, keys, {live}):
+// the settings it sets go back to what they were before the typing began, so a race is
+// never run at a prefix of what the reader is typing.
 import { scheduleName, toNumber } from "./navigator-url.js";
 
 const h = (tag, props = {}, ...children) => {
@@ -35,7 +39,7 @@ export function usedValues(state, key, contract) {
   return [...new Set(used)];
 }
 
-export function buildControls(root, { id, facts, contract, noiseAndSchedule = false, onChange, onAction }) {
+export function buildControls(root, { id, facts, contract, noiseAndSchedule = false, onChange, onRevert, onAction }) {
   const { optimizers: OPTIMIZERS, labels: LABELS } = contract;
   const LR_RANGE = contract.limits.lr, MAX_STEPS = contract.limits.num_steps[1];
   const LOG_LR = LR_RANGE.map(Math.log10);
@@ -142,8 +146,10 @@ export function buildControls(root, { id, facts, contract, noiseAndSchedule = fa
     PageUp: 0.2, PageDown: -0.2 }; // decades: ×1.06 per arrow, ×1.58 per page
   const BETA_KEYS = { ArrowRight: 0.01, ArrowUp: 0.01, ArrowLeft: -0.01, ArrowDown: -0.01,
     PageUp: 0.1, PageDown: -0.1 };
+  // A step from the value raced: the box's, when it holds a valid one, else the slider's
+  // (the box is empty for a race with an η per run, or holds text that was refused).
   lrSlider.addEventListener("keydown", (event) => {
-    const now = (lrBox.value.trim() && toNumber(lrBox.value)) || 10 ** Number(lrSlider.value); // empty: per run
+    const now = readLr()[0] ?? 10 ** Number(lrSlider.value);
     let lr;
     if (event.key in LR_KEYS) lr = 10 ** (Math.log10(now) + LR_KEYS[event.key]);
     else if (event.key === "Home") lr = LR_RANGE[0];
@@ -156,7 +162,7 @@ export function buildControls(root, { id, facts, contract, noiseAndSchedule = fa
     onChange({ lr }, { live: false });
   });
   betaSlider.addEventListener("keydown", (event) => {
-    const now = betaBox.value.trim() ? toNumber(betaBox.value) ?? Number(betaSlider.value) : Number(betaSlider.value);
+    const now = readBeta()[0] ?? Number(betaSlider.value);
     let beta;
     if (event.key in BETA_KEYS) beta = now + BETA_KEYS[event.key];
     else if (event.key === "Home") beta = 0;
@@ -200,29 +206,35 @@ export function buildControls(root, { id, facts, contract, noiseAndSchedule = fa
     if (n === null || !Number.isInteger(n) || n < 1 || n > MAX_STEPS) return [null, `Steps must be a whole number from 1 to ${MAX_STEPS}.`];
     return [{ start: [x, y], num_steps: n }, ""];
   };
-  const typed = (box, read, name, patch) => {
+  // keys: the state's fields the box sets (a run's own η or β goes when the box sets one
+  // for every run, and comes back with the rest when the typing is undone).
+  const refused = new Set(); // the boxes left holding text that was refused
+  const typed = (box, read, name, keys, patch) => {
     box.addEventListener("input", () => {
       const [value, problem] = read();
-      if (!problem) {
-        show(name, "");
-        onChange(patch(value), { live: true });
-      }
+      if (problem) return onRevert(name, keys, { live: true }); // said once the reader leaves the box
+      refused.delete(box);
+      show(name, "");
+      onChange(patch(value), { live: true, typing: name });
     });
     box.addEventListener("change", () => {
       const [value, problem] = read();
       show(name, problem);
-      if (!problem) onChange(patch(value), { live: false });
+      if (problem) refused.add(box);
+      else refused.delete(box);
+      if (problem) onRevert(name, keys, { live: false });
+      else onChange(patch(value), { live: false });
     });
   };
-  typed(lrBox, readLr, "lr", (lr) => {
+  typed(lrBox, readLr, "lr", ["lr", "runs"], (lr) => {
     lrSlider.value = Math.log10(lr);
     return { lr };
   });
-  typed(betaBox, readBeta, "beta", (beta) => {
+  typed(betaBox, readBeta, "beta", ["beta", "runs"], (beta) => {
     betaSlider.value = Math.min(0.999, beta);
     return { beta };
   });
-  for (const box of [startX, startY, steps]) typed(box, readStart, "start", (value) => value);
+  for (const box of [startX, startY, steps]) typed(box, readStart, "start", ["start", "num_steps"], (value) => value);
   const readNoise = () => {
     const text = noiseBox.value.trim();
     // a number box holds "" for text that is not a number (the browser's parse failed)
@@ -232,7 +244,7 @@ export function buildControls(root, { id, facts, contract, noiseAndSchedule = fa
     if (noise > NOISE_RANGE[1]) return [null, `σ must be at most ${NOISE_RANGE[1]}.`];
     return [noise, ""];
   };
-  typed(noiseBox, readNoise, "noise", (noise) => ({ noise }));
+  typed(noiseBox, readNoise, "noise", ["noise"], (noise) => ({ noise }));
   schedule.addEventListener("change", () => {
     show("schedule", "");
     onChange({ schedule: schedule.value }, { live: false });
@@ -277,27 +289,37 @@ export function buildControls(root, { id, facts, contract, noiseAndSchedule = fa
       if (name) show(name, text);
       return name !== null;
     },
-    /** Shows state in every control (without firing their events). */
-    reflect(state) {
+    /**
+     * Shows state in every control (without firing their events). A text box keeps what the
+     * reader is typing in it, or has just typed (keep: its name, "start" for the start's and
+     * the steps' boxes): the text stays to be corrected beside its message. A box that held
+     * refused text and is given the state's value loses the message about that text.
+     */
+    reflect(state, { keep = null } = {}) {
       bounds = facts[state.landscape].bounds;
       landscape.value = state.landscape;
+      const put = (box, name, text) => {
+        if (document.activeElement === box || keep === name || box.value === text) return;
+        box.value = text;
+        if (refused.delete(box)) show(name, "");
+      };
       // A race whose runs carry their own η or β (β = 0.5 against 0.99) shows "per run"
       // in that box, and moving its control sets one value for every run again.
       const lrs = usedValues(state, "lr", contract), betas = usedValues(state, "beta", contract);
       const lr = lrs.length === 1 ? lrs[0] : state.lr, beta = betas.length === 1 ? betas[0] : state.beta;
-      if (document.activeElement !== lrBox) lrBox.value = lrs.length > 1 ? "" : fmt(lr);
+      put(lrBox, "lr", lrs.length > 1 ? "" : fmt(lr));
       lrBox.placeholder = lrs.length > 1 ? "per run" : "";
       lrSlider.value = Math.log10(lr);
       lrSlider.setAttribute("aria-valuetext", lrs.length > 1 ? `η per run: ${lrs.map(fmt).join(" and ")}` : `η = ${fmt(lr)}`);
-      if (document.activeElement !== betaBox) betaBox.value = betas.length > 1 ? "" : String(beta);
+      put(betaBox, "beta", betas.length > 1 ? "" : String(beta));
       betaBox.placeholder = betas.length > 1 ? "per run" : "";
       betaSlider.value = Math.min(0.999, beta);
       betaSlider.setAttribute("aria-valuetext", betas.length > 1 ? `β per run: ${betas.join(" and ")}` : `β = ${beta}`);
-      if (document.activeElement !== startX) startX.value = String(state.start[0]);
-      if (document.activeElement !== startY) startY.value = String(state.start[1]);
-      if (document.activeElement !== steps) steps.value = String(state.num_steps);
+      put(startX, "start", String(state.start[0]));
+      put(startY, "start", String(state.start[1]));
+      put(steps, "start", String(state.num_steps));
       for (const name of OPTIMIZERS) toggles[name].checked = state.optimizers.includes(name);
-      if (document.activeElement !== noiseBox) noiseBox.value = String(state.noise);
+      put(noiseBox, "noise", String(state.noise));
       seedNote.textContent = `seed ${state.seed}`;
       schedule.value = scheduleName(state.schedule);
     },

@@ -77,6 +77,9 @@ class Navigator {
     this.shown = Infinity; // steps drawn
     this.animating = false;
     this.wanted = null; // the newest state waiting for Python (coalesced)
+    // a box being typed in (its name) -> the state before its typing began, until the
+    // reader leaves the box or any other change is made
+    this.typedFrom = new Map();
     this.busy = false;
     this.asking = null; // the state of the race in flight
     this.timings = []; // ms from a change to its redraw (read by the benchmark)
@@ -137,6 +140,7 @@ class Navigator {
     this.controls = buildControls(el, {
       id: this.id, facts: this.facts, contract: this.contract, noiseAndSchedule: this.noiseAndSchedule,
       onChange: (patch, how) => this.change(patch, how),
+      onRevert: (name, keys, how) => this.revert(name, keys, how),
       onAction: (name) => this[name](),
     });
     this.scoreboard = el.querySelector(".navigator-scoreboard");
@@ -205,8 +209,13 @@ class Navigator {
     this.general.textContent = text;
   }
 
-  /** A change from a control: already checked there. */
-  change(patch, { live }) {
+  /**
+   * A change from a control: already checked there. `typing`: a box's name, while the
+   * reader types in it (the value is raced as it stands, and can still be undone: revert).
+   */
+  change(patch, { live, typing = null }) {
+    if (!typing) this.typedFrom.clear();
+    else if (!this.typedFrom.has(typing)) this.typedFrom.set(typing, this.state);
     const next = { ...this.state, ...patch };
     if (patch.landscape && patch.landscape !== this.state.landscape) next.start = [...this.facts[patch.landscape].start];
     if (patch.optimizers) next.runs = null;
@@ -218,14 +227,41 @@ class Navigator {
     // Nothing new to race: a typed value is raced as it is typed, so its change event
     // (Enter, leaving the box) only tidies the box and writes the URL; so does a value
     // typed again ("0.10" after "0.1").
+    // A typed value is shown by the slider (and the caption) as it is raced; a slider being
+    // dragged is not set again under the pointer.
+    const reflect = !live || Boolean(typing) || Boolean(patch.landscape);
     if (this.#coming(next)) {
-      if (!live) this.controls.reflect(next);
+      if (reflect) this.controls.reflect(next);
+      this.#captionNow();
       this.#urlSoon(!live);
       return;
     }
     if (!this.animating) this.shown = Infinity;
-    this.request({ reflect: !live || Boolean(patch.landscape) });
+    this.request({ reflect });
     this.#urlSoon(!live);
+  }
+
+  /**
+   * A box holds text that is not a valid value: refused, or not finished ("1e", "-"). The
+   * fields it sets (keys) go back to what they were before the reader began typing in it,
+   * and that race is the one drawn: never a race at a prefix of the text. live: still
+   * typing; else the reader left the box (the URL is written now).
+   */
+  revert(name, keys, { live }) {
+    const before = this.typedFrom.get(name);
+    if (!live) this.typedFrom.delete(name);
+    if (before) {
+      const next = { ...this.state };
+      for (const key of keys) next[key] = structuredClone(before[key]);
+      this.state = next;
+      this.controls.reflect(next, { keep: name }); // the box keeps the reader's text
+      if (this.#coming(next)) this.#captionNow();
+      else {
+        if (!this.animating) this.shown = Infinity;
+        this.request();
+      }
+    }
+    if (before || !live) this.#urlSoon(!live);
   }
 
   /** Whether the race drawn now is state's. */
@@ -251,6 +287,7 @@ class Navigator {
    */
   set(detail) {
     const asked = detail ?? {};
+    this.typedFrom.clear();
     const { state, messages, fields } = checkState(asked, this.declared, this.facts, this.contract);
     for (const name of ["noise", "schedule"]) this.controls.show(name, "");
     const general = [...messages, ...this.#fieldNotes(fields)];
@@ -278,6 +315,7 @@ class Navigator {
     const [low, high] = this.contract.limits.seed;
     let seed = this.state.seed;
     while (seed === this.state.seed) seed = low + Math.floor(Math.random() * (high - low + 1));
+    this.typedFrom.clear();
     this.state = { ...this.state, seed };
     this.controls.reflect(this.state);
     if (!this.state.noise) this.controls.show("noise", "New noise drew seed " + seed + ", but σ = 0: set a gradient noise to see it.");
@@ -658,6 +696,7 @@ class Navigator {
       const step = 10 ** Math.floor(Math.log10((hi - lo) / 400));
       return Number((Math.round(Math.min(hi, Math.max(lo, v)) / step) * step).toFixed(Math.max(0, -Math.log10(step))));
     };
+    this.typedFrom.clear();
     this.state = { ...this.state, start: [round(x, x0, x1), round(y, y0, y1)] };
     this.controls.show("start", "");
     this.controls.reflect(this.state);

@@ -1,0 +1,143 @@
+"""What a reader types, presses and links into the navigator, and what the page then
+says and races (an audit of the built site, on the playground, optimizers/playground/).
+
+- A value typed key by key is raced as it stands whenever its whole text is valid; a text
+  the page refuses (or an unfinished one: "1e", "-") never leaves the race run at a prefix
+  of it: the settings before the typing stay, and the race drawn, the slider, the caption,
+  the map's label and the URL all say them.
+- A refused field is marked invalid (aria-invalid="true", not "") and its message is its
+  error message, in a polite live region, so a screen reader hears it.
+- The scoreboard never shows a negative step or NaN, and says "paused" or "at the start"
+  when nothing moves.
+- A schedule with its own parameters is described with them everywhere; a refused part of
+  a link is said in whole sentences and leaves the address bar.
+"""
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from test_navigator import HOLD_URL_WRITES, box
+from test_navigator_noise import ID, description, noise_box, open_playground
+
+pytestmark = pytest.mark.browser
+NAV = f"#{ID}"
+
+SETTLED = f"""() => {{ const n = document.querySelector('{NAV}').navigator;
+    return !!n.result && !n.busy && !n.wanted; }}"""
+
+
+def settled(page):
+    """Waits until the navigator has drawn the newest race it asked for; returns that
+    race's state."""
+    page.wait_for_function(SETTLED, timeout=30_000)
+    return page.evaluate(f"document.querySelector('{NAV}').navigator.result.state")
+
+
+def url_fields(page):
+    """The navigator's parameter in the address bar, as {key: text}; {} when absent."""
+    text = parse_qs(urlsplit(page.url).query).get(f"nav-{ID}", [""])[0]
+    return dict(part.split(":", 1) for part in text.split(";") if part)
+
+
+def flush_url_writes(page):
+    """Time passes: every debounced URL write still pending lands now (HOLD_URL_WRITES)."""
+    page.evaluate("() => { for (const fire of heldUrlWrites.values()) fire(); }")
+
+
+def field(nav, name):
+    return noise_box(nav) if name == "Gradient noise" else box(nav, name)
+
+
+def type_keys(page, control, text):
+    """Replaces a box's text key by key, as a reader types, then leaves it with Tab."""
+    control.focus()
+    page.keyboard.press("ControlOrMeta+a")
+    control.press_sequentially(text)
+    page.keyboard.press("Tab")
+
+
+def reader_view(nav):
+    """What the reader sees of the race: the scoreboard, the map's label, the sliders and
+    the caption's "Now racing" line (None while it is hidden)."""
+    now = nav.locator(".navigator-now")
+    return {"scoreboard": nav.get_by_role("status", name="Scoreboard").inner_text(),
+            "map": nav.get_by_role("img", name="contour map").get_attribute("aria-label"),
+            "lr slider": nav.get_by_role("slider", name="Learning rate").get_attribute("aria-valuetext"),
+            "beta slider": nav.get_by_role("slider", name="Momentum β").get_attribute("aria-valuetext"),
+            "now racing": now.inner_text() if now.is_visible() else None}
+
+
+# (the box, what is typed, the message) — each text is refused, and a prefix of it is not
+REFUSED = [
+    ("Learning rate value", "1e9", "η must be from 0.0001 to 10."),
+    ("Learning rate value", "0.5e", "Type a number for η"),
+    ("Momentum β value", "-0.5", "β cannot be negative."),
+    ("Momentum β value", "0.95.", "Type a number for β"),
+    ("Start x", "-11", "Start x must be inside the plot"),
+    ("Start x", "1e9", "Start x must be inside the plot"),
+    ("Start y", "33", "Start y must be inside the plot"),
+    ("Steps", "1.5", "Steps must be a whole number from 1 to 5000."),
+    ("Steps", "50000", "Steps must be a whole number from 1 to 5000."),
+    ("Gradient noise", "1e9", "σ must be at most 100."),
+]
+
+
+@pytest.mark.parametrize("name, text, words", REFUSED, ids=[f"{n}={t}" for n, t, _ in REFUSED])
+def test_a_refused_typed_value_leaves_the_race_that_was_there(page, site_root, name, text, words):
+    nav = open_playground(page, site_root)
+    before = settled(page)
+    view = reader_view(nav)
+    page.evaluate(HOLD_URL_WRITES)
+    control = field(nav, name)
+    type_keys(page, control, text)
+    assert words in description(page, control.element_handle())
+    if name != "Gradient noise":  # a number box holds no text that is not a number
+        assert control.input_value() == text  # the reader's text stays, to be corrected
+    assert settled(page) == before, "the race drawn is not the one of the settings in place"
+    assert reader_view(nav) == view
+    flush_url_writes(page)
+    fields = url_fields(page)
+    if fields:  # the address shares the race drawn
+        assert (fields["lr"], fields["b"], fields["x"], fields["y"], fields["n"], fields["noise"]) == tuple(
+            str(v) for v in (before["lr"], before["beta"], *before["start"], before["num_steps"], before["noise"]))
+
+
+def test_a_valid_value_is_raced_as_typed_and_a_refused_one_goes_back_to_the_settings_before(page, site_root):
+    """Live typing is kept: each whole valid text is raced at once, the slider with it; a
+    refused text at the end brings back what was there before the typing began."""
+    nav = open_playground(page, site_root)
+    before = settled(page)
+    lr = box(nav, "Learning rate value")
+    lr.focus()
+    page.keyboard.press("ControlOrMeta+a")
+    lr.press_sequentially("0.02")
+    assert settled(page)["lr"] == 0.02
+    assert nav.get_by_role("slider", name="Learning rate").get_attribute("aria-valuetext") == "η = 0.02"
+    assert "η = 0.02" in nav.locator(".navigator-now").inner_text()
+    lr.press_sequentially("e")  # "0.02e": not a number; the settings before the typing return
+    assert settled(page)["lr"] == before["lr"]
+    lr.press("Backspace")  # "0.02" again: raced again
+    assert settled(page)["lr"] == 0.02
+    page.keyboard.press("Tab")
+    assert settled(page)["lr"] == 0.02
+    page.wait_for_function("location.search.includes('lr:0.02')")
+    # a later refusal goes back to 0.02, the value committed since
+    type_keys(page, lr, "1e9")
+    assert settled(page)["lr"] == 0.02
+    assert nav.get_by_role("slider", name="Learning rate").get_attribute("aria-valuetext") == "η = 0.02"
+    assert "lr:0.02" in page.url
+
+
+def test_a_slider_key_steps_from_the_raced_value_not_from_refused_text(page, site_root):
+    nav = open_playground(page, site_root)
+    settled(page)
+    type_keys(page, box(nav, "Learning rate value"), "1e9")
+    settled(page)
+    nav.get_by_role("slider", name="Learning rate").press("ArrowRight")  # one notch above 0.05
+    assert settled(page)["lr"] == pytest.approx(0.053)
+    assert box(nav, "Learning rate value").input_value() == "0.053"
+    type_keys(page, box(nav, "Momentum β value"), "-0.5")
+    settled(page)
+    nav.get_by_role("slider", name="Momentum β").press("ArrowRight")  # one notch above 0.9
+    assert settled(page)["beta"] == pytest.approx(0.91)
+    assert box(nav, "Momentum β value").input_value() == "0.91"
