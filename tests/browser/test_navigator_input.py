@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from test_navigator import HOLD_URL_WRITES, box
-from test_navigator_noise import ID, description, noise_box, open_playground
+from test_navigator_noise import ID, description, noise_box, open_playground, schedule_menu
 
 pytestmark = pytest.mark.browser
 NAV = f"#{ID}"
@@ -141,3 +141,74 @@ def test_a_slider_key_steps_from_the_raced_value_not_from_refused_text(page, sit
     nav.get_by_role("slider", name="Momentum β").press("ArrowRight")  # one notch above 0.9
     assert settled(page)["beta"] == pytest.approx(0.91)
     assert box(nav, "Momentum β value").input_value() == "0.91"
+
+
+def invalid_as_read(page, control):
+    """aria-invalid as Chromium's accessibility tree reads it: "true", "false", ..."""
+    cdp = page.context.new_cdp_session(page)
+    try:
+        found = cdp.send("Runtime.evaluate", {"expression": f"document.getElementById({control.get_attribute('id')!r})"})
+        node = cdp.send("Accessibility.getPartialAXTree", {"objectId": found["result"]["objectId"],
+                                                           "fetchRelatives": False})["nodes"][0]
+        return next((p["value"]["value"] for p in node.get("properties", []) if p["name"] == "invalid"), "false")
+    finally:
+        cdp.detach()
+
+
+def assert_announced(page, control, words):
+    """control is invalid as Chromium reads it, and the message is its error message,
+    part of its description, in a polite live region."""
+    assert control.get_attribute("aria-invalid") == "true"
+    assert invalid_as_read(page, control) == "true"
+    ref = control.get_attribute("aria-errormessage")
+    assert ref, "no aria-errormessage"
+    message = page.locator(f"#{ref}")
+    assert words in message.inner_text()
+    assert ref in (control.get_attribute("aria-describedby") or "").split()
+    assert message.evaluate("m => m.closest('[aria-live=polite], [role=status]') !== null"), "not announced"
+
+
+def assert_valid_again(page, control):
+    assert control.get_attribute("aria-invalid") is None
+    assert invalid_as_read(page, control) == "false"
+
+
+# (the control, a refused text, its message, a valid text)
+FIELDS = [
+    ("Learning rate value", "abc", "Type a number for η", "0.1"),
+    ("Momentum β value", "2", "β must be below 1", "0.5"),
+    ("Start x", "500", "Start x must be inside the plot", "-7"),
+    ("Start y", "abc", "Type a number for Start y", "1.5"),
+    ("Steps", "0", "Steps must be a whole number", "120"),
+    ("Gradient noise", "-1", "σ cannot be negative", "0.2"),
+]
+
+
+@pytest.mark.parametrize("name, bad, words, good", FIELDS, ids=[f[0] for f in FIELDS])
+def test_a_field_error_is_marked_invalid_and_announced(page, site_root, name, bad, words, good):
+    nav = open_playground(page, site_root)
+    control = field(nav, name)
+    control.fill(bad)
+    control.press("Enter")
+    assert_announced(page, control, words)
+    control.fill(good)
+    control.press("Enter")
+    assert_valid_again(page, control)
+    assert words not in description(page, control.element_handle())
+
+
+def test_the_schedule_and_optimizers_messages_are_announced(page, site_root):
+    nav = open_playground(page, site_root, f"?nav-{ID}=sched:bogus")
+    menu = schedule_menu(nav)
+    assert_announced(page, menu, "Unknown learning-rate schedule")
+    menu.select_option("step")
+    assert_valid_again(page, menu)
+    # the last optimizer cannot be left out: said, in the group's live message
+    group = nav.get_by_role("group", name="Optimizers")
+    for label in ["GD", "Momentum", "Nesterov", "RMSProp"]:
+        group.get_by_role("checkbox", name=label, exact=True).uncheck()
+    group.get_by_role("checkbox", name="Adam", exact=True).click()
+    message = group.locator(".navigator-msg")
+    assert "Keep at least one optimizer" in message.inner_text()
+    assert message.evaluate("m => m.closest('[aria-live=polite], [role=status]') !== null")
+    assert message.get_attribute("id") in group.get_attribute("aria-describedby").split()

@@ -31,15 +31,20 @@ EXEC_IN_WORKER = """async (source) => {
 }"""
 
 
-def message_of(nav, control):
-    """The message element beside a control: a text box (by its accessible name,
-    through aria-describedby) or the group "Optimizers"."""
-    if control == "Optimizers":
+def control(nav, name):
+    """A text box, or the select "Landscape", by its accessible name."""
+    return nav.get_by_role("combobox", name="Landscape") if name == "Landscape" else box(nav, name)
+
+
+def message_of(nav, name):
+    """The message element beside a control: a text box or the landscape menu (by its
+    accessible name, through aria-describedby) or the group "Optimizers"."""
+    if name == "Optimizers":
         return nav.get_by_role("group", name="Optimizers").locator(".navigator-msg")
-    return nav.page.locator(f"#{box(nav, control).get_attribute('aria-describedby').split()[-1]}")
+    return nav.page.locator(f"#{control(nav, name).get_attribute('aria-describedby').split()[-1]}")
 
 
-PLACES = ["Learning rate value", "Momentum β value", "Start x", "Optimizers"]
+PLACES = ["Learning rate value", "Momentum β value", "Start x", "Optimizers", "Landscape"]
 
 
 @pytest.mark.parametrize("module, name, field, typed, place", [
@@ -49,6 +54,7 @@ PLACES = ["Learning rate value", "Momentum β value", "Start x", "Optimizers"]
      ("Momentum β value", "0.8"), "Momentum β value"),
     ("lesson_code.browser", "check_point", "start", ("Start x", "-7"), "Start x"),
     ("lesson_code.browser", "check_steps", "num_steps", ("Steps", "120"), "Start x"),
+    ("lesson_code.browser", "_landscape", "landscape", ("Start x", "-7"), "Landscape"),
     # the field, not the function that raised nor the words, decides the place:
     ("lesson_code.optimizers", "check_lr", "optimizers",
      ("Learning rate value", "0.15"), "Optimizers"),
@@ -66,7 +72,11 @@ def test_a_refusal_is_shown_beside_the_control_of_its_field(page, site_root, mod
     shown = general if place is None else message_of(nav, place)
     shown.get_by_text(WORDS, exact=False).wait_for(timeout=30_000)
     if place not in (None, "Optimizers"):
-        assert box(nav, place).get_attribute("aria-invalid") is not None
+        # the box at fault is marked invalid, with the message as its error message
+        at_fault = control(nav, "Steps" if field == "num_steps" else place)
+        assert at_fault.get_attribute("aria-invalid") == "true"
+        assert at_fault.get_attribute("aria-errormessage") == message_of(nav, place).get_attribute("id")
+        assert message_of(nav, place).get_attribute("aria-live") == "polite"
     for other in PLACES + [None]:
         if other != place:
             where = general if other is None else message_of(nav, other)

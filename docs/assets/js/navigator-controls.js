@@ -45,7 +45,10 @@ export function buildControls(root, { id, facts, contract, noiseAndSchedule = fa
   const LOG_LR = LR_RANGE.map(Math.log10);
   const ids = (name) => `${id}-${name}`;
   const messages = {};
-  const message = (name) => (messages[name] = h("p", { className: "navigator-msg", id: ids(`${name}-msg`) }));
+  // Each message is a polite live region (a screen reader hears it when it is said) and the
+  // error message of the controls it is about (aria-errormessage, while they are invalid).
+  const message = (name) => (messages[name] = h("p", { className: "navigator-msg", id: ids(`${name}-msg`),
+    ariaLive: "polite" }));
   const field = (cls, ...children) => h("div", { className: `navigator-field ${cls}` }, ...children);
 
   const landscape = h("select", { id: ids("landscape") });
@@ -74,6 +77,7 @@ export function buildControls(root, { id, facts, contract, noiseAndSchedule = fa
       ` ${LABELS[name]}`));
   }
   group.append(message("optimizers"));
+  group.setAttribute("aria-describedby", ids("optimizers-msg"));
 
   // Run, Pause, Step, Reset and Copy as Python are in the page's HTML (navigator_hook.py
   // BUTTONS), disabled until now: nothing is inserted above the navigator's lower part.
@@ -126,14 +130,28 @@ export function buildControls(root, { id, facts, contract, noiseAndSchedule = fa
   }
   root.append(panel);
 
-  const show = (name, text) => {
+  const inputsOf = { lr: [lrBox], beta: [betaBox], start: [startX, startY, steps], landscape: [landscape],
+    noise: [noiseBox], schedule: [schedule] };
+  /**
+   * Says text in the message line `name` ("" clears it). The controls it is about (at:
+   * those at fault; default: every control of that line) are marked invalid while it is
+   * said, with it as their error message.
+   */
+  const show = (name, text, at = inputsOf[name] ?? []) => {
     messages[name].classList.remove("navigator-ok");
     messages[name].textContent = text; // text only: nothing from outside becomes HTML
-    const inputs = { lr: [lrBox], beta: [betaBox], start: [startX, startY, steps], landscape: [landscape],
-      noise: [noiseBox], schedule: [schedule] }[name] ?? [];
-    for (const input of inputs) input.toggleAttribute("aria-invalid", Boolean(text));
+    for (const input of inputsOf[name] ?? []) {
+      if (text && at.includes(input)) {
+        input.setAttribute("aria-invalid", "true");
+        input.setAttribute("aria-errormessage", messages[name].id);
+      } else {
+        input.removeAttribute("aria-invalid");
+        input.removeAttribute("aria-errormessage");
+      }
+    }
   };
   // A success note fades (ravine.css) and then goes, so it never outlives its moment.
+  messages.copy.removeAttribute("aria-live");
   messages.copy.setAttribute("role", "status");
   messages.copy.addEventListener("animationend", () => {
     if (messages.copy.classList.contains("navigator-ok")) show("copy", "");
@@ -199,11 +217,14 @@ export function buildControls(root, { id, facts, contract, noiseAndSchedule = fa
   const readStart = () => {
     const [[x0, x1], [y0, y1]] = bounds;
     const x = toNumber(startX.value), y = toNumber(startY.value), n = toNumber(steps.value);
-    if (x === null) return [null, "Type a number for Start x."];
-    if (y === null) return [null, "Type a number for Start y."];
-    if (x < x0 || x > x1) return [null, `Start x must be inside the plot, from ${minus(x0)} to ${minus(x1)}.`];
-    if (y < y0 || y > y1) return [null, `Start y must be inside the plot, from ${minus(y0)} to ${minus(y1)}.`];
-    if (n === null || !Number.isInteger(n) || n < 1 || n > MAX_STEPS) return [null, `Steps must be a whole number from 1 to ${MAX_STEPS}.`];
+    // the third item: the box at fault
+    if (x === null) return [null, "Type a number for Start x.", [startX]];
+    if (y === null) return [null, "Type a number for Start y.", [startY]];
+    if (x < x0 || x > x1) return [null, `Start x must be inside the plot, from ${minus(x0)} to ${minus(x1)}.`, [startX]];
+    if (y < y0 || y > y1) return [null, `Start y must be inside the plot, from ${minus(y0)} to ${minus(y1)}.`, [startY]];
+    if (n === null || !Number.isInteger(n) || n < 1 || n > MAX_STEPS) {
+      return [null, `Steps must be a whole number from 1 to ${MAX_STEPS}.`, [steps]];
+    }
     return [{ start: [x, y], num_steps: n }, ""];
   };
   // keys: the state's fields the box sets (a run's own η or β goes when the box sets one
@@ -218,8 +239,8 @@ export function buildControls(root, { id, facts, contract, noiseAndSchedule = fa
       onChange(patch(value), { live: true, typing: name });
     });
     box.addEventListener("change", () => {
-      const [value, problem] = read();
-      show(name, problem);
+      const [value, problem, at] = read();
+      show(name, problem, at);
       if (problem) refused.add(box);
       else refused.delete(box);
       if (problem) onRevert(name, keys, { live: false });
@@ -286,7 +307,9 @@ export function buildControls(root, { id, facts, contract, noiseAndSchedule = fa
     showField(field, text) {
       let name = typeof field === "string" && Object.hasOwn(MESSAGE_OF_FIELD, field) ? MESSAGE_OF_FIELD[field] : null;
       if (!noiseAndSchedule && (name === "noise" || name === "schedule")) name = null; // not on this page
-      if (name) show(name, text);
+      // start: the start's boxes are at fault, num_steps: the steps' box, seed: no control
+      const at = { start: [startX, startY], num_steps: [steps], seed: [] }[field];
+      if (name) show(name, text, at);
       return name !== null;
     },
     /**
