@@ -212,3 +212,29 @@ def test_the_schedule_and_optimizers_messages_are_announced(page, site_root):
     assert "Keep at least one optimizer" in message.inner_text()
     assert message.evaluate("m => m.closest('[aria-live=polite], [role=status]') !== null")
     assert message.get_attribute("id") in group.get_attribute("aria-describedby").split()
+
+
+# Records every scoreboard text with NaN or a negative step, from now on.
+WATCH_SCOREBOARD = """(board) => { window.badScores = [];
+    new MutationObserver(() => { const text = board.innerText;
+        if (/NaN|step -\\d|step −\\d/.test(text)) window.badScores.push(text); })
+    .observe(board, {subtree: true, childList: true, characterData: true}); }"""
+# Clicks Run in the first task after an animation frame has begun and its frame time has
+# passed, as a reader's click lands on a busy page: the next frame's time is then earlier
+# than the moment Run was pressed.
+LATE_CLICK = """(run) => new Promise((done) => requestAnimationFrame((t) => {
+    while (performance.now() < t + 20) {}
+    run.click(); done(); }))"""
+
+
+def test_the_scoreboard_never_shows_a_negative_step_or_nan(page, site_root):
+    nav = open_playground(page, site_root)
+    board = nav.get_by_role("status", name="Scoreboard")
+    page.evaluate(WATCH_SCOREBOARD, board.element_handle())
+    run = nav.get_by_role("button", name="Run", exact=True)
+    for _ in range(6):  # Run, Pause, Reset, as the auditor pressed them
+        run.evaluate(LATE_CLICK)
+        page.wait_for_function(f"document.querySelector('{NAV}').navigator.shown > 0")
+        nav.get_by_role("button", name="Pause", exact=True).click()
+        nav.get_by_role("button", name="Reset", exact=True).click()
+    assert page.evaluate("window.badScores") == []

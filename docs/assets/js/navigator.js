@@ -594,8 +594,11 @@ class Navigator {
     let last = performance.now(), carry = this.shown;
     const frame = (now) => {
       if (!this.animating || !this.el.isConnected) return;
-      carry = Math.min(this.maxSteps, carry + ((now - last) / 1000) * rate);
-      last = now;
+      // A frame's time is when the frame began, which can be before Run was pressed (a
+      // click handled after the frame began): time never runs backwards here, so the
+      // animation never shows step −1, whose loss does not exist (NaN).
+      carry = Math.min(this.maxSteps, carry + (Math.max(0, now - last) / 1000) * rate);
+      last = Math.max(last, now);
       this.shown = Math.floor(carry);
       this.draw();
       this.#scoreboard();
