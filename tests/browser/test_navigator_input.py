@@ -13,10 +13,11 @@ says and races (an audit of the built site, on the playground, optimizers/playgr
   a link is said in whole sentences and leaves the address bar.
 """
 
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from test_navigator import HOLD_URL_WRITES, box
+from test_navigator import HOLD_URL_WRITES, box, listen, wait_seen
 from test_navigator_noise import ID, description, noise_box, open_playground, schedule_menu
 
 pytestmark = pytest.mark.browser
@@ -238,3 +239,30 @@ def test_the_scoreboard_never_shows_a_negative_step_or_nan(page, site_root):
         nav.get_by_role("button", name="Pause", exact=True).click()
         nav.get_by_role("button", name="Reset", exact=True).click()
     assert page.evaluate("window.badScores") == []
+
+
+def test_the_scoreboard_says_paused_and_at_the_start_when_nothing_moves(page, site_root):
+    nav = open_playground(page, site_root)
+    board = nav.get_by_role("status", name="Scoreboard")
+    nav.get_by_role("button", name="Run", exact=True).click()
+    page.wait_for_function(f"() => {{ const n = document.querySelector('{NAV}').navigator;"
+                           " return n.animating && n.shown >= 20; }")
+    assert "running…" in board.inner_text()
+    nav.get_by_role("button", name="Pause", exact=True).click()
+    # a run that has not ended says it is paused (one that ended says how it ended)
+    text = board.inner_text()
+    assert "paused" in text and "running" not in text, text
+    nav.get_by_role("button", name="Reset", exact=True).click()
+    lines = list(scores_of(board).values())
+    assert all("step 0," in line and "at the start" in line and "running" not in line for line in lines), lines
+    nav.get_by_role("button", name="Step", exact=True).click()
+    lines = list(scores_of(board).values())
+    assert all("step 1," in line and "paused" in line and "running" not in line for line in lines), lines
+    listen(page, "navigator:finished", NAV)
+    nav.get_by_role("button", name="Run", exact=True).click()
+    wait_seen(page, "navigator:finished")
+    assert not re.search("paused\\.|at the start\\.|running…", board.inner_text())
+
+
+def scores_of(board):
+    return {li.locator("strong").inner_text(): li.inner_text() for li in board.locator("li").all()}

@@ -507,11 +507,14 @@ class Navigator {
 
   #scoreboard() {
     if (!this.result) return;
+    // A run not yet at its end is running (Run), or stands still: at the start (Reset) or
+    // paused (Pause, Step).
+    const still = this.animating ? ["running…", "animating"] : this.shown <= 0 ? ["at the start.", "start"] : ["paused.", "paused"];
     const lines = this.result.runs.map((run) => {
-      const last = run.xs.length - 1, at = Math.min(last, this.shown);
+      const last = run.xs.length - 1, at = Math.max(0, Math.min(last, this.shown));
       const done = at >= last;
-      return [`: step ${at}, loss ${loss(run.losses[at])}, ${done ? `${run.message}.` : "running…"}`,
-        done ? run.explanation : "", done ? run.status : "animating"];
+      return [`: step ${at}, loss ${loss(run.losses[at])}, ${done ? `${run.message}.` : still[0]}`,
+        done ? run.explanation : "", done ? run.status : still[1]];
     });
     const conditions = this.#conditions();
     const key = JSON.stringify([this.legendKey, lines, conditions]);
