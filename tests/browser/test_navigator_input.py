@@ -266,3 +266,31 @@ def test_the_scoreboard_says_paused_and_at_the_start_when_nothing_moves(page, si
 
 def scores_of(board):
     return {li.locator("strong").inner_text(): li.inner_text() for li in board.locator("li").all()}
+
+
+def selected_text(menu):
+    return menu.evaluate("s => s.selectedOptions[0].textContent")
+
+
+@pytest.mark.parametrize("link, words, default", [
+    ("sched:step_every10_factor0.9", "η × 0.9 every 10 steps", "η × 0.5 every 100 steps"),
+    ("sched:exponential_gamma0.5", "η × 0.5^t", "η × 0.99^t"),
+])
+def test_a_schedule_from_a_link_is_described_as_it_is_raced(page, site_root, link, words, default):
+    nav = open_playground(page, site_root, f"?nav-{ID}={link}")
+    settled(page)
+    view = reader_view(nav)
+    assert f"Learning-rate schedule: {words}." in view["scoreboard"]
+    assert f"learning-rate schedule {words}" in view["now racing"]
+    assert f"learning-rate schedule {words}" in view["map"]
+    menu = schedule_menu(nav)
+    assert selected_text(menu) == words
+    assert default not in nav.inner_text()
+    # chosen again from the menu, the schedule is the registry's own, and said so
+    menu.select_option("constant")
+    settled(page)
+    menu.select_option(scheduled := link.split(":")[1].split("_")[0])
+    assert settled(page)["schedule"] == scheduled
+    assert selected_text(menu) == default
+    assert f"Learning-rate schedule: {default}." in reader_view(nav)["scoreboard"]
+    assert words not in nav.inner_text()

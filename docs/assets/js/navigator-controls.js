@@ -346,6 +346,16 @@ export function buildControls(root, { id, facts, contract, noiseAndSchedule = fa
       seedNote.textContent = `seed ${state.seed}`;
       schedule.value = scheduleName(state.schedule);
     },
+    /**
+     * The schedule menu's option `name` says `words` (the schedule raced, with its own
+     * parameters); every other option its registry label.
+     */
+    labelSchedule(name, words) {
+      for (const option of schedule.options) {
+        const text = option.value === name ? words : contract.schedules.find((s) => s.name === option.value).label;
+        if (option.textContent !== text) option.textContent = text;
+      }
+    },
     /** Marks 2/λ_max and (2 + 2β)/λ_max on the η track, from the race's limits. */
     setLimits(found, lr, state) {
       marks.replaceChildren();

@@ -439,6 +439,7 @@ class Navigator {
     if (limitsKey !== this.limitsKey) this.controls.setLimits(result.limits, job.state.lr, job.state);
     this.limitsKey = limitsKey;
     this.#legend();
+    this.#captionNow(); // a schedule with parameters of its own: now in lesson_code's words
     this.draw();
     this.#scoreboard();
     const done = performance.now();
@@ -532,10 +533,11 @@ class Navigator {
       this.scoreboard.replaceChildren(
         ...(conditions ? [h("p", { className: "navigator-conditions", textContent: conditions })] : []), h("ul", {}, ...items));
     }
-    const s = this.state, title = this.facts[s.landscape].title;
+    // the map's name says the race it draws
+    const s = this.result.state, title = this.facts[s.landscape].title;
     const summary = this.result.runs.map((run) => `${run.label} ${run.message}`).join("; ");
     this.canvas.setAttribute("aria-label", `${title}, contour map. Start (${num(s.start[0])}, ${num(s.start[1])}), ` +
-      `${settings(s, this.contract)}, ${s.num_steps} steps: ${summary}.`);
+      `${settings(s, this.contract, this.#scheduleWords(s))}, ${s.num_steps} steps: ${summary}.`);
   }
 
   /**
@@ -545,6 +547,7 @@ class Navigator {
   #captionNow() {
     if (!this.captionNow) return;
     const s = this.state;
+    this.controls.labelSchedule(scheduleName(s.schedule), this.#scheduleWords(s));
     const changed = !sameRace(s, this.declared, this.contract);
     this.captionNow.hidden = !changed;
     if (!changed) return;
@@ -555,7 +558,23 @@ class Navigator {
       return own.length ? `${label} (${own.join(", ")})` : label;
     });
     this.captionNow.textContent = `Now racing: ${who.join(", ")} on ${this.facts[s.landscape].title} from ` +
-      `(${num(s.start[0])}, ${num(s.start[1])}), ${settings(s, this.contract)}, ${s.num_steps} steps.`;
+      `(${num(s.start[0])}, ${num(s.start[1])}), ${settings(s, this.contract, this.#scheduleWords(s))}, ${s.num_steps} steps.`;
+  }
+
+  /**
+   * A state's learning-rate schedule in words. By its name: the registry's label (at its
+   * defaults). With parameters of its own (a link, an event): lesson_code's label once a
+   * race with it is drawn, and until then its name and parameters.
+   */
+  #scheduleWords(s) {
+    const schedule = s.schedule, name = scheduleName(schedule);
+    if (typeof schedule === "string") return this.contract.schedules.find((one) => one.name === name)?.label ?? name;
+    const r = this.result;
+    if (r?.schedule && r.state.num_steps === s.num_steps && JSON.stringify(r.state.schedule) === JSON.stringify(schedule)) {
+      return r.schedule.label;
+    }
+    const { name: _, ...params } = schedule;
+    return `${name} (${Object.entries(params).map(([key, value]) => `${key} = ${num(value)}`).join(", ")})`;
   }
 
   /** The race's noise and schedule in words, as lesson_code ran it; "" when neither is on. */
@@ -794,11 +813,13 @@ class Navigator {
   }
 }
 
-/** "η = 0.18, β = 0.9", or per run: "η = 0.05, β = 0.5 and 0.99" (the values the runs use). */
-function settings(s, contract) {
+/**
+ * "η = 0.18, β = 0.9", or per run: "η = 0.05, β = 0.5 and 0.99" (the values the runs use);
+ * then the noise and the schedule (in scheduleWords), when on.
+ */
+function settings(s, contract, scheduleWords) {
   const lrs = usedValues(s, "lr", contract), betas = usedValues(s, "beta", contract);
-  const schedule = scheduleName(s.schedule);
-  const label = contract.schedules.find((one) => one.name === schedule)?.label ?? schedule;
+  const schedule = scheduleName(s.schedule), label = scheduleWords;
   return [`η = ${lrs.map(num).join(" and ")}`, betas.length ? `β = ${betas.map(num).join(" and ")}` : "",
     s.noise ? `gradient noise σ = ${num(s.noise)} (seed ${s.seed})` : "",
     schedule !== "constant" ? `learning-rate schedule ${label}` : ""]
