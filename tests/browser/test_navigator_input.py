@@ -294,3 +294,41 @@ def test_a_schedule_from_a_link_is_described_as_it_is_raced(page, site_root, lin
     assert selected_text(menu) == default
     assert f"Learning-rate schedule: {default}." in reader_view(nav)["scoreboard"]
     assert words not in nav.inner_text()
+
+
+def test_a_schedule_lesson_code_refuses_in_a_link_is_said_in_sentences_and_leaves_the_address(page, site_root):
+    nav = open_playground(page, site_root, f"?nav-{ID}=lr:0.02;sched:step_every0_factor-1")
+    menu = schedule_menu(nav)
+    nav.get_by_text("lesson_code refused this race").wait_for()
+    state = settled(page)
+    said = description(page, menu)
+    assert re.search(r"got 0\. Used the page's own setting instead\.", said), said
+    assert (state["lr"], state["schedule"]) == (0.02, "constant")
+    fields = url_fields(page)
+    assert (fields["lr"], fields["sched"]) == ("0.02", "constant"), page.url
+    nav.get_by_role("button", name="Run", exact=True).click()
+    assert url_fields(page)["sched"] == "constant"
+
+
+def test_a_link_the_page_corrects_leaves_the_address_with_what_is_raced(page, site_root):
+    nav = open_playground(page, site_root, f"?nav-{ID}=x:1e9;noise:NaN;zz:1;n:2.5")
+    assert "Start x = 1000000000 is outside" in nav.locator(".navigator-general").inner_text()
+    state = settled(page)
+    assert (state["start"], state["noise"], state["num_steps"]) == ([10, 2], 0, 3)
+    fields = url_fields(page)
+    assert (fields["x"], fields["noise"], fields["n"]) == ("10", "0", "3") and "zz" not in fields, page.url
+
+
+def test_a_race_lesson_code_refuses_after_a_link_leaves_the_race_drawn_in_every_word(page, site_root):
+    """A navigator:set lesson_code refuses once a race is drawn: the last race stays, and
+    the menu, the caption and the address say that race, not the refused one."""
+    nav = open_playground(page, site_root)
+    before = settled(page)
+    view = reader_view(nav)
+    page.evaluate(f"""() => document.querySelector('{NAV}').dispatchEvent(new CustomEvent('navigator:set',
+        {{detail: {{schedule: {{name: 'step', every: 0}}}}}}))""")
+    nav.get_by_text("The last race stays drawn.").wait_for()
+    assert settled(page) == before
+    assert schedule_menu(nav).input_value() == "constant"
+    assert reader_view(nav) == view
+    assert url_fields(page).get("sched", "constant") == "constant"

@@ -29,6 +29,12 @@ const h = (tag, props = {}, ...children) => {
   return el;
 };
 const num = (n) => fmt(n).replace(/-/g, "−");
+/** A message from elsewhere (lesson_code's, an Error's) as a sentence: its full stop added
+ * unless it ends one already. */
+const sentence = (text) => {
+  const words = String(text).trim();
+  return /[.!?…]["'”’)\]]*$/.test(words) ? words : `${words}.`;
+};
 const loss = (n) => (Math.abs(n) >= 1e-3 && Math.abs(n) < 1e4 ? fmt(n) : Number(n).toExponential(2)).replace(/-/g, "−");
 
 export function mountNavigator(el) {
@@ -91,6 +97,8 @@ class Navigator {
       this.state = fromUrl.state;
       const general = [...fromUrl.messages, ...this.#fieldNotes(fromUrl.fields, "From the link: ")];
       if (general.length) this.note(`From the link: ${general.join(" ")}`);
+      // a link the page corrected (clamped, dropped): the address says what is raced
+      if (general.length || Object.keys(fromUrl.fields).length) this.#urlSoon(true);
     }
     this.controls.reflect(this.state);
     this.controls.setEnabled(false);
@@ -348,11 +356,11 @@ class Navigator {
       job.answered = performance.now();
       if (!this.el.isConnected) return;
       if (reply.ok) this.#accept(job, grid, reply.result);
-      else this.#refused(reply);
+      else this.#refused(reply, job);
     } catch (error) {
       // When Python could not start, the loading line already says so: one failure, one line.
       if (this.el.isConnected && this.python.status.phase !== "error") {
-        this.note(`Python stopped: ${error.message.replace(/\.?$/, ".")} The last race stays drawn.`);
+        this.note(`Python stopped: ${sentence(error.message)} The last race stays drawn.`);
         this.stale = true; // said until a race comes back
       }
     } finally {
@@ -456,19 +464,27 @@ class Navigator {
   /**
    * A refusal goes beside the control of the field it names (never by its words). Before
    * any race was drawn (a link with a schedule lesson_code refuses), that field goes back
-   * to the declared one, and the race is asked again: the rest of the link is kept.
+   * to the declared one, and the race is asked again: the rest of the link is kept. Once a
+   * race is drawn, it stays, and so do its settings: the controls (but the box being typed
+   * in), the caption and the URL say the race drawn, not the refused one, unless a newer
+   * race is already asked for.
    */
-  #refused({ error, field }) {
+  #refused({ error, field }, job) {
     const fallback = !this.result && ["noise", "seed", "schedule"].includes(field)
       && JSON.stringify(this.state[field]) !== JSON.stringify(this.declared[field]);
-    const text = `lesson_code refused this race: ${error} ` +
+    const text = `lesson_code refused this race: ${sentence(error)} ` +
       (fallback ? "Used the page's own setting instead." : "The last race stays drawn.");
-    if (!this.controls.showField(field, text)) this.note(text);
     if (fallback) {
       this.state = { ...this.state, [field]: this.declared[field] };
       this.controls.reflect(this.state);
       this.request();
+    } else if (this.result && !this.wanted && sameRace(job.state, this.state, this.contract)) {
+      this.state = structuredClone(this.result.state);
+      this.controls.reflect(this.state);
+      this.#captionNow();
     }
+    if (!this.controls.showField(field, text)) this.note(text);
+    this.#urlSoon(true); // the address shares what is raced
   }
 
   #goLive() {
@@ -667,9 +683,9 @@ class Navigator {
     try {
       reply = await this.python.lesson("step_detail", { ...raceArgs(this.result.state, this.contract), step: k });
     } catch (error) {
-      return this.note(`Python stopped before it could show step ${k + 1}: ${error.message}.`);
+      return this.note(`Python stopped before it could show step ${k + 1}: ${sentence(error.message)}`);
     }
-    if (!reply.ok) return this.note(`lesson_code could not show step ${k + 1}: ${reply.error}`);
+    if (!reply.ok) return this.note(`lesson_code could not show step ${k + 1}: ${sentence(reply.error)}`);
     this.#detail(k, reply.result.runs);
   }
 
@@ -697,9 +713,9 @@ class Navigator {
     try {
       reply = await this.python.lesson("snippet", raceArgs(this.result?.state ?? this.state, this.contract));
     } catch (error) {
-      return this.controls.show("copy", `Python stopped before it could write the code: ${error.message}.`);
+      return this.controls.show("copy", `Python stopped before it could write the code: ${sentence(error.message)}`);
     }
-    if (!reply.ok) return this.controls.show("copy", `lesson_code could not write the code: ${reply.error}`);
+    if (!reply.ok) return this.controls.show("copy", `lesson_code could not write the code: ${sentence(reply.error)}`);
     const area = this.controls.copyArea;
     try {
       await navigator.clipboard.writeText(reply.result);
