@@ -68,6 +68,11 @@ def _fraction(value, name, low_open=True):
     return value
 
 
+def _steps(n):
+    """"1 step", "100 steps": a count of steps in a label."""
+    return f"{n} step" if n == 1 else f"{n} steps"
+
+
 def _total(total):
     return None if total is None else _positive(total, "total", whole=True)
 
@@ -82,7 +87,7 @@ def step_decay(every=100, factor=0.5):
     every = _positive(every, "every", whole=True)
     factor = _fraction(factor, "factor")
     # η_t / η = factor^⌊t / every⌋
-    return Schedule("step", f"η × {factor:g} every {every} steps",
+    return Schedule("step", f"η × {factor:g} every {_steps(every)}",
                     {"every": every, "factor": factor},
                     lambda t: exact.powi(factor, t // every))
 
@@ -123,7 +128,7 @@ def cosine(total=None, floor=0.0):
     if total is None:
         return Schedule("cosine", "cosine", params, None)
     end = f" to {floor:g} η" if floor else ""
-    return Schedule("cosine", f"cosine over {total} steps{end}", params,
+    return Schedule("cosine", f"cosine over {_steps(total)}{end}", params,
                     _cosine_factor(total, floor), None if floor else total)
 
 
@@ -142,7 +147,7 @@ def warmup(steps=None, total=None, floor=0.0):
         return Schedule("warmup", "warm-up then cosine", params, None)
     if total <= steps:
         raise ArgumentError(f"total ({total}) must be longer than the "
-                            f"warm-up ({steps} steps)", "total")
+                            f"warm-up ({_steps(steps)})", "total")
     after = _cosine_factor(total - steps, floor)
 
     def factor(t):
@@ -150,7 +155,7 @@ def warmup(steps=None, total=None, floor=0.0):
         return (t + 1) / steps if t < steps else after(t - steps)
 
     return Schedule("warmup", f"{steps}-step warm-up, then cosine over "
-                    f"{total - steps} steps", params, factor,
+                    f"{_steps(total - steps)}", params, factor,
                     None if floor else total)
 
 

@@ -53,6 +53,15 @@ def test_total_comes_from_the_run_unless_given():
     assert schedule_for(None, 300).name == "constant"
 
 
+def test_a_label_counts_one_step_in_the_singular():
+    assert schedule_for("cosine", 1).label == "cosine over 1 step"
+    assert schedule_for({"name": "step", "every": 1}, 300).label == "η × 0.5 every 1 step"
+    assert schedule_for({"name": "warmup", "steps": 1}, 2).label == \
+        "1-step warm-up, then cosine over 1 step"
+    with pytest.raises(ArgumentError, match=r"warm-up \(1 step\)"):
+        schedule_for({"name": "warmup", "steps": 1}, 1)
+
+
 def manual(optimizer_kind, lrs, steps, start=(-8.0, 2.0)):
     """Momentum or Adam written out with η_t = lrs[t] inside the update, on
     the ravine ½(0.1 x² + 10 y²), as torch applies an lr scheduler."""

@@ -332,3 +332,19 @@ def test_a_race_lesson_code_refuses_after_a_link_leaves_the_race_drawn_in_every_
     assert schedule_menu(nav).input_value() == "constant"
     assert reader_view(nav) == view
     assert url_fields(page).get("sched", "constant") == "constant"
+
+
+def test_one_step_is_singular(page, site_root):
+    nav = open_playground(page, site_root)
+    steps = box(nav, "Steps")
+    steps.fill("1")
+    steps.press("Enter")
+    page.wait_for_function(f"document.querySelector('{NAV}').navigator.result?.state.num_steps === 1")
+    settled(page)
+    view = reader_view(nav)
+    assert view["now racing"].endswith(", 1 step."), view["now racing"]
+    assert ", 1 step:" in view["map"], view["map"]
+    # lesson_code's own words for a schedule over one step
+    nav = open_playground(page, site_root, f"?nav-{ID}=n:1;sched:cosine")
+    settled(page)
+    assert "Learning-rate schedule: cosine over 1 step." in reader_view(nav)["scoreboard"]

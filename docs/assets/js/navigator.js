@@ -553,7 +553,7 @@ class Navigator {
     const s = this.result.state, title = this.facts[s.landscape].title;
     const summary = this.result.runs.map((run) => `${run.label} ${run.message}`).join("; ");
     this.canvas.setAttribute("aria-label", `${title}, contour map. Start (${num(s.start[0])}, ${num(s.start[1])}), ` +
-      `${settings(s, this.contract, this.#scheduleWords(s))}, ${s.num_steps} steps: ${summary}.`);
+      `${settings(s, this.contract, this.#scheduleWords(s))}, ${steps(s.num_steps)}: ${summary}.`);
   }
 
   /**
@@ -574,7 +574,7 @@ class Navigator {
       return own.length ? `${label} (${own.join(", ")})` : label;
     });
     this.captionNow.textContent = `Now racing: ${who.join(", ")} on ${this.facts[s.landscape].title} from ` +
-      `(${num(s.start[0])}, ${num(s.start[1])}), ${settings(s, this.contract, this.#scheduleWords(s))}, ${s.num_steps} steps.`;
+      `(${num(s.start[0])}, ${num(s.start[1])}), ${settings(s, this.contract, this.#scheduleWords(s))}, ${steps(s.num_steps)}.`;
   }
 
   /**
@@ -842,4 +842,6 @@ function settings(s, contract, scheduleWords) {
     .filter(Boolean).join(", ");
 }
 
+/** "1 step", "300 steps" */
+const steps = (n) => `${n} ${n === 1 ? "step" : "steps"}`;
 const sub = (k) => String(k).replace(/\d/g, (d) => "₀₁₂₃₄₅₆₇₈₉"[d]);
