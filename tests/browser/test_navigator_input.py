@@ -14,7 +14,7 @@ says and races (an audit of the built site, on the playground, optimizers/playgr
 """
 
 import re
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, quote, urlsplit
 
 import pytest
 from test_navigator import HOLD_URL_WRITES, box, listen, wait_seen
@@ -348,3 +348,14 @@ def test_one_step_is_singular(page, site_root):
     nav = open_playground(page, site_root, f"?nav-{ID}=n:1;sched:cosine")
     settled(page)
     assert "Learning-rate schedule: cosine over 1 step." in reader_view(nav)["scoreboard"]
+
+
+HIDDEN = re.compile("[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def test_a_bidi_override_in_a_linked_name_is_shown_not_applied_or_dropped(page, site_root):
+    nav = open_playground(page, site_root, f"?nav-{ID}=l:{quote(chr(0x202e))}bowl;o:sgd{quote(chr(0x200b))}")
+    message = nav.locator(".navigator-general").inner_text()
+    assert 'Unknown landscape "\\u202ebowl"' in message, message
+    assert 'Unknown optimizer "sgd\\u200b"' in message, message
+    assert not HIDDEN.search(message), ascii(message)

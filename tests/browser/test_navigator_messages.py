@@ -45,7 +45,8 @@ def test_text_from_the_link_is_shown_without_direction_or_control_characters(pag
     nav = open_harness(page, site_root, f"?nav-harness=l:{quote(evil)};o:{quote(evil)};{quote(evil)}:1")
     message = general(nav)
     assert "Unknown landscape" in message and "Unknown optimizer" in message and "Ignored" in message
-    assert "gpj.exex" in message
+    # each one written as its escape: it neither acts on the message nor vanishes from it
+    assert '"\\u202egpj.exe\\u202c\\u200f\\u0007\\u2066x\\u2069"' in message, message
     assert not HIDDEN.search(message), ascii(message)
 
 

@@ -20,9 +20,14 @@ export const paramName = (id) => `nav-${id}`;
 // Arabic letter mark, zero-width characters, bidi marks, embeddings, overrides and
 // isolates, line and paragraph separators, the BOM and interlinear annotations.
 const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]/gu;
-/** Text from outside, quoted for a message: without hidden characters, at most 40
- * characters (never half of one). */
-export const show = (value) => JSON.stringify(Array.from(String(value).replace(HIDDEN, "")).slice(0, 40).join(""));
+// ... and half of a character (a lone surrogate), which no font can draw
+const ESCAPED = new RegExp(`${HIDDEN.source}|[\\ud800-\\udfff]`, "gu");
+/** Text from outside, quoted for a message: its first 40 characters (never half of one),
+ * each hidden character (or half of one) written as its escape (\u202e), so that it
+ * neither acts on the message nor vanishes from it ("\u202ebowl" is not "bowl"). */
+export const show = (value) => `"${Array.from(String(value)).slice(0, 40).join("")
+  .replace(/["\\]/g, "\\$&")
+  .replace(ESCAPED, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}"`;
 /** `"a", "b", "c" and 7 more` */
 const some = (values) => values.slice(0, 3).map(show).join(", ") + (values.length > 3 ? ` and ${values.length - 3} more` : "");
 
