@@ -132,6 +132,18 @@ const FONT = "12px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
 // Left of the y tick labels: a band for the rotated "y" (a 12px glyph centred in it).
 const Y_LABEL_BAND = 18;
 const TICK = 4, TICK_GAP = 2;
+// Equal scales on x and y, so the geometry the course teaches is drawn as it is (a round
+// bowl round, a rotated ravine at its angle, a step across the contours): the plot is the
+// largest rectangle of the landscape's proportions inside the room the margins leave,
+// centred. Only a plot thinner than this share of that room's height (a landscape far
+// wider than the room) is stretched in y, by the least factor that reaches it; the map's
+// name then says so (Plot.stretch).
+const MIN_FILL = 0.45;
+
+/** "y stretched ×1.24" when y is drawn more than 5% larger than x, else "". */
+export function stretchWords(stretch) {
+  return stretch > 1.05 ? `y stretched ×${stretch.toFixed(2)}` : "";
+}
 
 export class Plot {
   constructor(canvas) {
@@ -147,8 +159,7 @@ export class Plot {
   /** The y axis's tick values and labels for the current grid and height. */
   #yTicks() {
     const [, [y0, y1]] = this.grid.bounds;
-    const height = Math.max(1, this.height - MARGIN.top - MARGIN.bottom);
-    return niceTicks(y0, y1, Math.max(3, Math.round(height / 50)));
+    return niceTicks(y0, y1, Math.max(3, Math.round(this.area.height / 50)));
   }
 
   /** The left margin fits the widest y tick label and, left of it, the "y" band, so the
@@ -173,10 +184,43 @@ export class Plot {
     return true;
   }
 
-  get area() {
+  /** The room inside the margins (CSS px): the plot is letterboxed in it. */
+  get room() {
     const left = this.marginLeft;
     return { left, top: MARGIN.top, width: Math.max(1, this.width - left - MARGIN.right),
       height: Math.max(1, this.height - MARGIN.top - MARGIN.bottom) };
+  }
+
+  /**
+   * The plot (CSS px): the grid's bounds at equal scales on x and y, as large as the room
+   * allows and centred in it; y stretched only up to MIN_FILL of the room's height. Every
+   * mapping, the filled bands, the lines, the frame and the ticks go through it.
+   */
+  get area() {
+    const { width, height, marginLeft, grid } = this;
+    const cached = this.fitted;
+    if (cached && cached.width === width && cached.height === height && cached.marginLeft === marginLeft
+      && cached.grid === grid) return cached.area;
+    const room = this.room;
+    let area = room, stretch = 1;
+    if (grid) {
+      const [[x0, x1], [y0, y1]] = grid.bounds;
+      const scale = Math.min(room.width / (x1 - x0), room.height / (y1 - y0));
+      const w = scale * (x1 - x0), equal = scale * (y1 - y0);
+      const h = Math.min(room.height, Math.max(equal, MIN_FILL * room.height));
+      stretch = h / equal;
+      area = { left: room.left + Math.round((room.width - w) / 2), top: room.top + Math.round((room.height - h) / 2),
+        width: Math.max(1, w), height: Math.max(1, h) };
+    }
+    this.fitted = { width, height, marginLeft, grid, area, stretch };
+    return area;
+  }
+
+  /** How much y is stretched against x (1: equal scales, and before the canvas is sized). */
+  get stretch() {
+    if (!this.width || !this.grid) return 1;
+    this.area; // fits the plot, and with it the stretch
+    return this.fitted.stretch;
   }
 
   /** Data (x, y) -> CSS pixels, clamped far off-canvas so a leap never overflows. */
@@ -292,6 +336,11 @@ export class Plot {
       ctx.fillText(label, px, a.top + a.height + 6);
     }
     ctx.fillText("x", a.left + a.width / 2, a.top + a.height + 20);
+    const stretched = stretchWords(this.stretch);
+    if (stretched) {
+      ctx.textAlign = "right";
+      ctx.fillText(stretched, a.left + a.width, a.top + a.height + 20);
+    }
     ctx.textAlign = "right";
     ctx.textBaseline = "middle";
     for (const [v, label] of this.#yTicks()) {
@@ -303,7 +352,7 @@ export class Plot {
       ctx.fillText(label, a.left - TICK - TICK_GAP, py);
     }
     ctx.save();
-    ctx.translate(Y_LABEL_BAND / 2, a.top + a.height / 2);
+    ctx.translate(a.left - this.marginLeft + Y_LABEL_BAND / 2, a.top + a.height / 2);
     ctx.rotate(-Math.PI / 2);
     ctx.textAlign = "center";
     ctx.fillText("y", 0, 0);

@@ -10,7 +10,7 @@
 //        both bubbling with detail {state, runs: [{label, name, status, step, message, loss}]}.
 import { getPython } from "./python.js";
 import { buildControls, fmt, usedValues } from "./navigator-controls.js";
-import { Plot, decode, prepareGrid, styleRuns, swatch, themeName } from "./navigator-draw.js";
+import { Plot, decode, prepareGrid, stretchWords, styleRuns, swatch, themeName } from "./navigator-draw.js";
 import { LossPanel } from "./navigator-loss.js";
 import { checkState, contractOf, readUrl, scheduleName, writeUrl } from "./navigator-url.js";
 import { NearScreen } from "./near-screen.js";
@@ -505,6 +505,7 @@ class Navigator {
     if (!this.live || !this.result || !this.nearScreen.allows()) return;
     this.plot.draw({ runs: this.result.runs, shown: this.shown, start: this.state.start,
       focused: document.activeElement === this.canvas, theme: themeName() });
+    this.#nameMap();
     this.lossPanel.draw({ shown: this.shown, theme: themeName() });
   }
 
@@ -552,8 +553,18 @@ class Navigator {
     // the map's name says the race it draws
     const s = this.result.state, title = this.facts[s.landscape].title;
     const summary = this.result.runs.map((run) => `${run.label} ${run.message}`).join("; ");
-    this.canvas.setAttribute("aria-label", `${title}, contour map. Start (${num(s.start[0])}, ${num(s.start[1])}), ` +
-      `${settings(s, this.contract, this.#scheduleWords(s))}, ${steps(s.num_steps)}: ${summary}.`);
+    this.mapName = [title, `contour map. Start (${num(s.start[0])}, ${num(s.start[1])}), ` +
+      `${settings(s, this.contract, this.#scheduleWords(s))}, ${steps(s.num_steps)}: ${summary}.`];
+    this.#nameMap();
+  }
+
+  /** The map's name: the race it draws, and a stretch of y when the plot has one (a plot
+   * too thin at equal scales, navigator-draw.js); the size of the canvas can change it. */
+  #nameMap() {
+    if (!this.mapName) return;
+    const [title, rest] = this.mapName, stretched = stretchWords(this.plot.stretch);
+    const name = `${title}${stretched ? ` (${stretched})` : ""}, ${rest}`;
+    if (this.canvas.getAttribute("aria-label") !== name) this.canvas.setAttribute("aria-label", name);
   }
 
   /**
