@@ -52,6 +52,14 @@ def map_plot(nav):
     return nav.get_by_role("img", name="contour map")
 
 
+def on_map(page, x, y, selector="#harness"):
+    """Where the map draws the data point (x, y), in viewport CSS px (the page's mapping:
+    equal scales on x and y, the plot letterboxed in the canvas)."""
+    return page.evaluate("""([selector, x, y]) => { const nav = document.querySelector(selector).navigator;
+        const r = nav.canvas.getBoundingClientRect(), [px, py] = nav.plot.toPixel(x, y);
+        return [r.left + px, r.top + py]; }""", [selector, x, y])
+
+
 def box(nav, name):
     return nav.get_by_role("textbox", name=name, exact=True)
 
@@ -164,11 +172,11 @@ def test_dragging_the_start_point_redraws_while_moving_and_updates_the_url(page,
     canvas = map_plot(nav)
     before = canvas.get_attribute("aria-label")
     listen(page, "navigator:result")
-    b = canvas.bounding_box()
-    page.mouse.move(b["x"] + 0.25 * b["width"], b["y"] + 0.3 * b["height"])
+    # from (−5, 1.2) right and up to (−2, 2.2), where the page's own mapping draws them
+    page.mouse.move(*on_map(page, -5, 1.2))
     page.mouse.down()
     for i in range(1, 11):
-        page.mouse.move(b["x"] + (0.25 + 0.03 * i) * b["width"], b["y"] + (0.3 - 0.01 * i) * b["height"])
+        page.mouse.move(*on_map(page, -5 + 0.3 * i, 1.2 + 0.1 * i))
         next_frame(page)
     page.wait_for_function("window.seen['navigator:result'].length >= 2")
     during = len(seen(page, "navigator:result"))
