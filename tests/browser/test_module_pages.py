@@ -205,11 +205,15 @@ def test_the_wide_navigator_uses_the_full_content_width(page, site_root):
     canvas = nav.locator("canvas.navigator-canvas")
     canvas.wait_for(timeout=LIVE_MS)
     assert canvas.bounding_box()["width"] > column
-    # the "y" axis label sits left of the widest y tick label (navigator-draw.js layout)
+    # the "y" axis label sits left of the widest y tick label (navigator-draw.js layout),
+    # in the 60 px left of the plot's frame (the plot is centred in the canvas when the
+    # landscape is narrower than it: one scale on x and y)
     gap = canvas.evaluate("""c => {
         const ctx = c.getContext('2d'), dpr = c.width / c.getBoundingClientRect().width;
-        const h = c.height, w = Math.round(60 * dpr);
-        const data = ctx.getImageData(0, 0, w, h).data;
+        const frame = document.querySelector('#playground-navigator').navigator.plot.area.left;
+        const x0 = Math.max(0, Math.round((frame - 60) * dpr));
+        const h = c.height, w = Math.round(frame * dpr) - x0;
+        const data = ctx.getImageData(x0, 0, w, h).data;
         // columns holding any ink (text), from the left edge to the plot frame
         const ink = [];
         for (let x = 0; x < w; x++) {
