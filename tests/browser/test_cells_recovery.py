@@ -23,7 +23,10 @@ LONG_TASKS = """() => {
         for (const entry of list.getEntries()) window.longest = Math.max(window.longest, entry.duration);
     }).observe({entryTypes: ["longtask"]});
 }"""
-LONGEST_TASK_MS = 500  # a frozen page showed 9,000
+# A frozen page showed 9,000 ms. On an idle machine the run makes no long task at all
+# (0 ms, twice); with the machine at load 9 on 2 cores one task took 515 ms and failed
+# the earlier 500: the bound is for a freeze, with room for a starved CPU.
+LONGEST_TASK_MS = 2_000
 
 
 def state(page, n):
