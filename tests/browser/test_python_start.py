@@ -80,7 +80,9 @@ def test_the_loading_line_names_real_phases_in_order_with_the_bytes_received(bro
     assert {heard for heard, _ in lines} <= set(PHASES) | {"Loading Python…", ""}, lines
     percents = [int(m.group(1)) for _, shown in lines
                 if (m := re.fullmatch(r"Downloading Python… (\d+)%", shown))]
-    assert percents == sorted(percents) and percents[0] == 0 and percents[-1] <= 99, percents
+    # from the start of the download (0 %, or a step later when the navigator's module
+    # mounts after the worker's first progress: ci23, at load 7, first showed 1 %)
+    assert percents == sorted(percents) and percents[0] <= 10 and percents[-1] <= 99, percents
     assert len([p for p in percents if 0 < p < 99]) >= 3, percents  # it moves as bytes arrive
     # the percent is shown, not announced: the live region hears each phase once
     assert all("%" not in heard for heard, _ in lines), lines
