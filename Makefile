@@ -28,7 +28,8 @@ LESSON_CODE := $(wildcard lesson_code/*.py)
 DOCS        := $(shell find docs -type f 2>/dev/null)
 # the figure scripts, and the lesson pages whose `define:` settings they read
 FIGURE_SRC  := $(wildcard scripts/figures/*.py) scripts/render_figures.py \
-               docs/optimizers/ravine.md docs/optimizers/adaptive.md docs/optimizers/practice.md
+               docs/optimizers/momentum.md docs/optimizers/ravine.md docs/optimizers/adaptive.md \
+               docs/optimizers/practice.md
 
 # Where the site will be served (GitHub Pages builds pass https://<owner>.github.io/<repo>/).
 SITE_URL ?= http://127.0.0.1:8000/ravine/

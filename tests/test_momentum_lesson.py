@@ -123,15 +123,40 @@ def test_the_velocity_cell_is_the_one_the_prose_reports():
 
 def test_the_figures_draw_what_their_alt_texts_say():
     """The alt texts name the page's η and β with {{ }} and type a few axis ranges; the
-    figures (scripts/figures/momentum.py) hold their own copies, which must agree."""
+    figures (scripts/figures/momentum.py) read the settings from the page's `define:` and
+    must draw them: checked here on what each figure draws, against the page."""
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     fig_module = load_figures("momentum")
     define = META["define"]
-    assert fig_module.LR == define["lr"] and fig_module.START == eval(define["start"])
+    lr, beta, start = define["lr"], define["beta"], eval(define["start"])
+    # the zigzag: GD at the page's η from the page's start
+    fig = fig_module.zigzag()
+    path = [line for line in fig.axes[0].get_lines() if "GD" in line.get_label()][0]
+    assert (path.get_xdata()[0], path.get_ydata()[0]) == start
+    assert f"η = {lr:g}" in path.get_label()
+    plt.close(fig)
     # "for momentum with beta 0.5, 0.75 and 0.9" (0.75 is the figure's own, typed)
-    assert fig_module.BETAS == (define["beta_short"], 0.75, define["beta"])
+    fig = fig_module.rate_figure()
+    labels = [line.get_label() for line in fig.axes[0].get_lines()]
+    assert [label for label in labels if label.startswith("momentum")] == [
+        f"momentum, β = {b:g}" for b in (define["beta_short"], 0.75, beta)]
+    assert fig.axes[1].get_title() == f"Against β at η = {lr:g}"
+    plt.close(fig)
+    # the EMA weights: one curve per β of the page's EMA demo
+    fig = fig_module.ema_figure()
+    labels = [line.get_label() for line in fig.axes[0].get_lines()]
+    assert [label.split(":")[0] for label in labels if label.startswith("β")] == [
+        f"β = {b:g}" for b in define["ema_betas"]]
+    plt.close(fig)
+    # the errors by direction: the page's dir_steps of GD and of momentum at its η and β
+    fig = fig_module.error_by_direction_figure()
+    assert [ax.get_title() for ax in fig.axes] == [f"GD, η = {lr:g}",
+                                                  f"momentum, β = {beta:g}, η = {lr:g}"]
+    assert {len(line.get_xdata()) for ax in fig.axes for line in ax.get_lines()} == {
+        define["dir_steps"] + 1}
+    plt.close(fig)
     # the rate figure: "the learning rate from 0.01 to 0.4"
     fig = fig_module.rate_figure()
     xs = [x for line in fig.axes[0].get_lines() for x in line.get_xdata()

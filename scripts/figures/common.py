@@ -15,11 +15,25 @@ Use it from another figure module (render_figures.py loads them by path):
     from common import draw_race
 """
 
+import pathlib
+
+import yaml
 from matplotlib.colors import BoundaryNorm, LinearSegmentedColormap
 
 from lesson_code import get_landscape, make_landscape
 from lesson_code.optimizers import EXTRA_STYLES, REGISTRY
 from lesson_code.grid import contour_levels, grid
+
+LESSONS = pathlib.Path(__file__).resolve().parents[2] / "docs" / "optimizers"
+
+
+def page_define(path):
+    """The plain `define:` values of a lesson page's front matter: a figure draws the
+    settings its page states, from the page (the Makefile's figure rule lists the pages
+    read, so a changed setting redraws the figure)."""
+    front = path.read_text().split("---")[1]
+    return yaml.safe_load(front)["define"]
+
 
 # Each optimizer's style is lesson_code's (the optimizer registry, which the navigator
 # draws with too), turned into matplotlib's terms: the dash pattern, given in pixels of the

@@ -9,22 +9,16 @@ import pathlib
 import sys
 
 import matplotlib.pyplot as plt
-import yaml
 
 from lesson_code import (adaptive_limit, condition_number, effective_lr, gd_max_lr,
                          make_optimizer, narrow_ravine, optimal_gd, rotated_ravine, run, sgd,
                          steps_to_shrink)
 
-LESSONS = pathlib.Path(__file__).resolve().parents[2] / "docs" / "optimizers"
-RAVINE, ADAPTIVE = LESSONS / "ravine.md", LESSONS / "adaptive.md"
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
-from common import STYLES, fewer_ticks, narrow, size, title  # noqa: E402  (loaded by path)
+from common import (LESSONS, STYLES, fewer_ticks, narrow, page_define,  # noqa: E402
+                    size, title)  # (loaded by path)
 
-
-def page_define(path):
-    """The plain `define:` values of a lesson page's front matter."""
-    front = path.read_text().split("---")[1]
-    return yaml.safe_load(front)["define"]
+RAVINE, ADAPTIVE = LESSONS / "ravine.md", LESSONS / "adaptive.md"
 
 # Lesson 1: the condition numbers of the cost table, as ravine.md states them, and the
 # tolerance on the loss.

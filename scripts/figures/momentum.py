@@ -1,10 +1,13 @@
 """Static figures of the Momentum lesson (docs/optimizers/momentum.md).
 
-Every value comes from lesson_code: the race and its contours (through the
-shared draw_race helper in common.py), the EMA weights, predicted and measured
-rates, and the rate map. Rendered by scripts/render_figures.py.
+The settings (η, the start, the page's βs, the EMA's βs, the run lengths) are the page's
+own `define:` values, read from its front matter; every value drawn comes from
+lesson_code: the race and its contours (through the shared draw_race helper in
+common.py), the EMA weights, predicted and measured rates, and the rate map. Rendered by
+scripts/render_figures.py.
 """
 
+import ast
 import pathlib
 import sys
 
@@ -13,7 +16,8 @@ import numpy
 from matplotlib.ticker import MaxNLocator
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
-from common import STYLES, draw_race, fewer_ticks, narrow, size, title  # noqa: E402
+from common import (LESSONS, STYLES, draw_race, fewer_ticks, narrow,  # noqa: E402
+                    page_define, size, title)
 
 from lesson_code import (effective_window, ema_weights,  # noqa: E402
                          momentum, momentum_contraction, momentum_max_lr,
@@ -23,8 +27,14 @@ from lesson_code import (effective_window, ema_weights,  # noqa: E402
 
 RAVINE = narrow_ravine()
 LAM_MIN, LAM_MAX = RAVINE.eigenvalues
-LR, START = 0.18, (-8.0, 2.0)
-BETAS = (0.5, 0.75, 0.9)
+DEFINE = page_define(LESSONS / "momentum.md")
+LR, START = DEFINE["lr"], ast.literal_eval(DEFINE["start"])
+BETA, BETA_SHORT, BETA_LONG = DEFINE["beta"], DEFINE["beta_short"], DEFINE["beta_long"]
+# the rate figure's βs: the page's short memory and its β, and one between them (the
+# figure's own)
+BETAS = (BETA_SHORT, 0.75, BETA)
+EMA_BETAS = tuple(DEFINE["ema_betas"])
+RATE_STEPS, DIR_STEPS = DEFINE["rate_steps"], DEFINE["dir_steps"]
 INK = "#333333"
 
 
@@ -33,9 +43,9 @@ def predicted(lr, beta):
     return max(momentum_contraction(lr, beta, lam) for lam in RAVINE.eigenvalues)
 
 
-def measured(lr, beta, num_steps=600):
-    """Rate measured from a long run's losses (steps 300–600), or None if it
-    diverged."""
+def measured(lr, beta, num_steps=RATE_STEPS):
+    """Rate measured from the second half of a long run's losses (the page's
+    rate_steps), or None if it diverged."""
     opt = sgd(lr) if beta == 0 else momentum(lr, beta)
     traj = run(opt, RAVINE, START, num_steps, tol=0.0)
     if traj.status == "diverged":
@@ -56,7 +66,7 @@ def zigzag():
 def ema_figure():
     fig, ax = plt.subplots(figsize=size((7, 3.6), 4.4), layout="constrained")
     colours = ["#0072b2", "#d55e00", "#009e73"]
-    for beta, colour in zip((0.9, 0.99, 0.999), colours):
+    for beta, colour in zip(EMA_BETAS, colours, strict=True):
         n = 10_000
         weights = ema_weights(beta, n)
         ks = range(1, n + 1)  # k + 1, so the newest value sits at 1 on a log axis
@@ -151,9 +161,10 @@ def rate_map_figure():
     ax.plot([lr_m], [beta_m], marker="*", markersize=15, color="#f5c542",
             markeredgecolor=INK, linestyle="none",
             label=f"best momentum: η = {lr_m:.3f}, β = {beta_m:.3f}, rate {rate_m:.3f}")
-    ax.plot([LR] * 3, [0.5, 0.9, 0.99], marker="s", markersize=6, color="white",
+    walk = (BETA_SHORT, BETA, BETA_LONG)
+    ax.plot([LR] * 3, walk, marker="s", markersize=6, color="white",
             markeredgecolor=INK, linestyle="none",
-            label=f"the walk-through: η = {LR:g}, β = 0.5, 0.9, 0.99")
+            label=f"the walk-through: η = {LR:g}, β = " + ", ".join(f"{b:g}" for b in walk))
     ax.set_xlim(0, 0.4)
     ax.set_ylim(0, 1.0)
     ax.set_xlabel("learning rate η")
@@ -222,11 +233,11 @@ def regimes_figure():
     ax.plot([2 + 2 * b for b in betas], betas, color=INK, lw=2, label="edge of stability, ηλ = 2 + 2β")
     for lam, where, side in zip(RAVINE.eigenvalues, ("floor (x)", "walls (y)"),
                                 ("left", "right")):
-        ax.plot([LR * lam], [0.9], marker="o", markersize=9, color="white",
+        ax.plot([LR * lam], [BETA], marker="o", markersize=9, color="white",
                 markeredgecolor=INK, markeredgewidth=2, linestyle="none")
         # on the narrow map the two labels would meet: the floor's goes lower
         drop = -44 if narrow() and side == "left" else -12
-        ax.annotate(f"ravine's {where}:\nηλ = {LR * lam:g}, β = 0.9", (LR * lam, 0.9),
+        ax.annotate(f"ravine's {where}:\nηλ = {LR * lam:g}, β = {BETA:g}", (LR * lam, BETA),
                     xytext=(8 if side == "left" else -8, drop), textcoords="offset points",
                     fontsize=9, ha=side, va="top", bbox=LABEL_BOX)
     for name, (x, b) in EXAMPLES.items():
@@ -267,16 +278,17 @@ def error_by_direction_figure():
         fig, axes = plt.subplots(2, 1, figsize=(3.6, 6.4), sharex=True, layout="constrained")
     else:
         fig, axes = plt.subplots(1, 2, figsize=(7, 3.6), sharey=True, layout="constrained")
-    runs = [("GD", "sgd", run(sgd(LR), RAVINE, START, 300, tol=0.0)),
-            ("momentum, β = 0.9", "momentum",
-             run(momentum(LR, 0.9), RAVINE, START, 300, tol=0.0))]
+    runs = [("GD", "sgd", run(sgd(LR), RAVINE, START, DIR_STEPS, tol=0.0)),
+            (f"momentum, β = {BETA:g}", "momentum",
+             run(momentum(LR, BETA), RAVINE, START, DIR_STEPS, tol=0.0))]
     for ax, (heading, name, traj) in zip(axes, runs):
         colour, dash, _ = STYLES[name]
         steps = range(len(traj.points))
         ax.semilogy(steps, [max(abs(p[0]), 1e-30) for p in traj.points], color=colour,
-                    lw=1.8, label="|x|, along the floor (λ = 0.1)")
+                    lw=1.8, label=f"|x|, along the floor (λ = {LAM_MIN:g})")
         ax.semilogy(steps, [max(abs(p[1]), 1e-30) for p in traj.points], color=colour,
-                    lw=1.2, linestyle=(0, (2, 2)), label="|y|, across the walls (λ = 10)")
+                    lw=1.2, linestyle=(0, (2, 2)),
+                    label=f"|y|, across the walls (λ = {LAM_MAX:g})")
         ax.set_title(f"{heading}, η = {LR:g}")
         ax.set_ylim(1e-12, 1e2)
         ax.set_yticks([1e-12, 1e-8, 1e-4, 1])

@@ -13,13 +13,13 @@ import matplotlib.pyplot as plt
 from matplotlib.patches import Ellipse
 
 sys.path.insert(0, str(pathlib.Path(__file__).parent))
-from common import STYLES, draw_contours, fewer_ticks, narrow, size, title  # noqa: E402
-from module import page_define  # noqa: E402
+from common import (LESSONS, STYLES, draw_contours, fewer_ticks, narrow,  # noqa: E402
+                    page_define, size, title)
 
 from lesson_code import (SCHEDULES, momentum, narrow_ravine, noise_floor,  # noqa: E402
                          noise_variance, run, schedule_for, sgd)
 
-PAGE = pathlib.Path(__file__).resolve().parents[2] / "docs" / "optimizers" / "practice.md"
+PAGE = LESSONS / "practice.md"
 DEFINE = page_define(PAGE)
 SIGMA, LR, SMALL_LR, BETA = (DEFINE[k] for k in ("sigma", "lr", "small_lr", "beta"))
 SCHED_STEPS, SEEDS, FIG_STEPS = DEFINE["sched_steps"], DEFINE["seeds"], DEFINE["fig_steps"]
