@@ -56,3 +56,43 @@ def test_no_figure_makes_the_browser_style_thousands_of_elements():
     counts = {f.name: len(re.findall(r"<[A-Za-z]", f.read_text(encoding="utf-8"))) for f in figures}
     heavy = {name: n for name, n in counts.items() if n > MAX_FIGURE_ELEMENTS}
     assert not heavy, f"SVG elements per figure (at most {MAX_FIGURE_ELEMENTS:,}): {heavy}"
+
+
+def test_every_landscape_is_drawn_at_one_scale_on_both_axes(monkeypatch):
+    """A unit across is as long on the page as a unit up, in every figure that draws a
+    landscape (and in the picture a navigator shows before Python, draw_race), as in the
+    live navigator: stretched, the ravine's walls look gentler than they are and a
+    gradient step does not meet its contour at a right angle."""
+    import sys
+    load_figures("momentum")  # puts the figure scripts' own `common` in sys.modules
+    shared = sys.modules["common"]
+    drawn, real = [], shared.draw_contours
+
+    def recording(ax, *args, **kwargs):
+        drawn.append(ax)
+        return real(ax, *args, **kwargs)
+
+    monkeypatch.setattr(shared, "draw_contours", recording)
+    makers = [make for stem in ("momentum", "practice", "module")
+              for make in load_figures(stem).FIGURES.values()]
+    makers.append(lambda: shared.draw_race(plt.subplots(figsize=(8, 5), layout="constrained")[1],
+                                           "ravine", [run(sgd(0.1), get_landscape("ravine"),
+                                                          num_steps=5)], names=["sgd"]).figure)
+    scales = []
+    try:
+        for layout in ("wide", "narrow"):
+            shared.use_layout(layout)
+            for make in makers:
+                before = len(drawn)
+                fig = make()
+                fig.canvas.draw()
+                for ax in drawn[before:]:
+                    (x0, y0), (x1, _), (_, y1) = ax.transData.transform([(0, 0), (1, 0), (0, 1)])
+                    scales.append((layout, ax.get_title(), x1 - x0, y1 - y0))
+                plt.close(fig)
+    finally:
+        shared.use_layout("wide")
+    # the zigzag, the two noise clouds and the navigator's picture, at both widths
+    assert len(scales) >= 8, scales
+    unequal = [s for s in scales if s[2] != pytest.approx(s[3], rel=1e-6)]
+    assert not unequal, f"(layout, title, px per unit across, px per unit up): {unequal}"

@@ -163,6 +163,9 @@ def draw_contours(ax, landscape, nx=121, ny=91, levels=14):
     (x0, x1), (y0, y1) = scape.bounds
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
+    # one unit is as long across as up, as in the navigator: a ravine's walls are as steep
+    # as they are, and a gradient step meets its contour at a right angle
+    ax.set_aspect("equal")
     ax.set_xlabel("x")
     ax.set_ylabel("y")
     return scape
@@ -200,6 +203,8 @@ def draw_race(ax, landscape, trajectories, names=None, legend=True):
                 markeredgecolor=HANDLE_EDGE, markeredgewidth=2, zorder=6,
                 linestyle="none")
     if legend and trajectories:
-        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.14 * (1.6 if narrow() else 1)),
-                  ncol=min(2 if narrow() else 5, len(trajectories)), frameon=False)
+        # below the axes and their x label, whatever height equal axes leave them
+        # (the figure's constrained layout makes room)
+        ax.figure.legend(*ax.get_legend_handles_labels(), loc="outside lower center",
+                         ncol=min(2 if narrow() else 5, len(trajectories)), frameon=False)
     return ax

@@ -54,7 +54,7 @@ def measured(lr, beta, num_steps=RATE_STEPS):
 
 
 def zigzag():
-    fig, ax = plt.subplots(figsize=size((7, 3.8), 3.4), layout="constrained")
+    fig, ax = plt.subplots(figsize=size((7, 3.8), 2.4), layout="constrained")
     traj = run(sgd(LR), RAVINE, START, 60)
     draw_race(ax, RAVINE, [traj._replace(label=f"GD, η = {LR:g}, first 60 steps")],
               names=["sgd"])

@@ -34,10 +34,11 @@ def cloud_runs():
 
 
 def noise_cloud():
-    rows, cols = (2, 1) if narrow() else (1, 2)
+    # one above the other: drawn at one scale on both axes, the ravine's floor is long
+    # and its clouds are flat, which side by side would leave two thin strips
     # dpi: the resolution of the clouds' raster (below); the SVG's text and lines stay vector
-    fig, axes = plt.subplots(rows, cols, figsize=size((7, 3.4), 5.6), layout="constrained",
-                             sharey=True, dpi=200)
+    fig, axes = plt.subplots(2, 1, figsize=size((7, 5.0), 3.4), layout="constrained",
+                             sharex=True, dpi=200)
     for ax, (name, opt) in zip(axes, cloud_runs()):
         draw_contours(ax, RAVINE)
         ax.set_xlim(-4, 4)
@@ -58,8 +59,7 @@ def noise_cloud():
             f"momentum, η = {hp['lr']:g}, β = {hp['beta']:g}"
         ax.set_title(f"{label}\nexpected loss {noise_floor(opt, RAVINE, SIGMA):.3f}")
         fewer_ticks(ax)
-    if not narrow():
-        axes[1].set_ylabel("")
+    axes[0].set_xlabel("")
     fig.suptitle(f"{CLOUD_STEPS - CLOUD_BURN:,} noisy steps (σ = {SIGMA:g})"
                  + ("\n" if narrow() else "; ") + "dashed: 2 standard deviations, predicted")
     return fig
