@@ -247,9 +247,9 @@ def test_a_move_that_leaves_the_start_where_it_was_asks_for_no_race(page, site_r
     map_plot(nav).focus()
     page.keyboard.press("ArrowLeft")  # against the edge: the start stays at x = -10
     assert box(nav, "Start x").input_value() == "-10"
-    page.keyboard.press("ArrowRight")
-    wait_state(page, start=[-9.6, 2])
-    assert [d["state"]["start"] for d in seen(page, "navigator:result")] == [[-10, 2], [-9.6, 2]]
+    page.keyboard.press("ArrowRight")  # 2 % of the ravine's shorter side (8)
+    wait_state(page, start=[-9.84, 2])
+    assert [d["state"]["start"] for d in seen(page, "navigator:result")] == [[-10, 2], [-9.84, 2]]
 
 
 def test_run_pressed_right_after_a_change_runs_the_changed_race(page, site_root):
@@ -304,8 +304,10 @@ def test_keyboard_only_reaches_every_control_moves_the_start_and_runs(page, site
     listen(page, "navigator:result")
     for key in ["ArrowRight", "ArrowRight", "ArrowRight", "ArrowDown"]:
         page.keyboard.press(key)
-    page.wait_for_function("window.seen['navigator:result'].some(d => d.state.start[0] > -7)")
-    assert box(nav, "Start x").input_value() == "-6.8" and box(nav, "Start y").input_value() == "1.84"
+    # each key one step of 2 % of the ravine's shorter side (8), the same length on screen
+    # across and up
+    page.wait_for_function("window.seen['navigator:result'].some(d => d.state.start[1] < 2)")
+    assert box(nav, "Start x").input_value() == "-7.52" and box(nav, "Start y").input_value() == "1.84"
     for _ in range(40):  # Run and the buttons follow the plot, the settings come after
         if not tab()["inside"]:
             break

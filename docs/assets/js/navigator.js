@@ -833,10 +833,12 @@ class Navigator {
     const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
     if (!this.live || !(event.key in moves)) return;
     event.preventDefault();
+    // one step is as long across as up (the plot draws x and y at one scale): 2 % of the
+    // landscape's shorter side, 10 % with Shift
     const [[x0, x1], [y0, y1]] = this.facts[this.state.landscape].bounds;
-    const size = event.shiftKey ? 0.1 : 0.02;
+    const size = (event.shiftKey ? 0.1 : 0.02) * Math.min(x1 - x0, y1 - y0);
     const [dx, dy] = moves[event.key];
-    this.moveStart(this.state.start[0] + dx * size * (x1 - x0), this.state.start[1] + dy * size * (y1 - y0), { commit: false });
+    this.moveStart(this.state.start[0] + dx * size, this.state.start[1] + dy * size, { commit: false });
   }
 }
 
