@@ -126,14 +126,20 @@ def test_a_held_key_does_not_flood_the_status_line(page, site_root):
     rate_map.focus()
     line = readout(page)
     line.wait_for()
-    page.evaluate("""line => { window.said = 0;
-        new MutationObserver(() => window.said++).observe(line,
+    # when each new text reaches the line (one observer call per change)
+    page.evaluate("""line => { window.said = [];
+        new MutationObserver(() => window.said.push(performance.now())).observe(line,
             {childList: true, characterData: true, subtree: true}); }""", line.element_handle())
     for _ in range(12):
         rate_map.press("ArrowLeft")
     i, j = nearest(grid, grid["optimum"]["lr"], grid["optimum"]["beta"])
     line.filter(has_text=reading(grid, i - 12, j)).wait_for()  # the last position is said
-    assert page.evaluate("window.said") <= 6  # not twelve announcements
+    # The rule is time, not key count (rate-map.js READ_MS = 300: at most one new text per
+    # 300 ms), so the check holds however fast a loaded machine delivers the keys: no two
+    # texts closer than 300 ms, less the time an observer call can wait behind other work.
+    said = page.evaluate("window.said")
+    gaps = [round(b - a) for a, b in zip(said, said[1:])]
+    assert said and min(gaps, default=300) >= 200, gaps
 
 
 def test_pointing_reads_and_a_click_races_that_point(page, site_root):
