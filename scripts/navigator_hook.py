@@ -219,7 +219,10 @@ def render_figure(spec):
     """The declared race drawn with matplotlib; returns (cached png path, race result)."""
     from lesson_code.browser import call
     result = call("race", race_args(spec))
-    sources = [ROOT / "scripts" / "figures" / "common.py", *sorted((ROOT / "lesson_code").glob("*.py"))]
+    # the picture is drawn again when what draws it changes: this file, the figures'
+    # helpers or lesson_code
+    sources = [pathlib.Path(__file__), ROOT / "scripts" / "figures" / "common.py",
+               *sorted((ROOT / "lesson_code").glob("*.py"))]
     digest = hashlib.sha256(json.dumps(race_args(spec), sort_keys=True).encode())
     for path in sources:
         digest.update(path.read_bytes())
@@ -231,7 +234,8 @@ def render_figure(spec):
         sys.path.insert(0, str(ROOT / "scripts" / "figures"))
         from common import draw_race
         fig, ax = plt.subplots(figsize=(8, 5), dpi=110, layout="constrained")
-        draw_race(ax, spec["landscape"], result["runs"])
+        # no legend in the picture: the navigator's own legend is under it, as it is live
+        draw_race(ax, spec["landscape"], result["runs"], legend=False)
         CACHE.mkdir(parents=True, exist_ok=True)
         fig.savefig(png)
         plt.close(fig)

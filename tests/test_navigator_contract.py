@@ -214,3 +214,21 @@ def test_garbled_noise_seed_or_schedule_keeps_the_rest_with_a_message(tmp_path):
         assert page["state"]["lr"] == 0.05, case  # the good field is applied
         got = page["state"][field]
         assert (got["name"] if isinstance(got, dict) else got) == value, case
+
+
+def test_the_pre_python_picture_is_drawn_again_when_its_drawing_code_changes(tmp_path, monkeypatch):
+    """The picture a navigator shows before Python is cached by what draws it. A change to
+    navigator_hook.py (which draws it) must draw it anew, not serve the old picture: the
+    legend taken out of it stayed in every cached one until the key included this file."""
+    import pathlib
+    monkeypatch.setattr(navigator_hook, "CACHE", tmp_path)
+    spec = navigator_hook.check({"id": "cached", "lr": 0.1, "num_steps": 20})
+    first, _ = navigator_hook.render_figure(spec)
+    again, _ = navigator_hook.render_figure(spec)
+    assert again == first and first.parent == tmp_path
+
+    hook, read = pathlib.Path(navigator_hook.__file__).resolve(), pathlib.Path.read_bytes
+    monkeypatch.setattr(pathlib.Path, "read_bytes", lambda self: read(self) + (
+        b"\n# edited" if self.resolve() == hook else b""))
+    edited, _ = navigator_hook.render_figure(spec)
+    assert edited != first and edited.is_file()
