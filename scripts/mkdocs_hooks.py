@@ -5,6 +5,8 @@
 - Two costs Material's script puts on every page load, both whole-page restyles, are
   removed: its palette stylesheet loses its colour-switching rule (on_post_build), and
   each page's stylesheet links are made absolute while the head is read (on_post_page).
+- A page with widgets tells a reader whose JavaScript is off what still works
+  (on_post_page, after the search index has read the page).
 """
 
 import os
@@ -88,8 +90,33 @@ def with_absolute_sheets(html):
     return html[:at] + ABSOLUTE_SHEETS + html[at:]
 
 
+# Widgets that need JavaScript (their hooks' outermost classes).
+WIDGETS = re.compile(r'class="ravine-(?:navigator|cell|exercise|predict|ratemap)\b')
+ARTICLE_TITLE = re.compile(r'<article\b[^>]*>.*?</h1>', re.S)
+
+
+def noscript_notice(notebook):
+    """What a page with widgets says to a reader without JavaScript (shown only then)."""
+    instead = (" To run its code without JavaScript, download the lesson as a notebook "
+               "(the link under the title)." if notebook else "")
+    return ('<noscript><div class="admonition warning ravine-noscript">'
+            '<p class="admonition-title">JavaScript is off</p>'
+            "<p>This page reads in full without it, and each navigator shows its race as it "
+            "was computed when the site was built. Running a race or a code cell, and checking "
+            "an answer, need JavaScript: turn it on and reload the page to use them (the worked "
+            f"solutions open without it).{instead}</p></div></noscript>")
+
+
+def with_noscript_notice(html, notebook=False):
+    """html with noscript_notice right after its article's title, if it has widgets."""
+    title = ARTICLE_TITLE.search(html)
+    if not title or not WIDGETS.search(html, title.end()):
+        return html
+    return html[:title.end()] + noscript_notice(notebook) + html[title.end():]
+
+
 def on_post_page(output, page, config):
-    return with_absolute_sheets(output)
+    return with_noscript_notice(with_absolute_sheets(output), bool(page.meta.get("notebook")))
 
 
 def on_post_template(output, template_name, config):

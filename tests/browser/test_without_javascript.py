@@ -1,0 +1,56 @@
+"""A reader whose browser runs no JavaScript: every lesson still reads, its figures show,
+and a page with widgets says plainly what works and what needs JavaScript, instead of a
+"Loading Python…" that never ends (scripts/mkdocs_hooks.py noscript_notice)."""
+
+import pytest
+from harness import guarded_page
+from paths import course_pages
+
+WIDGETS = ".ravine-navigator, .ravine-cell, .ravine-exercise, .ravine-predict, .ravine-ratemap"
+PAGES = course_pages()
+
+
+def test_the_course_has_pages_with_and_without_widgets():
+    assert "optimizers/momentum/" in PAGES and "" in PAGES, PAGES
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_a_page_without_javascript_says_what_works(browser, site_root, path):
+    with guarded_page(browser, site_root, java_script_enabled=False) as page:
+        assert page.goto(site_root + path).status == 200
+        article = page.locator("article")
+        assert article.locator("h1").first.is_visible()
+        notice = page.locator(".ravine-noscript")
+        if not page.locator(WIDGETS).count():
+            assert not notice.count()  # nothing on this page needs JavaScript
+            return
+        assert notice.is_visible()
+        text = notice.inner_text()
+        assert text.startswith("JavaScript is off") and "turn it on and reload" in text
+        # an admonition like the course's others (axe, which runs on every page with
+        # JavaScript in test_site.py, cannot run in a page without it): a titled box
+        assert notice.evaluate("n => n.classList.contains('admonition')")
+        assert notice.locator(".admonition-title").inner_text() == "JavaScript is off"
+        # the sentence about the notebook only where the page offers one
+        notebook = page.locator("a.ravine-notebook")
+        assert ("download the lesson as a notebook" in text) == bool(notebook.count())
+        # nothing claims to be loading
+        assert not page.get_by_text("Loading Python…").filter(visible=True).count()
+        # each navigator shows its declared race as built
+        for img in page.locator("img.navigator-static").all():
+            img.scroll_into_view_if_needed()
+            assert img.is_visible() and img.evaluate("i => i.complete && i.naturalWidth > 0")
+        # "the worked solutions open without it"
+        solutions = page.locator(".ravine-exercise__solution")
+        if solutions.count():
+            first = solutions.first
+            first.locator("summary").click()
+            assert first.evaluate("d => d.open")
+            assert first.locator("p, .arithmatex").first.is_visible()
+
+
+def test_with_javascript_the_notice_is_not_there(page, site_root):
+    page.goto(site_root + "optimizers/momentum/")
+    page.locator(".ravine-navigator").first.wait_for()
+    assert not page.locator(".ravine-noscript").count()
+    assert not page.get_by_text("JavaScript is off").filter(visible=True).count()
