@@ -90,8 +90,10 @@ def with_absolute_sheets(html):
     return html[:at] + ABSOLUTE_SHEETS + html[at:]
 
 
-# Widgets that need JavaScript (their hooks' outermost classes).
-WIDGETS = re.compile(r'class="ravine-(?:navigator|cell|exercise|predict|ratemap)\b')
+# A widget that needs JavaScript: its settings attribute, by the README's convention
+# (`data-ravine-…`; the navigator's is `data-navigator`), as docs/assets/js/ravine.js
+# finds it to mount it. So a new widget made as the README says has the notice too.
+WIDGETS = re.compile(r'\sdata-(?:ravine-[\w-]+|navigator)=')
 ARTICLE_TITLE = re.compile(r'<article\b[^>]*>.*?</h1>', re.S)
 
 

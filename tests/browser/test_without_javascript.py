@@ -2,16 +2,32 @@
 and a page with widgets says plainly what works and what needs JavaScript, instead of a
 "Loading Python…" that never ends (scripts/mkdocs_hooks.py noscript_notice)."""
 
+import re
+
 import pytest
 from harness import guarded_page
-from paths import course_pages
+from paths import ROOT, course_pages
 
-WIDGETS = ".ravine-navigator, .ravine-cell, .ravine-exercise, .ravine-predict, .ravine-ratemap"
+# Every widget docs/assets/js/ravine.js mounts by its settings attribute ("[data-…]"): each
+# does nothing without JavaScript. (Its one other entry, ".katex-display", only adds
+# keyboard scrolling to wide math, which scrolls without it.)
+ATTRIBUTES = re.findall(r'\["\[(data-[\w-]+)\]"', (ROOT / "docs" / "assets" / "js" / "ravine.js").read_text())
+WIDGETS = ", ".join(f"[{name}]" for name in ATTRIBUTES)
 PAGES = course_pages()
 
 
 def test_the_course_has_pages_with_and_without_widgets():
     assert "optimizers/momentum/" in PAGES and "" in PAGES, PAGES
+
+
+def test_the_notice_knows_every_widget_ravine_js_mounts():
+    """The build finds widgets by their settings attribute (scripts/mkdocs_hooks.py); a
+    widget ravine.js mounts under another name would get no notice."""
+    import sys
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import mkdocs_hooks
+    assert {"data-navigator", "data-ravine-cell", "data-ravine-ratemap"} <= set(ATTRIBUTES)
+    assert [name for name in ATTRIBUTES if not mkdocs_hooks.WIDGETS.search(f' {name}="')] == []
 
 
 @pytest.mark.parametrize("path", PAGES)
