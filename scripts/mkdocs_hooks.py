@@ -93,20 +93,38 @@ def with_absolute_sheets(html):
 # A widget that needs JavaScript: its settings attribute, by the README's convention
 # (`data-ravine-…`; the navigator's is `data-navigator`), as docs/assets/js/ravine.js
 # finds it to mount it. So a new widget made as the README says has the notice too.
-WIDGETS = re.compile(r'\sdata-(?:ravine-[\w-]+|navigator)=')
+# (an attribute may have no value: an exercise's `data-ravine-exercise`)
+WIDGETS = re.compile(r'\sdata-(?:ravine-[\w-]+|navigator)(?=[\s=>/])')
 ARTICLE_TITLE = re.compile(r'<article\b[^>]*>.*?</h1>', re.S)
 
 
-def noscript_notice(notebook):
-    """What a page with widgets says to a reader without JavaScript (shown only then)."""
+def _listed(parts):
+    """'a', 'a and b', 'a, b and c'."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def noscript_notice(has, notebook):
+    """What a page with widgets says to a reader without JavaScript (shown only then),
+    naming only what the page has: has(attribute) tells whether the page holds a widget
+    with that settings attribute."""
+    races = has("data-navigator") or has("data-ravine-ratemap") or has("data-ravine-race")
+    works = ["this page reads in full"]
+    if has("data-navigator"):
+        works.append("each navigator shows its race as it was computed when the site was built")
+    if has("data-ravine-exercise"):
+        works.append("the worked solutions open")
+    needs = [part for part, here in (
+        ("running a race", races), ("running a code cell", has("data-ravine-cell")),
+        ("checking an answer", has("data-ravine-exercise") or has("data-ravine-predict")))
+        if here]
+    needed = (_listed(needs) + (" needs" if len(needs) == 1 else " need")) if needs \
+        else "its interactive parts need"
     instead = (" To run its code without JavaScript, download the lesson as a notebook "
                "(the link under the title)." if notebook else "")
     return ('<noscript><div class="admonition warning ravine-noscript">'
             '<p class="admonition-title">JavaScript is off</p>'
-            "<p>This page reads in full without it, and each navigator shows its race as it "
-            "was computed when the site was built. Running a race or a code cell, and checking "
-            "an answer, need JavaScript: turn it on and reload the page to use them (the worked "
-            f"solutions open without it).{instead}</p></div></noscript>")
+            f"<p>Without it, {_listed(works)}. {needed[0].upper() + needed[1:]} JavaScript: "
+            f"turn it on and reload the page.{instead}</p></div></noscript>")
 
 
 def with_noscript_notice(html, notebook=False):
@@ -114,7 +132,10 @@ def with_noscript_notice(html, notebook=False):
     title = ARTICLE_TITLE.search(html)
     if not title or not WIDGETS.search(html, title.end()):
         return html
-    return html[:title.end()] + noscript_notice(notebook) + html[title.end():]
+    body = html[title.end():]
+    notice = noscript_notice(
+        lambda attribute: re.search(rf"\s{attribute}(?=[\s=>/])", body) is not None, notebook)
+    return html[:title.end()] + notice + body
 
 
 def on_post_page(output, page, config):

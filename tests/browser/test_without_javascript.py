@@ -27,7 +27,9 @@ def test_the_notice_knows_every_widget_ravine_js_mounts():
     sys.path.insert(0, str(ROOT / "scripts"))
     import mkdocs_hooks
     assert {"data-navigator", "data-ravine-cell", "data-ravine-ratemap"} <= set(ATTRIBUTES)
-    assert [name for name in ATTRIBUTES if not mkdocs_hooks.WIDGETS.search(f' {name}="')] == []
+    # with a value or without one (an exercise's has none)
+    for html in ('<div {}="x">', "<div {} data-answer>"):
+        assert [n for n in ATTRIBUTES if not mkdocs_hooks.WIDGETS.search(html.format(n))] == []
 
 
 @pytest.mark.parametrize("path", PAGES)
@@ -47,6 +49,16 @@ def test_a_page_without_javascript_says_what_works(browser, site_root, path):
         # JavaScript in test_site.py, cannot run in a page without it): a titled box
         assert notice.evaluate("n => n.classList.contains('admonition')")
         assert notice.locator(".admonition-title").inner_text() == "JavaScript is off"
+        # it names what this page has, and nothing it has not (whichever part starts a
+        # sentence has a capital)
+        count, said = (lambda selector: page.locator(selector).count()), text.lower()
+        assert ("each navigator shows its race" in said) == bool(count("[data-navigator]"))
+        assert ("worked solutions open" in said) == bool(count("[data-ravine-exercise]"))
+        assert ("running a code cell" in said) == bool(count("[data-ravine-cell]"))
+        assert ("checking an answer" in said) == bool(
+            count("[data-ravine-exercise], [data-ravine-predict]"))
+        assert ("running a race" in said) == bool(
+            count("[data-navigator], [data-ravine-ratemap], [data-ravine-race]"))
         # the sentence about the notebook only where the page offers one
         notebook = page.locator("a.ravine-notebook")
         assert ("download the lesson as a notebook" in text) == bool(notebook.count())
@@ -56,7 +68,7 @@ def test_a_page_without_javascript_says_what_works(browser, site_root, path):
         for img in page.locator("img.navigator-static").all():
             img.scroll_into_view_if_needed()
             assert img.is_visible() and img.evaluate("i => i.complete && i.naturalWidth > 0")
-        # "the worked solutions open without it"
+        # "the worked solutions open"
         solutions = page.locator(".ravine-exercise__solution")
         if solutions.count():
             first = solutions.first
