@@ -442,76 +442,70 @@ function star(ctx, x, y, r, fill, edge) {
 }
 
 /** One marker shape centred at (x, y), radius r (also used by the legend swatches). */
-export function marker(ctx, shape, x, y, r, color, halo) {
-  ctx.beginPath();
-  if (shape === "circle" || shape === "ring") ctx.arc(x, y, r, 0, 2 * Math.PI);
-  else if (shape === "square") ctx.rect(x - r * 0.85, y - r * 0.85, r * 1.7, r * 1.7);
-  else if (shape === "triangle") {
-    ctx.moveTo(x, y - r * 1.1);
-    ctx.lineTo(x + r, y + r * 0.8);
-    ctx.lineTo(x - r, y + r * 0.8);
-    ctx.closePath();
-  } else if (shape === "diamond") {
-    ctx.moveTo(x, y - r * 1.2);
-    ctx.lineTo(x + r, y);
-    ctx.lineTo(x, y + r * 1.2);
-    ctx.lineTo(x - r, y);
-    ctx.closePath();
-  } else {
-    // cross, plus, star: strokes
-    const d = shape === "plus" ? [[r, 0], [0, r]] : shape === "star" ? [[r, 0], [0, r], [r * 0.7, r * 0.7], [r * 0.7, -r * 0.7]] : [[r, r], [r, -r]];
-    for (const [u, v] of d) {
-      ctx.moveTo(x - u, y - v);
-      ctx.lineTo(x + u, y + v);
-    }
-    ctx.strokeStyle = halo;
-    ctx.lineWidth = 4.5;
-    ctx.stroke();
-    ctx.strokeStyle = color;
-    ctx.lineWidth = 2.2;
-    ctx.stroke();
-    return;
+const STROKED = new Set(["cross", "plus", "star"]); // drawn as strokes, not filled
+
+/** A marker's outline as SVG path data, centred at (x, y) with radius r: one geometry for
+ * the canvas (Path2D) and the legend's swatches (SVG). */
+export function markerPath(shape, x, y, r) {
+  const n = (v) => +v.toFixed(3);
+  const poly = (points) => `M${points.map(([u, v]) => `${n(x + u)} ${n(y + v)}`).join("L")}Z`;
+  if (shape === "circle" || shape === "ring") {
+    return `M${n(x - r)} ${n(y)}A${n(r)} ${n(r)} 0 1 0 ${n(x + r)} ${n(y)}A${n(r)} ${n(r)} 0 1 0 ${n(x - r)} ${n(y)}Z`;
   }
-  ctx.lineWidth = 1.5;
-  ctx.strokeStyle = halo;
-  ctx.stroke();
-  ctx.fillStyle = shape === "ring" ? halo : color;
-  ctx.fill();
-  if (shape === "ring") {
-    ctx.strokeStyle = color;
-    ctx.lineWidth = 2;
-    ctx.stroke();
+  if (shape === "square") return poly([[-0.85 * r, -0.85 * r], [0.85 * r, -0.85 * r], [0.85 * r, 0.85 * r], [-0.85 * r, 0.85 * r]]);
+  if (shape === "triangle") return poly([[0, -1.1 * r], [r, 0.8 * r], [-r, 0.8 * r]]);
+  if (shape === "diamond") return poly([[0, -1.2 * r], [r, 0], [0, 1.2 * r], [-r, 0]]);
+  const d = shape === "plus" ? [[r, 0], [0, r]] : shape === "star" ? [[r, 0], [0, r], [r * 0.7, r * 0.7], [r * 0.7, -r * 0.7]] : [[r, r], [r, -r]];
+  return d.map(([u, v]) => `M${n(x - u)} ${n(y - v)}L${n(x + u)} ${n(y + v)}`).join("");
+}
+
+/** How a marker is painted, in order: [fill, stroke, lineWidth] layers (null: none). Filled
+ * shapes are ringed by the halo; a ring is the halo filled and the colour stroked; the
+ * stroked shapes (cross, plus, star) are the colour over a wider halo. */
+function markerLayers(shape, color, halo) {
+  if (STROKED.has(shape)) return [[null, halo, 4.5], [null, color, 2.2]];
+  if (shape === "ring") return [[null, halo, 1.5], [halo, null, 0], [null, color, 2]];
+  return [[null, halo, 1.5], [color, null, 0]];
+}
+
+export function marker(ctx, shape, x, y, r, color, halo) {
+  const path = new Path2D(markerPath(shape, x, y, r));
+  for (const [fill, stroke, width] of markerLayers(shape, color, halo)) {
+    if (fill) {
+      ctx.fillStyle = fill;
+      ctx.fill(path);
+    } else {
+      ctx.strokeStyle = stroke;
+      ctx.lineWidth = width;
+      ctx.stroke(path);
+    }
   }
 }
 
-const swatches = new Map(); // style + theme -> data URL, drawn once
+const SVG = "http://www.w3.org/2000/svg";
+const swatches = new Map(); // style + theme -> an <svg>, built once and cloned
 
-/** A small image of a run's line and marker, for the legend and the scoreboard. */
+function svg(name, attributes) {
+  const el = document.createElementNS(SVG, name);
+  for (const [key, value] of Object.entries(attributes)) el.setAttribute(key, value);
+  return el;
+}
+
+/** A small picture of a run's line and marker, for the legend and the scoreboard: inline
+ * SVG, so it costs no canvas and no image encoding when a navigator goes live. */
 export function swatch(style, theme = themeName()) {
   const key = JSON.stringify([style, theme]);
-  if (!swatches.has(key)) swatches.set(key, drawSwatch(style, theme).toDataURL());
-  const img = Object.assign(document.createElement("img"), { src: swatches.get(key), alt: "", className: "navigator-swatch" });
-  img.setAttribute("aria-hidden", "true");
-  return img;
-}
-
-function drawSwatch(style, theme) {
-  const canvas = document.createElement("canvas");
-  const dpr = Math.min(window.devicePixelRatio || 1, 3);
-  canvas.width = 36 * dpr;
-  canvas.height = 14 * dpr;
-  canvas.className = "navigator-swatch";
-  canvas.setAttribute("aria-hidden", "true");
-  const ctx = canvas.getContext("2d");
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.setLineDash(style.dash);
-  ctx.strokeStyle = style[theme];
-  ctx.lineWidth = 2.2;
-  ctx.beginPath();
-  ctx.moveTo(1, 7);
-  ctx.lineTo(35, 7);
-  ctx.stroke();
-  ctx.setLineDash([]);
-  marker(ctx, style.marker, 18, 7, 4, style[theme], THEMES[theme].halo);
-  return canvas;
+  if (!swatches.has(key)) {
+    const color = style[theme], picture = svg("svg", { class: "navigator-swatch", viewBox: "0 0 36 14",
+      width: 36, height: 14, "aria-hidden": "true", focusable: "false" });
+    picture.append(svg("path", { d: "M1 7H35", fill: "none", stroke: color, "stroke-width": 2.2,
+      ...(style.dash.length ? { "stroke-dasharray": style.dash.join(" ") } : {}) }));
+    const d = markerPath(style.marker, 18, 7, 4);
+    for (const [fill, stroke, width] of markerLayers(style.marker, color, THEMES[theme].halo)) {
+      picture.append(svg("path", { d, fill: fill ?? "none",
+        ...(stroke ? { stroke, "stroke-width": width, "stroke-miterlimit": 10 } : {}) })); // canvas's miter limit
+    }
+    swatches.set(key, picture);
+  }
+  return swatches.get(key).cloneNode(true);
 }

@@ -180,6 +180,7 @@ class Navigator {
       if (!this.el.isConnected) return this.destroy();
       this.draw();
       this.#legend();
+      this.#scoreboard(); // its swatches too are in the theme's colours
     });
     this.themeObserver.observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
     this.nearScreen = new NearScreen(this.el, () => this.draw()); // drawn once near the screen
