@@ -119,11 +119,21 @@ function isoSegments(grid, level) {
   return out;
 }
 
-/** Prepares a contour payload (values decoded) for drawing: its lines, once. */
-export function prepareGrid(grid) {
+/** Lets the browser handle input and paint before the next piece of work. */
+export function yieldToPage() {
+  return globalThis.scheduler?.yield ? globalThis.scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** Prepares a contour payload (values decoded) for drawing: its lines, once. One level at
+ * a time, yielding between them, so a page that is loading stays responsive (each level
+ * is a few milliseconds; a dozen at once is one long task on a phone). */
+export async function prepareGrid(grid) {
   const values = typeof grid.values === "string" ? decode(grid.values) : Float64Array.from(grid.values);
-  const prepared = { ...grid, values };
-  prepared.lines = grid.levels.map((level) => isoSegments(prepared, level));
+  const prepared = { ...grid, values, lines: [] };
+  for (const level of grid.levels) {
+    await yieldToPage();
+    prepared.lines.push(isoSegments(prepared, level));
+  }
   return prepared;
 }
 
@@ -249,7 +259,7 @@ export class Plot {
     if (grid === this.grid) return;
     this.grid = grid;
     this.key = "";
-    this.#layout();
+    if (this.width) this.#layout(); // else resize() lays it out when the canvas is sized
   }
 
   #paintBackground(theme) {
