@@ -3,9 +3,9 @@
 // page both sit screens below the first one, and both went live, and drew, while the
 // reader was still at the top. A widget asks allows() before it draws; far from the
 // screen the answer is no, the drawing is owed, and it is made (redraw()) once the widget
-// nears the screen. "Near" is within half a screen's height, the margin within which
-// Chromium lays out a block that content-visibility: auto skips (ravine.css), so a widget
-// draws as its block is laid out and not before.
+// nears the screen. "Near" is within half a screen's height, as Chromium's margin for
+// laying out what content-visibility: auto skips: near enough that the drawing is done
+// before the reader scrolls it into view.
 const MARGIN = "50% 0px";
 
 export class NearScreen {
