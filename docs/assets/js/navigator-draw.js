@@ -120,7 +120,7 @@ function isoSegments(grid, level) {
 }
 
 /** Lets the browser handle input and paint before the next piece of work. */
-export function yieldToPage() {
+function yieldToPage() {
   return globalThis.scheduler?.yield ? globalThis.scheduler.yield() : new Promise((resolve) => setTimeout(resolve, 0));
 }
 

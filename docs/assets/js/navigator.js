@@ -10,7 +10,7 @@
 //        both bubbling with detail {state, runs: [{label, name, status, step, message, loss}]}.
 import { getPython } from "./python.js";
 import { buildControls, fmt, usedValues } from "./navigator-controls.js";
-import { Plot, decode, prepareGrid, stretchWords, styleRuns, swatch, themeName, yieldToPage } from "./navigator-draw.js";
+import { Plot, decode, prepareGrid, stretchWords, styleRuns, swatch, themeName } from "./navigator-draw.js";
 import { LossPanel } from "./navigator-loss.js";
 import { checkState, contractOf, readUrl, scheduleName, writeUrl } from "./navigator-url.js";
 import { NearScreen } from "./near-screen.js";
@@ -356,7 +356,7 @@ class Navigator {
       const [grid, reply] = await Promise.all([this.#grid(job.state.landscape), this.#race(job.state)]);
       job.answered = performance.now();
       if (!this.el.isConnected) return;
-      if (reply.ok) await this.#accept(job, grid, reply.result);
+      if (reply.ok) this.#accept(job, grid, reply.result);
       else this.#refused(reply, job);
     } catch (error) {
       // When Python could not start, the loading line already says so: one failure, one line.
@@ -429,9 +429,7 @@ class Navigator {
     return grids.get(name);
   }
 
-  /** Takes a race lesson_code returned: the controls, legend and scoreboard at once, then the
-   * drawing in a task of its own, so the page stays responsive while it goes live. */
-  async #accept(job, grid, result) {
+  #accept(job, grid, result) {
     const styles = styleRuns(result.runs, this.contract);
     const runs = result.runs.map((run, i) => ({ ...run, xs: decode(run.xs), ys: decode(run.ys), losses: decode(run.losses),
       style: styles[i] }));
@@ -451,10 +449,8 @@ class Navigator {
     this.limitsKey = limitsKey;
     this.#legend();
     this.#captionNow(); // a schedule with parameters of its own: now in lesson_code's words
-    this.#scoreboard();
-    await yieldToPage();
-    if (!this.el.isConnected) return;
     this.draw();
+    this.#scoreboard();
     const done = performance.now();
     this.timings.push(done - job.since);
     this.profile.push({ wait: job.asked - job.since, python: job.answered - job.asked, page: done - job.answered });
