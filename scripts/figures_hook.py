@@ -8,7 +8,9 @@ figures-theme.js chose. Here, in the finished page:
 
 - <source> elements pick the variant before any script runs, from the viewport's width
   (NARROW_VIEWPORT) and the system's colour scheme, which Material's palette follows until
-  the reader picks a theme (mkdocs.yml). figures-theme.js then takes over: it keeps that
+  the reader picks a theme (mkdocs.yml), and only where scripts run (DARK): Material turns
+  the page dark with a script, so without one the page, and its figures, stay light.
+  figures-theme.js then takes over: it keeps that
   file, or swaps it where the column or the reader's theme says otherwise (a figure in a
   narrower box, a theme picked against the system's).
 - width and height (each variant's own, on its <source>) reserve the figure's box, so the
@@ -37,6 +39,9 @@ FIGURES = ROOT / os.environ.get("RAVINE_BUILD", "build") / "assets" / "figures"
 NARROW_BELOW = 640
 NARROW_VIEWPORT = NARROW_BELOW + 32
 IMG = re.compile(r"""<img\b(?:[^>"']|"[^"]*"|'[^']*')*>""")
+# When a dark file is the one to show before any script: where Material will make the page
+# dark (the system is, and scripts run). Also the navigators' pictures (navigator_hook).
+DARK = "(scripting: enabled) and (prefers-color-scheme: dark)"
 FIGURE_SRC = re.compile(r'\ssrc="((?:[^"]*/)?figures/)([^"/]+)\.svg"')
 SVG_SIZE = re.compile(r'<svg\b[^>]*?\swidth="([\d.]+)pt"\s+height="([\d.]+)pt"')
 PX_PER_PT = 96 / 72
@@ -66,8 +71,8 @@ def picture(img):
                           "(NAME.svg); the page picks the variant")
     sources = []
     for media, suffix in (
-            (f"(prefers-color-scheme: dark) and (max-width: {NARROW_VIEWPORT - 1}px)", "-narrow-dark"),
-            ("(prefers-color-scheme: dark)", "-dark"),
+            (f"{DARK} and (max-width: {NARROW_VIEWPORT - 1}px)", "-narrow-dark"),
+            (DARK, "-dark"),
             (f"(max-width: {NARROW_VIEWPORT - 1}px)", "-narrow")):
         width, height = svg_size(f"{name}{suffix}.svg")
         sources.append(f'<source media="{media}" srcset="{folder}{name}{suffix}.svg"'

@@ -12,7 +12,8 @@ from scripts import figures_hook
 def test_a_figure_becomes_a_picture_of_its_four_variants_with_their_sizes():
     html = figures_hook.with_figure_pictures(
         '<p><img alt="a &gt; b, as drawn" src="../../figures/momentum-zigzag.svg" /></p>')
-    assert html.startswith('<p><picture><source media="(prefers-color-scheme: dark) and (max-width: 671px)"')
+    assert html.startswith('<p><picture><source media="(scripting: enabled) and (prefers-color-scheme: dark)'
+                           ' and (max-width: 671px)"')
     assert html.endswith("</picture></p>")
     files = re.findall(r'(?:srcset|src)="../../figures/([^"]+)"', html)
     assert files == ["momentum-zigzag-narrow-dark.svg", "momentum-zigzag-dark.svg",

@@ -82,3 +82,20 @@ def test_with_javascript_the_notice_is_not_there(page, site_root):
     page.locator(".ravine-navigator").first.wait_for()
     assert not page.locator(".ravine-noscript").count()
     assert not page.get_by_text("JavaScript is off").filter(visible=True).count()
+
+
+@pytest.mark.browser
+def test_without_javascript_a_dark_system_still_gets_figures_drawn_for_the_light_page(browser, site_root):
+    """Material switches to its dark theme with a script; without one the page stays light
+    whatever the system prefers. A figure's dark file (light text on a transparent ground)
+    would then be pale on white: every figure, and every navigator's race as built, must
+    be its light file."""
+    with guarded_page(browser, site_root, java_script_enabled=False, color_scheme="dark") as page:
+        page.goto(site_root + "optimizers/momentum/")
+        assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(255, 255, 255)"
+        images = page.locator("article picture img")
+        assert images.count() >= 6
+        page.wait_for_function("[...document.querySelectorAll('article picture img')]"
+                               ".every((img) => img.complete && img.naturalWidth > 0)")
+        shown = images.evaluate_all("imgs => imgs.map((img) => img.currentSrc.split('/').pop())")
+        assert not [file for file in shown if "-dark." in file], shown
