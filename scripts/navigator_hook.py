@@ -39,6 +39,10 @@ from mkdocs.utils import get_relative_url
 from mkdocs.utils.meta import get_data
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # MkDocs loads this file by path
+    sys.path.insert(0, str(ROOT))
+from scripts import figures_hook  # noqa: E402
+
 CACHE = ROOT / os.environ.get("RAVINE_BUILD", "build") / "navigator"
 FIGURE_DIR = "assets/navigator"
 log = logging.getLogger("mkdocs.plugins.navigator")
@@ -215,8 +219,13 @@ def landscape_facts(names):
                                           "eigenvalues")} for n in names}
 
 
+THEMES = ("light", "dark")  # the pre-Python picture is drawn in each of Material's themes
+
+
 def render_figure(spec):
-    """The declared race drawn with matplotlib; returns (cached png path, race result)."""
+    """The declared race drawn with matplotlib, once per theme; returns ({theme: cached png
+    path}, race result). The dark picture is the static figures' dark twin (transparent on
+    the slate page, the navigator's dark colours: common.use_theme, common.DARK_RC)."""
     from lesson_code.browser import call
     result = call("race", race_args(spec))
     # the picture is drawn again when what draws it changes: this file, the figures'
@@ -226,20 +235,31 @@ def render_figure(spec):
     digest = hashlib.sha256(json.dumps(race_args(spec), sort_keys=True).encode())
     for path in sources:
         digest.update(path.read_bytes())
-    png = CACHE / f"{digest.hexdigest()[:20]}.png"
-    if not png.exists():
-        import matplotlib
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-        sys.path.insert(0, str(ROOT / "scripts" / "figures"))
-        from common import draw_race
-        fig, ax = plt.subplots(figsize=(8, 5), dpi=110, layout="constrained")
-        # no legend in the picture: the navigator's own legend is under it, as it is live
-        draw_race(ax, spec["landscape"], result["runs"], legend=False)
-        CACHE.mkdir(parents=True, exist_ok=True)
-        fig.savefig(png)
-        plt.close(fig)
-    return png, result
+    pngs = {theme: CACHE / f"{digest.hexdigest()[:20]}{'-dark' if theme == 'dark' else ''}.png"
+            for theme in THEMES}
+    for theme, png in pngs.items():
+        if not png.exists():
+            draw_picture(spec["landscape"], result["runs"], theme, png)
+    return pngs, result
+
+
+def draw_picture(landscape, runs, theme, png):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    sys.path.insert(0, str(ROOT / "scripts" / "figures"))
+    import common
+    try:
+        common.use_theme(theme)
+        with plt.rc_context(common.DARK_RC if theme == "dark" else {}):
+            fig, ax = plt.subplots(figsize=(8, 5), dpi=110, layout="constrained")
+            # no legend in the picture: the navigator's own legend is under it, as it is live
+            common.draw_race(ax, landscape, runs, legend=False)
+            CACHE.mkdir(parents=True, exist_ok=True)
+            fig.savefig(png)
+            plt.close(fig)
+    finally:
+        common.use_theme("light")
 
 
 def first_race(spec):
@@ -260,6 +280,19 @@ BUTTONS = (("run", "Run"), ("pause", "Pause"), ("step", "Step"), ("reset", "Rese
            ("copy", "Copy as Python"))
 MOVE_START = ("Drag the white handle, or focus the plot and use the arrow keys (Shift: larger "
               "steps), to move the start point.")
+
+
+def picture(src, dark_src, alt):
+    """The race as built, until Python is ready: in the dark theme its dark twin. The
+    <source> serves a reader whose system is dark from the first paint (Material follows
+    the system; without scripts the page stays light, and so does the picture);
+    navigator.js then follows Material's theme switch (data-light / data-dark)."""
+    light, dark = html.escape(src), html.escape(dark_src)
+    return ('<picture class="navigator-static-picture">'
+            f'<source srcset="{dark}" media="{figures_hook.DARK}" '
+            'width="880" height="550">'
+            f'<img class="navigator-static" src="{light}" data-light="{light}" data-dark="{dark}" '
+            f'alt="{html.escape(alt)}" width="880" height="550"></picture>')
 
 
 def legend(runs):
@@ -290,15 +323,17 @@ def format_navigator(source, language, class_name, options, md, **kwargs):
         if spec["id"] in _ids:
             raise ValueError(f"id {spec['id']!r} is used twice on this page")
         _ids.add(spec["id"])
-        png, result = render_figure(spec)
+        pngs, result = render_figure(spec)
     except (ValueError, TypeError, yaml.YAMLError) as error:
         message = sentence(error, line)
         log.warning(f"{where}:{line}: navigator fence: {message}")
         return f'<p class="navigator-error">Navigator fence error: {html.escape(message)}</p>'
     slug = where.removesuffix(".md").replace("/", "-")
     uri = f"{FIGURE_DIR}/{slug}--{spec['id']}.png"
-    _figures[uri] = png
+    dark_uri = uri.removesuffix(".png") + "-dark.png"
+    _figures[uri], _figures[dark_uri] = pngs["light"], pngs["dark"]
     src = get_relative_url(uri, _page.url) if _page else uri
+    dark_src = get_relative_url(dark_uri, _page.url) if _page else dark_uri
     # the declared race as the page asks Python for it (packed): the page draws it while
     # Python starts and goes live the moment Python is ready (navigator.js #builtRace)
     race_uri = uri.removesuffix(".png") + ".json"
@@ -323,9 +358,7 @@ def format_navigator(source, language, class_name, options, md, **kwargs):
         '<figure class="navigator-figure">'
         # (empty without one: navigator.js writes what is racing now into it)
         + f"<figcaption>{caption}</figcaption>"
-        + f'<div class="navigator-plot-box">'
-        f'<img class="navigator-static" src="{html.escape(src)}" alt="{html.escape(alt)}" '
-        f'width="880" height="550"></div>'
+        + f'<div class="navigator-plot-box">{picture(src, dark_src, alt)}</div>'
         # the legend of the declared race (its labels are lesson_code's, as in the race the
         # page is handed; navigator.js draws the swatches): the same size before and after
         + legend(result["runs"])

@@ -51,3 +51,30 @@ def test_the_grid_is_the_size_the_page_checks():
     assert (grid["nx"], grid["ny"]) == (contour["nx"], contour["ny"])
     assert len(grid["xs"]) == contour["nx"] and len(grid["ys"]) == contour["ny"]
     assert len(grid["levels"]) >= 2
+
+
+def test_each_navigator_picture_has_a_dark_twin_that_is_dark():
+    """The race as built is drawn for each theme (navigator_hook.picture): the <source> for a
+    dark system and the img's data-dark name one file, a darker picture of the same size."""
+    import re
+
+    from PIL import Image, ImageStat
+    pictures = []
+    for html in SITE.rglob("index.html"):
+        for block in re.findall(r'<picture class="navigator-static-picture">.*?</picture>', html.read_text()):
+            source = re.search(r'<source srcset="([^"]+)" media="\(scripting: enabled\) and '
+                               r'\(prefers-color-scheme: dark\)"', block)
+            light, dark = (re.search(rf' data-{name}="([^"]+)"', block)[1] for name in ("light", "dark"))
+            assert source and source[1] == dark and f'src="{light}"' in block, (html, block[:300])
+            pictures.append(((html.parent / light).resolve(), (html.parent / dark).resolve()))
+    assert len(pictures) >= 6, pictures
+    for light, dark in pictures:
+        light_img, dark_img = Image.open(light), Image.open(dark)
+        assert light_img.size == dark_img.size == (880, 550), (light, dark)
+        # the whole picture as it sits on its page (the dark one is transparent around the
+        # plot, on Material's slate): pale on the light page, deep on the dark one
+        shade = []
+        for img, page in ((light_img, (255, 255, 255)), (dark_img, (30, 33, 41))):
+            seen = Image.alpha_composite(Image.new("RGBA", img.size, page + (255,)), img.convert("RGBA"))
+            shade.append(ImageStat.Stat(seen.convert("L")).mean[0])
+        assert shade[0] > 180 and shade[1] < 90, (light.name, shade)

@@ -225,10 +225,12 @@ def test_the_pre_python_picture_is_drawn_again_when_its_drawing_code_changes(tmp
     spec = navigator_hook.check({"id": "cached", "lr": 0.1, "num_steps": 20})
     first, _ = navigator_hook.render_figure(spec)
     again, _ = navigator_hook.render_figure(spec)
-    assert again == first and first.parent == tmp_path
+    assert again == first and set(first) == {"light", "dark"}
+    assert all(png.parent == tmp_path and png.is_file() for png in first.values())
 
     hook, read = pathlib.Path(navigator_hook.__file__).resolve(), pathlib.Path.read_bytes
     monkeypatch.setattr(pathlib.Path, "read_bytes", lambda self: read(self) + (
         b"\n# edited" if self.resolve() == hook else b""))
     edited, _ = navigator_hook.render_figure(spec)
-    assert edited != first and edited.is_file()
+    for theme in ("light", "dark"):
+        assert edited[theme] != first[theme] and edited[theme].is_file(), theme

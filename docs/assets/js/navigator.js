@@ -130,6 +130,7 @@ class Navigator {
     this.figure = el.querySelector(".navigator-figure");
     this.box = el.querySelector(".navigator-plot-box");
     this.img = el.querySelector(".navigator-static");
+    this.#pictureTheme();
     this.loading = el.querySelector("[data-nav-loading]");
     this.loading.setAttribute("role", "status");
     this.canvas = h("canvas", { className: "navigator-canvas", tabIndex: 0, hidden: true });
@@ -178,6 +179,7 @@ class Navigator {
     this.resizeObserver.observe(this.lossPanel.canvas);
     this.themeObserver = new MutationObserver(() => {
       if (!this.el.isConnected) return this.destroy();
+      this.#pictureTheme();
       this.draw();
       this.#legend();
       this.#scoreboard(); // its swatches too are in the theme's colours
@@ -486,6 +488,16 @@ class Navigator {
     }
     if (!this.controls.showField(field, text)) this.note(text);
     this.#urlSoon(true); // the address shares what is raced
+  }
+
+  /** The race as built (shown until Python is ready) in the page's theme. The build's
+   * <source> picked by the system's preference; from here on Material's switch decides. */
+  #pictureTheme() {
+    const { img } = this;
+    if (!img?.dataset.dark) return;
+    img.parentElement.querySelector(":scope > source")?.remove();
+    const src = themeName() === "dark" ? img.dataset.dark : img.dataset.light;
+    if (img.getAttribute("src") !== src) img.setAttribute("src", src);
   }
 
   #goLive() {
