@@ -278,8 +278,10 @@ def first_race(spec):
 # nothing below it moves, however the row wraps at the reader's width.
 BUTTONS = (("run", "Run"), ("pause", "Pause"), ("step", "Step"), ("reset", "Reset"),
            ("copy", "Copy as Python"))
-MOVE_START = ("Drag the white handle, or focus the plot and use the arrow keys (Shift: larger "
-              "steps), to move the start point.")
+# (the handle is a ringed dot in both themes: white ringed in black on the light page, the
+# reverse on the dark one; navigator-draw.js THEMES)
+MOVE_START = ("Drag the ringed dot where the runs begin, or focus the plot and use the arrow "
+              "keys (Shift: larger steps), to move it.")
 
 
 def picture(src, dark_src, alt):
