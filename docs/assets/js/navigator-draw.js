@@ -451,12 +451,11 @@ function star(ctx, x, y, r, fill, edge) {
   ctx.stroke();
 }
 
-/** One marker shape centred at (x, y), radius r (also used by the legend swatches). */
 const STROKED = new Set(["cross", "plus", "star"]); // drawn as strokes, not filled
 
 /** A marker's outline as SVG path data, centred at (x, y) with radius r: one geometry for
  * the canvas (Path2D) and the legend's swatches (SVG). */
-export function markerPath(shape, x, y, r) {
+function markerPath(shape, x, y, r) {
   const n = (v) => +v.toFixed(3);
   const poly = (points) => `M${points.map(([u, v]) => `${n(x + u)} ${n(y + v)}`).join("L")}Z`;
   if (shape === "circle" || shape === "ring") {
@@ -478,6 +477,7 @@ function markerLayers(shape, color, halo) {
   return [[null, halo, 1.5], [color, null, 0]];
 }
 
+/** One marker shape centred at (x, y), radius r, on a canvas (the map, the loss panel). */
 export function marker(ctx, shape, x, y, r, color, halo) {
   const path = new Path2D(markerPath(shape, x, y, r));
   for (const [fill, stroke, width] of markerLayers(shape, color, halo)) {
