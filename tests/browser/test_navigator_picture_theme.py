@@ -3,13 +3,13 @@
 The build draws each navigator's declared race twice (scripts/navigator_hook.py): on the
 light page, and on Material's dark (slate) one. A reader whose system is dark sees the
 dark picture from the first paint; a reader who switches Material's theme sees the
-picture switch with it; a reader without JavaScript, whose page Material leaves light,
-keeps the light one. Python is kept from starting here, so the pictures stay on screen:
-that is also what a reader sees when the runtime cannot load.
+picture switch with it (a reader without JavaScript, whose page Material leaves light,
+keeps the light one: test_without_javascript.py). Python is kept from starting here, so
+the pictures stay on screen: that is also what a reader sees when the runtime cannot load.
 """
 
 import pytest
-from harness import guarded_page, open_context_without_python, wait_python_failed
+from harness import guarded_page, wait_python_failed
 
 PAGE = "dev/navigator/"
 
@@ -48,9 +48,7 @@ def assert_theme(shown, theme):
 
 @pytest.mark.browser
 def test_a_reader_whose_system_is_dark_sees_the_dark_picture_and_it_follows_the_switch(browser, site_root):
-    context, guard = open_context_without_python(browser, site_root, color_scheme="dark")
-    try:
-        page = context.new_page()
+    with guarded_page(browser, site_root, python=False, color_scheme="dark") as page:
         page.goto(site_root + PAGE)
         wait_python_failed(page.locator("#harness"))
         assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
@@ -60,16 +58,11 @@ def test_a_reader_whose_system_is_dark_sees_the_dark_picture_and_it_follows_the_
         assert_theme(pictures(page), "light")
         page.get_by_title("Switch to dark mode").filter(visible=True).click()
         assert_theme(pictures(page), "dark")
-    finally:
-        context.close()
-    guard.check()
 
 
 @pytest.mark.browser
 def test_a_reader_who_chose_dark_on_a_light_system_sees_the_dark_picture(browser, site_root):
-    context, guard = open_context_without_python(browser, site_root, color_scheme="light")
-    try:
-        page = context.new_page()
+    with guarded_page(browser, site_root, python=False, color_scheme="light") as page:
         page.goto(site_root + PAGE)
         assert_theme(pictures(page), "light")
         page.get_by_title("Switch to dark mode").filter(visible=True).click()
@@ -79,18 +72,3 @@ def test_a_reader_who_chose_dark_on_a_light_system_sees_the_dark_picture(browser
         wait_python_failed(page.locator("#harness"))
         assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
         assert_theme(pictures(page), "dark")
-    finally:
-        context.close()
-    guard.check()
-
-
-@pytest.mark.browser
-def test_without_javascript_a_dark_system_keeps_the_light_page_and_picture(browser, site_root):
-    with guarded_page(browser, site_root, java_script_enabled=False, color_scheme="dark") as page:
-        page.goto(site_root + PAGE)
-        files = page.eval_on_selector_all(
-            "img.navigator-static", "imgs => imgs.map((img) => img.complete && img.naturalWidth > 0 && img.currentSrc)")
-        assert files and all(files), files
-        assert not [f for f in files if f.endswith("-dark.png")], files
-        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
-        assert background in ("rgb(255, 255, 255)", "rgba(0, 0, 0, 0)"), background
