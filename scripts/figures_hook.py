@@ -10,9 +10,9 @@ figures-theme.js chose. Here, in the finished page:
   (NARROW_VIEWPORT) and the system's colour scheme, which Material's palette follows until
   the reader picks a theme (mkdocs.yml), and only where scripts run (DARK): Material turns
   the page dark with a script, so without one the page, and its figures, stay light.
-  figures-theme.js then takes over: it keeps that
-  file, or swaps it where the column or the reader's theme says otherwise (a figure in a
-  narrower box, a theme picked against the system's).
+  figures-theme.js then takes over: it keeps that file, or swaps it where the column or
+  the reader's theme says otherwise (a figure in a narrower box, a theme picked against
+  the system's).
 - width and height (each variant's own, on its <source>) reserve the figure's box, so the
   text below never moves when the figure arrives, and loading="lazy" leaves a figure
   below the fold unloaded until the reader scrolls near it.

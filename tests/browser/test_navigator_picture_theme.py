@@ -9,7 +9,7 @@ the pictures stay on screen: that is also what a reader sees when the runtime ca
 """
 
 import pytest
-from harness import guarded_page, wait_python_failed
+from harness import guarded_page, next_frame, wait_navigator_live, wait_python_failed
 
 PAGE = "dev/navigator/"
 
@@ -72,3 +72,20 @@ def test_a_reader_who_chose_dark_on_a_light_system_sees_the_dark_picture(browser
         wait_python_failed(page.locator("#harness"))
         assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
         assert_theme(pictures(page), "dark")
+
+
+@pytest.mark.browser
+def test_a_live_navigator_fetches_no_picture_when_the_theme_changes(page, site_root):
+    """Once live, the picture is hidden for good: a theme switch redraws the canvas and
+    downloads neither picture."""
+    page.goto(site_root + PAGE)
+    for selector in ("#harness", "#everyone"):
+        wait_navigator_live(page, selector)
+    fetched = []
+    page.on("request", lambda request: "/assets/navigator/" in request.url and fetched.append(request.url))
+    page.get_by_title("Switch to dark mode").filter(visible=True).click()
+    page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+    next_frame(page)
+    next_frame(page)
+    assert fetched == []
+    assert page.locator("img.navigator-static").evaluate_all("imgs => imgs.map((img) => img.hidden)") == [True, True]

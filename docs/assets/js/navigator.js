@@ -491,10 +491,11 @@ class Navigator {
   }
 
   /** The race as built (shown until Python is ready) in the page's theme. The build's
-   * <source> picked by the system's preference; from here on Material's switch decides. */
+   * <source> picked by the system's preference; from here on Material's switch decides.
+   * Once live, the picture is hidden for good: no need to fetch the other file. */
   #pictureTheme() {
     const { img } = this;
-    if (!img?.dataset.dark) return;
+    if (!img?.dataset.dark || this.live) return;
     img.parentElement.querySelector(":scope > source")?.remove();
     const src = themeName() === "dark" ? img.dataset.dark : img.dataset.light;
     if (img.getAttribute("src") !== src) img.setAttribute("src", src);
