@@ -247,7 +247,9 @@ def draw_picture(landscape, runs, theme, png):
     import matplotlib
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    sys.path.insert(0, str(ROOT / "scripts" / "figures"))
+    figures = str(ROOT / "scripts" / "figures")
+    if figures not in sys.path:  # once, not once per picture
+        sys.path.insert(0, figures)
     import common
     try:
         common.use_theme(theme)
