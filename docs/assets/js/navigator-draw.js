@@ -67,6 +67,54 @@ function rampColors(ramp, n) {
   });
 }
 
+// ImageData holds RGBA bytes; written a 32-bit word at a time, a pixel's bytes are in the
+// platform's order.
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** An opaque colour [r, g, b] as one pixel word of pixelWords(). */
+export function pixelWord([r, g, b]) {
+  return (LITTLE_ENDIAN ? (255 << 24) | (b << 16) | (g << 8) | r : (r << 24) | (g << 16) | (b << 8) | 255) >>> 0;
+}
+
+/** An ImageData's pixels, one 32-bit word each, row by row. */
+export function pixelWords(image) {
+  return new Uint32Array(image.data.buffer, image.data.byteOffset, image.width * image.height);
+}
+
+/**
+ * Paints each pixel of image (which spans the grid's bounds, y up) with the word of its
+ * band: words[b] where b levels (ascending) are at or below the value there, the value
+ * bilinear in the grid. Each pixel row is one interpolated grid row, and the band is
+ * walked from its neighbour's, not searched: the bands of interpolating each pixel from
+ * its four nodes (up to rounding, on a level) at less than half the cost on a phone's
+ * million pixels.
+ */
+export function fillBands(image, { nx, ny, values, levels }, words) {
+  const W = image.width, H = image.height, n = levels.length, pixels = pixelWords(image);
+  const columns = new Int32Array(W), weights = new Float64Array(W), row = new Float64Array(nx);
+  for (let px = 0; px < W; px++) {
+    const gx = ((px + 0.5) / W) * (nx - 1);
+    columns[px] = Math.min(nx - 2, Math.floor(gx));
+    weights[px] = gx - columns[px];
+  }
+  let band = 0;
+  for (let py = 0; py < H; py++) {
+    const gy = (1 - (py + 0.5) / H) * (ny - 1);
+    const j = Math.min(ny - 2, Math.floor(gy)), fy = gy - j;
+    for (let i = 0, k = j * nx; i < nx; i++, k++) row[i] = values[k] + (values[k + nx] - values[k]) * fy;
+    for (let px = 0, o = py * W; px < W; px++, o++) {
+      const i = columns[px], fx = weights[px];
+      const v = row[i] + (row[i + 1] - row[i]) * fx; // exact where the nodes are equal
+      if (v !== v) band = 0; // NaN: below every level, as a search would say
+      else {
+        while (band < n && levels[band] <= v) band++;
+        while (band > 0 && levels[band - 1] > v) band--;
+      }
+      pixels[o] = words[band];
+    }
+  }
+}
+
 /** "Nice" tick values covering [lo, hi], about count of them. */
 export function niceTicks(lo, hi, count) {
   const raw = (hi - lo) / count;
@@ -271,39 +319,12 @@ export class Plot {
     bg.width = this.canvas.width;
     bg.height = this.canvas.height;
     const ctx = bg.getContext("2d");
-    const { nx, ny, values, levels, bounds } = this.grid;
-    const [[x0, x1], [y0, y1]] = bounds;
+    const { levels, bounds: [[x0, x1], [y0, y1]] } = this.grid;
     const a = this.area, dpr = this.dpr;
-    // Filled bands, pixel by pixel at device resolution: bilinear in the grid, then the band.
+    // Filled bands, pixel by pixel at device resolution.
     const W = Math.round(a.width * dpr), H = Math.round(a.height * dpr);
     const image = ctx.createImageData(W, H);
-    const palette = rampColors(colors.ramp, levels.length + 1).flat(); // r, g, b of each band
-    const data = image.data;
-    // The grid column and the weight within it of each pixel column, once, not per pixel.
-    const columns = new Int32Array(W), weights = new Float64Array(W);
-    for (let px = 0; px < W; px++) {
-      const gx = ((px + 0.5) / W) * (nx - 1);
-      columns[px] = Math.min(nx - 2, Math.floor(gx));
-      weights[px] = gx - columns[px];
-    }
-    for (let py = 0; py < H; py++) {
-      const gy = (1 - (py + 0.5) / H) * (ny - 1);
-      const j = Math.min(ny - 2, Math.floor(gy)), fy = gy - j;
-      for (let px = 0; px < W; px++) {
-        const i = columns[px], fx = weights[px];
-        const k = j * nx + i;
-        const v = (values[k] * (1 - fx) + values[k + 1] * fx) * (1 - fy) +
-          (values[k + nx] * (1 - fx) + values[k + nx + 1] * fx) * fy;
-        let lo = 0, hi = levels.length;
-        while (lo < hi) {
-          const mid = (lo + hi) >> 1;
-          if (levels[mid] <= v) lo = mid + 1;
-          else hi = mid;
-        }
-        const o = (py * W + px) * 4, c = lo * 3;
-        data[o] = palette[c]; data[o + 1] = palette[c + 1]; data[o + 2] = palette[c + 2]; data[o + 3] = 255;
-      }
-    }
+    fillBands(image, this.grid, rampColors(colors.ramp, levels.length + 1).map(pixelWord));
     ctx.putImageData(image, Math.round(a.left * dpr), Math.round(a.top * dpr));
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     // Contour lines.

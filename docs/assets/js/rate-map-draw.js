@@ -4,7 +4,7 @@
 // critical-damping curves, the optima, the navigator's races and the reader's cursor.
 // Nothing here computes a rate: every value and every curve point comes from lesson_code;
 // this module maps them to pixels and colours.
-import { fitCanvas, niceTicks } from "./navigator-draw.js";
+import { fitCanvas, niceTicks, pixelWord, pixelWords } from "./navigator-draw.js";
 
 // Viridis, dark (fast) to yellow (slow), as the static figure: readable in both themes,
 // since the map fills its plot area; only the frame, text and the grey change with theme.
@@ -118,14 +118,12 @@ export class RateMapPlot {
     // Each device pixel takes the colour of its nearest grid node.
     const W = Math.round(a.width * dpr), H = Math.round(a.height * dpr);
     const image = ctx.createImageData(W, H);
-    const column = Array.from({ length: W }, (_, px) => Math.round(((px + 0.5) / W) * (nx - 1)));
-    const cells = Array.from(rates, (r) => (r < 1 ? rateColor(r, this.floor) : colors.unstable));
-    for (let py = 0; py < H; py++) {
+    const column = Int32Array.from({ length: W }, (_, px) => Math.round(((px + 0.5) / W) * (nx - 1)));
+    const cells = Uint32Array.from(rates, (r) => pixelWord(r < 1 ? rateColor(r, this.floor) : colors.unstable));
+    const pixels = pixelWords(image);
+    for (let py = 0, o = 0; py < H; py++) {
       const row = Math.round((1 - (py + 0.5) / H) * (ny - 1)) * nx;
-      for (let px = 0; px < W; px++) {
-        const [r, g, b] = cells[row + column[px]], o = (py * W + px) * 4;
-        image.data[o] = r; image.data[o + 1] = g; image.data[o + 2] = b; image.data[o + 3] = 255;
-      }
+      for (let px = 0; px < W; px++, o++) pixels[o] = cells[row + column[px]];
     }
     ctx.putImageData(image, Math.round(a.left * dpr), Math.round(a.top * dpr));
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
