@@ -18,13 +18,10 @@ export const THEMES = {
 
 /**
  * Matches drawer.canvas to its CSS box and the screen's pixel ratio (capped at 3); keeps
- * width, height (CSS pixels) and dpr on drawer. The box's size is the one a
- * ResizeObserver last reported (reportSize), or else measured: measuring in a task that
- * has changed the page forces the page's layout there and then, on a phone the larger
- * half of a navigator's going live. False when nothing changed.
+ * width, height (CSS pixels) and dpr on drawer. False when nothing changed.
  */
 export function fitCanvas(drawer) {
-  const rect = drawer.reportedSize ?? drawer.canvas.getBoundingClientRect();
+  const rect = drawer.canvas.getBoundingClientRect();
   const dpr = Math.min(window.devicePixelRatio || 1, 3);
   const width = Math.max(1, Math.round(rect.width)), height = Math.max(1, Math.round(rect.height));
   if (width === drawer.width && height === drawer.height && dpr === drawer.dpr) return false;
@@ -32,13 +29,6 @@ export function fitCanvas(drawer) {
   drawer.canvas.width = Math.round(width * dpr);
   drawer.canvas.height = Math.round(height * dpr);
   return true;
-}
-
-/** Gives drawer the border-box size a ResizeObserver entry reports for its canvas's box,
- * which the canvas fills (ravine.css): what getBoundingClientRect says, once laid out. */
-export function reportSize(drawer, entry) {
-  const [box] = entry.borderBoxSize;
-  drawer.reportedSize = { width: box.inlineSize, height: box.blockSize };
 }
 
 export function themeName() {

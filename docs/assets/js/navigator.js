@@ -10,7 +10,7 @@
 //        both bubbling with detail {state, runs: [{label, name, status, step, message, loss}]}.
 import { getPython } from "./python.js";
 import { buildControls, fmt, usedValues } from "./navigator-controls.js";
-import { Plot, decode, prepareGrid, reportSize, stretchWords, styleRuns, swatch, themeName } from "./navigator-draw.js";
+import { Plot, decode, prepareGrid, stretchWords, styleRuns, swatch, themeName } from "./navigator-draw.js";
 import { LossPanel } from "./navigator-loss.js";
 import { checkState, contractOf, readUrl, scheduleName, writeUrl } from "./navigator-url.js";
 import { NearScreen } from "./near-screen.js";
@@ -174,13 +174,7 @@ class Navigator {
     this.canvas.addEventListener("keydown", (event) => this.#key(event));
     this.canvas.addEventListener("focus", () => this.draw());
     this.canvas.addEventListener("blur", () => this.draw());
-    // Each drawing takes its canvas's size from here, so a race drawn in a task that
-    // changed the page (going live) does not force the page's layout.
-    this.resizeObserver = new ResizeObserver((entries) => {
-      if (!this.el.isConnected) return this.destroy();
-      for (const entry of entries) reportSize(entry.target === this.box ? this.plot : this.lossPanel, entry);
-      this.draw();
-    });
+    this.resizeObserver = new ResizeObserver(() => (this.el.isConnected ? this.draw() : this.destroy()));
     this.resizeObserver.observe(this.box);
     this.resizeObserver.observe(this.lossPanel.canvas);
     this.themeObserver = new MutationObserver(() => {
@@ -450,20 +444,14 @@ class Navigator {
     this.stale = false;
     this.detail.replaceChildren(); // a step's arithmetic belongs to the race it came from
     this.plot.setGrid(grid);
+    if (!this.live) this.#goLive();
     if (this.shown !== Infinity && !this.animating && !this.pendingRun) this.shown = Math.min(this.shown, this.maxSteps);
-    // Drawn before the page around the canvases changes (going live, the limits, the
-    // legend): setting a canvas's font first brings the page's style up to date, which
-    // costs little now and, after those changes, a restyle in this task on top of the
-    // one the next frame makes anyway.
-    const first = !this.live;
-    this.live = true;
-    this.draw();
-    if (first) this.#goLive();
     const limitsKey = JSON.stringify([result.limits, job.state.lr, job.state.runs]);
     if (limitsKey !== this.limitsKey) this.controls.setLimits(result.limits, job.state.lr, job.state);
     this.limitsKey = limitsKey;
     this.#legend();
     this.#captionNow(); // a schedule with parameters of its own: now in lesson_code's words
+    this.draw();
     this.#scoreboard();
     const done = performance.now();
     this.timings.push(done - job.since);
@@ -513,8 +501,8 @@ class Navigator {
     if (img.getAttribute("src") !== src) img.setAttribute("src", src);
   }
 
-  /** Shows the live canvas for the picture, and the controls (this.live is set by then). */
   #goLive() {
+    this.live = true;
     this.img.hidden = true;
     this.canvas.hidden = false;
     this.el.classList.add("navigator-live");
