@@ -86,8 +86,8 @@ export function pixelWords(image) {
  * band: words[b] where b levels (ascending) are at or below the value there, the value
  * bilinear in the grid. Each pixel row is one interpolated grid row, and the band is
  * walked from its neighbour's, not searched: the bands of interpolating each pixel from
- * its four nodes (up to rounding, on a level) at less than half the cost on a phone's
- * million pixels.
+ * its four nodes (up to rounding, on a level), in about two thirds of the time (Chromium
+ * at 4x CPU, 532,000 pixels: 46 ms against 71).
  */
 export function fillBands(image, { nx, ny, values, levels }, words) {
   const W = image.width, H = image.height, n = levels.length, pixels = pixelWords(image);
